@@ -1,0 +1,81 @@
+// The validated configuration: what the router, the classifier and the server act on.
+// Produced only by the loader (config_loader.h); every field is already checked, defaults applied
+// and `os.environ/NAME` references resolved. Immutable once loaded; a reload builds a new one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/provider.h"
+#include "errors/classifier.h"
+
+namespace switchyard::config {
+
+struct SourceLocation {
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based
+};
+
+struct Deployment {
+  std::string id;                // model_info.id, else "provider/model@api_base"
+  std::string group;             // model_name: what clients ask for
+  core::Provider provider = core::Provider::openai_compatible;
+  std::string prefix;            // as written: "groq", "anthropic", "" when inferred
+  std::string model;             // upstream model name, without the prefix
+  std::string api_base;          // empty only for clouds whose host comes from params
+  std::string api_key;           // secret: never log
+  std::string api_version;       // Azure
+  std::optional<std::int64_t> rpm;
+  std::optional<std::int64_t> tpm;
+  double weight = 1.0;
+  std::optional<double> timeout_seconds;
+  std::map<std::string, std::string> params;  // other provider params (vertex_project, aws_region_name, …)
+  SourceLocation where;
+};
+
+struct FallbackRule {
+  std::string group;
+  std::vector<std::string> targets;
+  SourceLocation where;
+};
+
+// Strategies LiteLLM defines; the router implements them as they land.
+inline constexpr const char* kRoutingStrategies[] = {
+    "simple-shuffle", "least-busy", "usage-based-routing", "usage-based-routing-v2",
+    "latency-based-routing", "cost-based-routing"};
+
+struct RouterSettings {
+  std::string routing_strategy = "simple-shuffle";
+  int num_retries = 2;                // LiteLLM/OpenAI SDK default
+  int allowed_fails = 3;              // failures per minute before a cooldown
+  double cooldown_seconds = 5;        // LiteLLM's default cooldown_time
+  std::optional<double> timeout_seconds;  // request-level deadline over all attempts
+  int max_fallbacks = 5;              // depth limit for fallback chains
+  std::vector<FallbackRule> fallbacks;
+  std::vector<FallbackRule> context_window_fallbacks;
+  std::vector<FallbackRule> content_policy_fallbacks;
+  std::vector<std::string> default_fallbacks;
+  errors::ClassifierSettings classifier;  // fallback_on, retry_policy, allowed_fails_policy
+  std::string redis_url;                  // empty: in-memory state
+  std::string redis_password;
+};
+
+struct GeneralSettings {
+  std::string master_key;  // secret: empty means no auth
+};
+
+struct Config {
+  std::string path;
+  std::vector<Deployment> deployments;
+  RouterSettings router;
+  GeneralSettings general;
+
+  std::vector<std::string> groups() const;  // model_names in first-seen order
+  bool has_group(const std::string& group) const;
+};
+
+}  // namespace switchyard::config

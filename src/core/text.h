@@ -1,0 +1,19 @@
+// Small ASCII text helpers shared by every layer (HTTP header names and error messages are ASCII
+// where it matters; bytes above 0x7f pass through unchanged).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace switchyard::core {
+
+constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool iequals(std::string_view a, std::string_view b);
+
+// Lower-cases at most `max_bytes` of `s`.
+std::string to_lower_ascii(std::string_view s, std::size_t max_bytes = std::string::npos);
+
+std::string_view trim(std::string_view s);
+
+}  // namespace switchyard::core

@@ -1,0 +1,178 @@
+#include "errors/error_fields.h"
+
+#include <array>
+#include <boost/json.hpp>
+
+#include "core/text.h"
+#include "errors/classifier.h"
+
+namespace switchyard::errors {
+namespace json = boost::json;
+namespace {
+
+constexpr std::size_t kMaxFieldBytes = 256;  // type/code/status/marker values are short names
+constexpr std::size_t kMaxMarkers = 16;
+constexpr int kMaxJsonDepth = 32;
+
+std::string bounded(std::string_view s, std::size_t max) { return std::string(s.substr(0, max)); }
+
+std::string scalar_text(const json::value& v) {
+  if (v.is_string()) return bounded(v.get_string(), kMaxFieldBytes);
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  if (v.is_double()) return std::to_string(static_cast<long long>(v.get_double()));
+  return {};
+}
+
+const json::value* field(const json::object& o, std::string_view key) { return o.if_contains(key); }
+
+void set_if_empty(std::string& slot, const json::value* v, std::size_t max = kMaxFieldBytes) {
+  if (!slot.empty() || v == nullptr) return;
+  if (v->is_string()) slot = bounded(v->get_string(), max);
+  else slot = scalar_text(*v);
+}
+
+void add_marker(ErrorFields& f, const json::value* v) {
+  if (v != nullptr && v->is_string() && f.markers.size() < kMaxMarkers)
+    f.markers.push_back(bounded(v->get_string(), kMaxFieldBytes));
+}
+
+// Google RPC `details`: ErrorInfo.reason, QuotaFailure.violations[].quotaId, Help links ignored.
+void read_google_details(ErrorFields& f, const json::value* details) {
+  if (details == nullptr || !details->is_array()) return;
+  for (const auto& d : details->get_array()) {
+    if (!d.is_object()) continue;
+    const auto& o = d.get_object();
+    add_marker(f, field(o, "reason"));
+    if (const auto* violations = field(o, "violations"); violations && violations->is_array())
+      for (const auto& v : violations->get_array())
+        if (v.is_object()) {
+          add_marker(f, field(v.get_object(), "quotaId"));
+          add_marker(f, field(v.get_object(), "quotaMetric"));
+        }
+  }
+}
+
+// An `error` object: OpenAI/Azure/Anthropic/Google all nest their fields here.
+void read_error_object(ErrorFields& f, const json::object& e, int depth) {
+  set_if_empty(f.message, field(e, "message"), kMaxReportedMessageBytes);
+  set_if_empty(f.message, field(e, "Message"), kMaxReportedMessageBytes);
+  set_if_empty(f.type, field(e, "type"));
+  set_if_empty(f.code, field(e, "code"));
+  if (const auto* s = field(e, "status"); s && s->is_string()) set_if_empty(f.status, s);
+  read_google_details(f, field(e, "details"));
+  if (const auto* inner = field(e, "innererror"); inner && inner->is_object()) {
+    add_marker(f, field(inner->get_object(), "code"));
+    if (const auto* cfr = field(inner->get_object(), "content_filter_result"); cfr && f.markers.size() < kMaxMarkers)
+      f.markers.emplace_back("content_filter_result");
+  }
+  // Azure and some proxies wrap the real error one level deeper.
+  if (depth < kMaxJsonDepth)
+    if (const auto* nested = field(e, "error"); nested && nested->is_object())
+      read_error_object(f, nested->get_object(), depth + 1);
+}
+
+void read_top_level(ErrorFields& f, const json::value& root, int depth = 0) {
+  if (depth > kMaxJsonDepth) return;
+  if (root.is_array()) {
+    // Gemini streams and batch endpoints wrap the error in a one-element array.
+    const auto& a = root.get_array();
+    if (!a.empty()) read_top_level(f, a.front(), depth + 1);
+    return;
+  }
+  if (!root.is_object()) return;
+  const auto& o = root.get_object();
+  if (const auto* e = field(o, "error")) {
+    if (e->is_object()) read_error_object(f, e->get_object(), depth + 1);
+    else if (e->is_string()) set_if_empty(f.message, e, kMaxReportedMessageBytes);  // Ollama
+  }
+  // AWS: {"__type": "...#ValidationException", "message": "..."}; Databricks: {"error_code", "message"};
+  // vLLM / Mistral: {"object":"error","type","code","message"}.
+  if (const auto* t = field(o, "__type"); t && t->is_string() && f.type.empty())
+    f.type = bounded(aws_short_error_type(t->get_string()), kMaxFieldBytes);
+  set_if_empty(f.type, field(o, "error_code"));
+  if (const auto* t = field(o, "type"); t && t->is_string() && t->get_string() != "error")
+    set_if_empty(f.type, t);
+  set_if_empty(f.code, field(o, "code"));
+  set_if_empty(f.message, field(o, "message"), kMaxReportedMessageBytes);
+  set_if_empty(f.message, field(o, "Message"), kMaxReportedMessageBytes);
+  set_if_empty(f.message, field(o, "detail"), kMaxReportedMessageBytes);
+  set_if_empty(f.message, field(o, "error_description"), kMaxReportedMessageBytes);
+  if (const auto* d = field(o, "detail"); d && d->is_array() && f.message.empty())
+    f.message = bounded(json::serialize(*d), kMaxReportedMessageBytes);  // FastAPI 422 bodies
+  // Gemini reports a blocked prompt inside an otherwise successful body.
+  if (const auto* pf = field(o, "promptFeedback"); pf && pf->is_object())
+    if (const auto* br = field(pf->get_object(), "blockReason"); br && br->is_string()) {
+      add_marker(f, br);
+      if (f.type.empty()) f.type = "prompt_blocked";
+    }
+}
+
+bool try_parse(std::string_view text, json::value& out) {
+  if (text.size() > kMaxJsonParseBytes) return false;
+  const auto t = core::trim(text);
+  if (t.empty() || (t.front() != '{' && t.front() != '[')) return false;
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = kMaxJsonDepth;
+  out = json::parse(t, ec, {}, opts);
+  return !ec;
+}
+
+bool looks_like_sse(std::string_view t) {
+  return t.starts_with("event:") || t.starts_with("data:") || t.starts_with(":") || t.starts_with("id:");
+}
+
+// Finds the first `data:` line of an event stream that carries an error and reads it.
+bool read_sse_error(ErrorFields& f, std::string_view body) {
+  body = body.substr(0, kMaxJsonParseBytes);
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    auto end = body.find('\n', pos);
+    if (end == std::string_view::npos) end = body.size();
+    auto line = core::trim(body.substr(pos, end - pos));
+    pos = end + 1;
+    if (!line.starts_with("data:")) continue;
+    line = core::trim(line.substr(5));
+    if (line.find("error") == std::string_view::npos) continue;
+    json::value v;
+    if (!try_parse(line, v)) continue;
+    ErrorFields candidate;
+    read_top_level(candidate, v);
+    if (!candidate.type.empty() || !candidate.message.empty()) {
+      candidate.json = true;
+      f = std::move(candidate);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view aws_short_error_type(std::string_view raw) {
+  raw = core::trim(raw);
+  if (const auto colon = raw.find(':'); colon != std::string_view::npos) raw = raw.substr(0, colon);
+  if (const auto hash = raw.rfind('#'); hash != std::string_view::npos) raw = raw.substr(hash + 1);
+  return raw;
+}
+
+ErrorFields extract_error_fields(const UpstreamError& error) {
+  ErrorFields f;
+  const std::string_view body = error.body;
+  const auto trimmed = core::trim(body.substr(0, kMaxJsonParseBytes + 64));
+  json::value root;
+  if (try_parse(body, root)) {
+    f.json = true;
+    read_top_level(f, root);
+  } else if (looks_like_sse(trimmed)) {
+    read_sse_error(f, body);
+  }
+  if (f.type.empty())
+    if (const auto aws = error.header("x-amzn-errortype"); !aws.empty())
+      f.type = bounded(aws_short_error_type(aws), kMaxFieldBytes);
+  if (f.message.empty()) f.message = bounded(core::trim(body.substr(0, kMaxMessageScanBytes)), kMaxMessageScanBytes);
+  return f;
+}
+
+}  // namespace switchyard::errors
