@@ -9,5 +9,7 @@ namespace switchyard::cli {
 // Each `add_*` registers a subcommand; its callback sets `exit_code`.
 void add_check_command(CLI::App& app, int& exit_code);
 void add_explain_command(CLI::App& app, int& exit_code);
+void add_mock_command(CLI::App& app, int& exit_code);
+void add_serve_command(CLI::App& app, int& exit_code);
 
 }  // namespace switchyard::cli

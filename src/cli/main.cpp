@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   switchyard::cli::add_check_command(app, exit_code);
   switchyard::cli::add_explain_command(app, exit_code);
+  switchyard::cli::add_mock_command(app, exit_code);
+  switchyard::cli::add_serve_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

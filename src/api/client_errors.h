@@ -1,0 +1,24 @@
+// Errors as the client's SDK expects them: OpenAI's {"error":{message,type,param,code}} or
+// Anthropic's {"type":"error","error":{type,message}}, with the status of the error's class.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/chat.h"
+#include "errors/error_class.h"
+#include "http/types.h"
+#include "router/router.h"
+
+namespace switchyard::api {
+
+std::string error_body(core::WireFormat format, errors::ErrorClass cls, std::string_view message);
+
+// The all-attempts-failed answer: the last attempt's class decides the status; the message lists
+// every attempt as `group/deployment: class: provider message`.
+http::Response routing_failure(core::WireFormat format, const router::RouteOutcome& outcome, unsigned version);
+
+http::Response client_error(core::WireFormat format, http::beast_http::status status, errors::ErrorClass cls,
+                            std::string_view message, unsigned version);
+
+}  // namespace switchyard::api

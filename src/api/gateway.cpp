@@ -1,0 +1,191 @@
+#include "api/gateway.h"
+
+#include <openssl/crypto.h>
+
+#include <boost/json.hpp>
+#include <random>
+
+#include "api/client_errors.h"
+#include "api/sse_replay.h"
+#include "providers/translate.h"
+
+namespace switchyard::api {
+namespace json = boost::json;
+namespace bh = http::beast_http;
+namespace {
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+http::Response json_response(unsigned version, bh::status status, std::string body) {
+  http::Response res{status, version};
+  res.set(bh::field::content_type, "application/json");
+  res.body() = std::move(body);
+  return res;
+}
+
+std::string request_id_for(const http::Request& req) {
+  if (const auto it = req.find("x-request-id"); it != req.end() && !it->value().empty() && it->value().size() <= 128)
+    return std::string(it->value());
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "req_%016llx%08llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng() & 0xffffffffULL));
+  return buf;
+}
+
+// master_key accepted as `Authorization: Bearer K` (OpenAI SDK) or `x-api-key: K` (Anthropic SDK).
+bool authorized(const http::Request& req, const std::string& master_key) {
+  if (master_key.empty()) return true;
+  std::string_view presented;
+  if (const auto it = req.find(bh::field::authorization); it != req.end()) {
+    presented = it->value();
+    if (presented.starts_with("Bearer ") || presented.starts_with("bearer ")) presented.remove_prefix(7);
+  } else if (const auto key = req.find("x-api-key"); key != req.end()) {
+    presented = key->value();
+  }
+  return presented.size() == master_key.size() &&
+         CRYPTO_memcmp(presented.data(), master_key.data(), master_key.size()) == 0;  // constant time
+}
+
+json::object models_list(const router::Router& router, bool anthropic_shape) {
+  json::array data;
+  for (const auto& group : router.config().groups()) {
+    if (anthropic_shape)
+      data.push_back({{"type", "model"}, {"id", group}, {"display_name", group}, {"created_at", "1970-01-01T00:00:00Z"}});
+    else
+      data.push_back({{"id", group}, {"object", "model"}, {"created", 0}, {"owned_by", "switchyard"}});
+  }
+  if (anthropic_shape) {
+    const json::value first = data.empty() ? json::value(nullptr) : data.front().at("id");
+    const json::value last = data.empty() ? json::value(nullptr) : data.back().at("id");
+    return {{"data", std::move(data)}, {"has_more", false}, {"first_id", first}, {"last_id", last}};
+  }
+  return {{"object", "list"}, {"data", std::move(data)}};
+}
+
+void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
+  if (!o.group.empty()) res.set("x-switchyard-model-group", o.group);
+  else if (!o.groups_tried.empty()) res.set("x-switchyard-model-group", o.groups_tried.back());
+  if (o.deployment) res.set("x-switchyard-deployment", o.deployment->id);
+  res.set("x-switchyard-attempts", std::to_string(o.attempts));
+  std::string path;
+  for (const auto& g : o.groups_tried) path += (path.empty() ? "" : ",") + g;
+  res.set("x-switchyard-fallback-path", path);
+}
+
+}  // namespace
+
+Gateway::Gateway(std::shared_ptr<const router::Router> router) : router_(std::move(router)) {}
+
+http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& responder) const {
+  const auto router = router_.load();  // this request finishes on the config it started with
+  const auto path = path_of(req.target());
+  const auto method = req.method();
+  const bool anthropic_client = path == "/v1/messages" || req.find("anthropic-version") != req.end();
+  const auto format = anthropic_client ? core::WireFormat::anthropic : core::WireFormat::openai;
+
+  if (method == bh::verb::get && (path == "/health/liveliness" || path == "/health/liveness")) {
+    co_await responder.send(json_response(req.version(), bh::status::ok, R"("I'm alive!")"));
+    co_return;
+  }
+  if (method == bh::verb::get && path == "/health/readiness") {
+    co_await responder.send(json_response(req.version(), bh::status::ok, R"({"status":"healthy"})"));
+    co_return;
+  }
+  const bool is_chat = path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages";
+  const bool is_models = path == "/v1/models" || path == "/models";
+  if (!is_chat && !is_models) {
+    co_await responder.send(client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
+                                         "no route for " + std::string(req.method_string()) + " " + std::string(path),
+                                         req.version()));
+    co_return;
+  }
+  if (!authorized(req, router->config().general.master_key)) {
+    co_await responder.send(client_error(format, bh::status::unauthorized, errors::ErrorClass::authentication,
+                                         "invalid or missing API key for this gateway", req.version()));
+    co_return;
+  }
+  if (is_models) {
+    if (method != bh::verb::get) {
+      co_await responder.send(client_error(format, bh::status::method_not_allowed, errors::ErrorClass::bad_request,
+                                           "use GET", req.version()));
+      co_return;
+    }
+    co_await responder.send(json_response(req.version(), bh::status::ok, json::serialize(models_list(*router, anthropic_client))));
+    co_return;
+  }
+  if (method != bh::verb::post) {
+    co_await responder.send(client_error(format, bh::status::method_not_allowed, errors::ErrorClass::bad_request,
+                                         "use POST", req.version()));
+    co_return;
+  }
+  co_await chat(path == "/v1/messages" ? core::WireFormat::anthropic : core::WireFormat::openai, req, responder, *router);
+}
+
+http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req, http::Responder& responder,
+                                    const router::Router& router) const {
+  const auto bad = [&](std::string message, bh::status status = bh::status::bad_request,
+                       errors::ErrorClass cls = errors::ErrorClass::bad_request) {
+    return client_error(format, status, cls, message, req.version());
+  };
+  boost::system::error_code ec;
+  auto parsed = json::parse(req.body(), ec);
+  if (ec || !parsed.is_object()) {
+    co_await responder.send(bad(ec ? "request body is not valid JSON: " + ec.message() : "request body must be a JSON object"));
+    co_return;
+  }
+  core::ChatRequest request;
+  request.format = format;
+  request.body = std::move(parsed.get_object());
+  request.request_id = request_id_for(req);
+  const auto* model = request.body.if_contains("model");
+  if (!model || !model->is_string() || model->get_string().empty()) {
+    co_await responder.send(bad("'model' is required: the model group to route to"));
+    co_return;
+  }
+  const auto* messages = request.body.if_contains("messages");
+  if (!messages || !messages->is_array()) {
+    co_await responder.send(bad("'messages' is required and must be an array"));
+    co_return;
+  }
+  request.model = std::string(model->get_string());
+  if (const auto* s = request.body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
+  if (!router.has_group(request.model)) {
+    co_await responder.send(bad("model '" + request.model + "' is not a model group of this gateway (see /v1/models)",
+                                bh::status::not_found, errors::ErrorClass::not_found));
+    co_return;
+  }
+
+  auto outcome = co_await router.route(request);
+
+  if (!outcome.response) {
+    auto res = routing_failure(format, outcome, req.version());
+    set_routing_headers(res, outcome);
+    res.set("x-request-id", request.request_id);
+    co_await responder.send(std::move(res));
+    co_return;
+  }
+  auto& answer = *outcome.response;
+  if (answer.format != format) {
+    answer.body = format == core::WireFormat::openai ? providers::anthropic_response_to_openai(answer.body)
+                                                     : providers::openai_response_to_anthropic(answer.body);
+    answer.format = format;
+  }
+  http::Response res{bh::status::ok, req.version()};
+  set_routing_headers(res, outcome);
+  res.set("x-request-id", request.request_id);
+  if (request.stream) {
+    bool include_usage = false;
+    if (const auto* so = request.body.if_contains("stream_options"); so && so->is_object())
+      if (const auto* iu = so->get_object().if_contains("include_usage"); iu && iu->is_bool()) include_usage = iu->get_bool();
+    res.set(bh::field::content_type, "text/event-stream");
+    res.set(bh::field::cache_control, "no-cache");
+    res.body() = replay_as_sse(answer, include_usage);
+  } else {
+    res.set(bh::field::content_type, "application/json");
+    res.body() = json::serialize(answer.body);
+  }
+  co_await responder.send(std::move(res));
+}
+
+}  // namespace switchyard::api

@@ -1,0 +1,36 @@
+// The request and response values that travel between layers. A body is kept as the JSON object
+// of its wire format (OpenAI or Anthropic): same-format calls forward it untouched (lossless and
+// cheap), cross-format calls translate it once in providers/translate.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <string>
+
+namespace switchyard::core {
+
+enum class WireFormat { openai, anthropic };
+
+std::string_view to_string(WireFormat f);
+
+struct Usage {
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::int64_t cached_tokens = 0;
+};
+
+struct ChatRequest {
+  WireFormat format = WireFormat::openai;  // the client's wire format
+  std::string model;                       // the model group the client asked for
+  bool stream = false;
+  boost::json::object body;                // as the client sent it
+  std::string request_id;
+};
+
+struct ChatResponse {
+  WireFormat format = WireFormat::openai;  // the wire format `body` is in
+  boost::json::object body;
+  Usage usage;
+};
+
+}  // namespace switchyard::core

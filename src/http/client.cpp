@@ -1,0 +1,217 @@
+#include "http/client.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+namespace switchyard::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using errors::TransportError;
+
+namespace {
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+ssl::context make_tls_context() {
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.set_default_verify_paths();
+  ctx.set_verify_mode(ssl::verify_peer);
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
+  return ctx;
+}
+
+ssl::context& tls_context() {
+  static ssl::context ctx = make_tls_context();  // thread-safe init; read-only afterwards
+  return ctx;
+}
+
+struct Connection {
+  std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since{};
+
+  beast::tcp_stream& tcp() {
+    if (auto* plain = std::get_if<beast::tcp_stream>(&stream)) return *plain;
+    return beast::get_lowest_layer(std::get<beast::ssl_stream<beast::tcp_stream>>(stream));
+  }
+};
+
+TransportError transport_error_of(const beast::error_code& ec, bool connecting) {
+  if (ec == beast::error::timeout) return connecting ? TransportError::connect_timeout : TransportError::read_timeout;
+  if (ec == asio::error::connection_refused) return TransportError::connection_refused;
+  if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again ||
+      ec == asio::error::no_data)
+    return TransportError::dns;
+  if (ec.category() == asio::error::get_ssl_category() || ec == ssl::error::stream_truncated)
+    return TransportError::tls;
+  if (ec == beast_http::error::end_of_stream || ec == asio::error::eof || ec == beast_http::error::partial_message)
+    return TransportError::closed_early;
+  return TransportError::connection_reset;
+}
+
+UpstreamResponse failure(TransportError t, const beast::error_code& ec) {
+  UpstreamResponse r;
+  r.transport_error = t;
+  r.transport_message = ec.message();
+  return r;
+}
+
+template <typename Stream>
+Awaitable<beast::error_code> write_and_read(Stream& stream, beast::flat_buffer& buffer, const Request& req,
+                                             UpstreamResponse& out, bool& keep_alive) {
+  auto [wec, wn] = co_await beast_http::async_write(stream, req, kUseTuple);
+  if (wec) co_return wec;
+  beast_http::response_parser<beast_http::string_body> parser;
+  parser.body_limit(kMaxUpstreamBodyBytes);
+  auto [rec, rn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
+  if (rec) co_return rec;
+  auto res = parser.release();
+  out.status = static_cast<int>(res.result_int());
+  for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  out.body = std::move(res.body());
+  keep_alive = res.keep_alive();
+  co_return beast::error_code{};
+}
+
+}  // namespace
+
+std::optional<Url> parse_url(std::string_view text) {
+  auto parsed = boost::urls::parse_absolute_uri(text);
+  if (!parsed) return std::nullopt;
+  Url url;
+  const auto scheme = parsed->scheme();
+  if (scheme == "https") url.tls = true;
+  else if (scheme != "http") return std::nullopt;
+  url.host = std::string(parsed->encoded_host());
+  if (url.host.empty()) return std::nullopt;
+  if (url.host.front() == '[' && url.host.back() == ']') url.host = url.host.substr(1, url.host.size() - 2);
+  url.port = parsed->has_port() ? std::string(parsed->port()) : (url.tls ? "443" : "80");
+  url.path = std::string(parsed->encoded_path());
+  while (!url.path.empty() && url.path.back() == '/') url.path.pop_back();
+  return url;
+}
+
+struct ClientPool::Impl {
+  asio::any_io_executor executor;
+  tcp::resolver resolver;
+  std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
+
+  explicit Impl(asio::any_io_executor ex) : executor(ex), resolver(ex) {}
+
+  static std::string key_of(const Url& u) { return (u.tls ? "https://" : "http://") + u.host + ":" + u.port; }
+
+  std::unique_ptr<Connection> take_idle(const std::string& key) {
+    auto it = idle.find(key);
+    if (it == idle.end()) return nullptr;
+    auto& list = it->second;
+    const auto now = Clock::now();
+    while (!list.empty()) {
+      auto conn = std::move(list.back());
+      list.pop_back();
+      if (now - conn->idle_since < kIdleConnectionLifetime && conn->tcp().socket().is_open()) return conn;
+    }
+    return nullptr;
+  }
+
+  void give_back(const std::string& key, std::unique_ptr<Connection> conn) {
+    auto& list = idle[key];
+    if (list.size() >= kMaxIdleConnectionsPerHost) return;
+    conn->idle_since = Clock::now();
+    list.push_back(std::move(conn));
+  }
+
+  Awaitable<std::pair<std::unique_ptr<Connection>, UpstreamResponse>> connect(const UpstreamRequest& req,
+                                                                             Clock::time_point deadline) {
+    auto [rec, endpoints] = co_await resolver.async_resolve(req.url.host, req.url.port, kUseTuple);
+    if (rec) co_return std::pair{nullptr, failure(TransportError::dns, rec)};
+    auto conn = std::make_unique<Connection>(Connection{beast::tcp_stream(executor), {}, {}});
+    const auto connect_deadline = std::min(deadline, Clock::now() + req.connect_timeout);
+    conn->tcp().expires_at(connect_deadline);
+    auto [cec, ep] = co_await conn->tcp().async_connect(endpoints, kUseTuple);
+    if (cec) co_return std::pair{nullptr, failure(transport_error_of(cec, true), cec)};
+    conn->tcp().socket().set_option(tcp::no_delay(true));
+    if (req.url.tls) {
+      beast::tcp_stream plain = std::move(std::get<beast::tcp_stream>(conn->stream));
+      conn->stream.emplace<beast::ssl_stream<beast::tcp_stream>>(std::move(plain), tls_context());
+      auto& tls = std::get<beast::ssl_stream<beast::tcp_stream>>(conn->stream);
+      // SNI; SSL_set_tlsext_host_name is a macro with a C cast, hence the call it expands to.
+      if (SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                   const_cast<char*>(req.url.host.c_str())) != 1)
+        co_return std::pair{nullptr, failure(TransportError::tls, beast::error_code(static_cast<int>(::ERR_get_error()),
+                                                                                     asio::error::get_ssl_category()))};
+      tls.set_verify_callback(ssl::host_name_verification(req.url.host));
+      conn->tcp().expires_at(connect_deadline);
+      auto [hec] = co_await tls.async_handshake(ssl::stream_base::client, kUseTuple);
+      if (hec) co_return std::pair{nullptr, failure(TransportError::tls, hec)};
+    }
+    co_return std::pair{std::move(conn), UpstreamResponse{}};
+  }
+};
+
+ClientPool::ClientPool(asio::any_io_executor executor) : impl_(std::make_unique<Impl>(std::move(executor))) {}
+ClientPool::~ClientPool() = default;
+
+Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
+  const auto deadline = Clock::now() + req.timeout;
+  const auto key = Impl::key_of(req.url);
+  Request message{req.method, req.target, 11};
+  const bool default_port = req.url.port == (req.url.tls ? "443" : "80");
+  const bool ipv6 = req.url.host.find(':') != std::string::npos;
+  const auto host = ipv6 ? "[" + req.url.host + "]" : req.url.host;
+  message.set(beast_http::field::host, default_port ? host : host + ":" + req.url.port);
+  for (const auto& [k, v] : req.headers) message.set(k, v);
+  message.body() = req.body;
+  message.keep_alive(true);
+  message.prepare_payload();
+
+  // A pooled connection may have been closed by the server while idle; such a failure before
+  // any response byte is retried once on a fresh connection.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto conn = impl_->take_idle(key);
+    const bool reused = conn != nullptr;
+    if (!conn) {
+      auto [fresh, error] = co_await impl_->connect(req, deadline);
+      if (!fresh) co_return error;
+      conn = std::move(fresh);
+    }
+    conn->tcp().expires_at(deadline);
+    UpstreamResponse out;
+    bool keep_alive = false;
+    beast::error_code ec;
+    if (auto* plain = std::get_if<beast::tcp_stream>(&conn->stream))
+      ec = co_await write_and_read(*plain, conn->buffer, message, out, keep_alive);
+    else
+      ec = co_await write_and_read(std::get<beast::ssl_stream<beast::tcp_stream>>(conn->stream), conn->buffer, message,
+                                   out, keep_alive);
+    if (ec) {
+      const auto t = transport_error_of(ec, false);
+      const bool stale = reused && (t == TransportError::closed_early || t == TransportError::connection_reset);
+      if (stale && attempt == 0) continue;
+      co_return failure(t, ec);
+    }
+    conn->tcp().expires_never();
+    if (keep_alive) impl_->give_back(key, std::move(conn));
+    co_return out;
+  }
+  co_return failure(TransportError::connection_reset, asio::error::connection_reset);
+}
+
+ClientPool& client_pool_for_this_thread(const asio::any_io_executor& executor) {
+  // Each I/O thread runs exactly one io_context, so a thread-local pool is that context's pool.
+  thread_local std::unique_ptr<ClientPool> pool;
+  if (!pool) pool = std::make_unique<ClientPool>(executor);
+  return *pool;
+}
+
+}  // namespace switchyard::http

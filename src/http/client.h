@@ -1,0 +1,70 @@
+// The upstream client: keep-alive connection pools per host, TLS with certificate and host name
+// verification (OpenSSL), connect and whole-attempt deadlines, async throughout. One pool per I/O
+// thread (client_pool_for_this_thread) so no lock is shared between threads. Knows no providers:
+// it moves bytes and reports transport failures as values.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "errors/upstream_error.h"
+#include "http/types.h"
+
+namespace switchyard::http {
+
+struct Url {
+  bool tls = false;
+  std::string host;
+  std::string port;  // always set ("443" / "80" by default)
+  std::string path;  // without trailing slash; may be empty
+};
+
+// Parses an api_base like "https://host:8443/v1"; nullopt when it is not http(s).
+std::optional<Url> parse_url(std::string_view text);
+
+struct UpstreamRequest {
+  Url url;             // scheme, host, port of the upstream; url.path is ignored here
+  std::string target;  // full path + query sent on the request line
+  beast_http::verb method = beast_http::verb::post;
+  errors::Headers headers;
+  std::string body;
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds timeout{600'000};  // for this whole attempt, connect included
+};
+
+struct UpstreamResponse {
+  errors::TransportError transport_error = errors::TransportError::none;
+  std::string transport_message;  // what the socket said, for logs and the client's error
+  int status = 0;
+  errors::Headers headers;
+  std::string body;
+
+  bool ok() const { return transport_error == errors::TransportError::none && status >= 200 && status < 300; }
+};
+
+inline constexpr std::size_t kMaxUpstreamBodyBytes = 64 << 20;
+inline constexpr std::size_t kMaxIdleConnectionsPerHost = 256;
+inline constexpr std::chrono::seconds kIdleConnectionLifetime{30};
+
+class ClientPool {
+ public:
+  explicit ClientPool(boost::asio::any_io_executor executor);
+  ~ClientPool();
+  ClientPool(const ClientPool&) = delete;
+  ClientPool& operator=(const ClientPool&) = delete;
+
+  Awaitable<UpstreamResponse> send(const UpstreamRequest& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The pool of the I/O thread the caller runs on (created on first use with that executor).
+ClientPool& client_pool_for_this_thread(const boost::asio::any_io_executor& executor);
+
+}  // namespace switchyard::http

@@ -1,0 +1,39 @@
+// How a handler answers: one complete response, or a streamed one (headers first, then body
+// chunks as they arrive, e.g. server-sent events). Bound to one connection and one request.
+#pragma once
+
+#include <boost/beast/core/tcp_stream.hpp>
+#include <string_view>
+
+#include "http/types.h"
+
+namespace switchyard::http {
+
+class Responder {
+ public:
+  Responder(boost::beast::tcp_stream& stream, unsigned version, bool keep_alive)
+      : stream_(stream), version_(version), keep_alive_(keep_alive) {}
+
+  // Sends a complete response (Content-Length set here). Returns false if the client is gone.
+  Awaitable<bool> send(Response response);
+
+  // Streaming: headers with chunked transfer encoding, then chunks, then the last chunk.
+  Awaitable<bool> start_stream(beast_http::response_header<> header);
+  Awaitable<bool> write_chunk(std::string_view data);
+  Awaitable<bool> finish_stream();
+
+  bool answered() const { return answered_; }
+  bool keep_alive() const { return keep_alive_ && !failed_; }
+  unsigned version() const { return version_; }
+  void close_after_response() { keep_alive_ = false; }
+
+ private:
+  boost::beast::tcp_stream& stream_;
+  unsigned version_;
+  bool keep_alive_;
+  bool answered_ = false;
+  bool streaming_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace switchyard::http

@@ -1,0 +1,61 @@
+// The HTTP/1.1 server: one io_context (and one thread) per core, each with its own SO_REUSEPORT
+// acceptor so connections spread without a shared lock. A session reads one request at a time
+// (pipelined requests wait in the buffer, answered in order), enforces header/body limits and
+// read timeouts next to the read, and hands each request to the Handler. Knows nothing of LLMs.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/responder.h"
+#include "http/types.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace switchyard::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 4000;  // 0: pick a free port (see Server::port())
+  int threads = 0;            // 0: one per core
+  std::size_t max_header_bytes = 64 << 10;
+  std::size_t max_body_bytes = 32 << 20;  // images inline as base64 make LLM requests large
+  std::chrono::seconds read_timeout{30};  // for one request's head and body to arrive
+  std::chrono::seconds idle_timeout{75};  // keep-alive connection with no request
+};
+
+// Called once per request on the connection's I/O thread. Must answer through the Responder.
+using Handler = std::function<Awaitable<void>(Request&, Responder&)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds every acceptor; throws std::system_error when the address is taken.
+  void start();
+  // Blocks until stop() (or a signal handler calling it) ends every I/O thread.
+  void wait();
+  void stop();
+
+  std::uint16_t port() const { return bound_port_; }
+  int threads() const { return static_cast<int>(contexts_.size()); }
+
+ private:
+  ServerOptions options_;
+  Handler handler_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
+  std::vector<std::thread> threads_;
+  std::uint16_t bound_port_ = 0;
+};
+
+}  // namespace switchyard::http

@@ -1,0 +1,128 @@
+#include "mock/behaviour.h"
+
+#include <array>
+#include <boost/json.hpp>
+#include <utility>
+
+namespace switchyard::mock {
+namespace {
+
+constexpr std::array<std::pair<Fault, std::string_view>, 15> kFaultNames = {{
+    {Fault::ok, "ok"},
+    {Fault::bad_request, "bad_request"},
+    {Fault::context_window_exceeded, "context_window_exceeded"},
+    {Fault::content_policy, "content_policy"},
+    {Fault::authentication, "authentication"},
+    {Fault::permission_denied, "permission_denied"},
+    {Fault::not_found, "not_found"},
+    {Fault::rate_limit, "rate_limit"},
+    {Fault::quota_exhausted, "quota_exhausted"},
+    {Fault::overloaded, "overloaded"},
+    {Fault::timeout, "timeout"},
+    {Fault::server_error, "server_error"},
+    {Fault::connection_reset, "connection_reset"},
+    {Fault::hang, "hang"},
+    {Fault::garbage, "garbage"},
+}};
+
+constexpr auto kAllFaults = [] {
+  std::array<Fault, kFaultNames.size()> out{};
+  for (std::size_t i = 0; i < kFaultNames.size(); ++i) out[i] = kFaultNames[i].first;
+  return out;
+}();
+
+std::optional<std::int64_t> non_negative(const boost::json::value& v) {
+  if (v.is_int64() && v.get_int64() >= 0) return v.get_int64();
+  if (v.is_uint64()) return static_cast<std::int64_t>(v.get_uint64());
+  if (v.is_double() && v.get_double() >= 0) return static_cast<std::int64_t>(v.get_double());
+  return std::nullopt;
+}
+
+bool set_fault(const boost::json::value& v, std::vector<Fault>& script, std::string& error) {
+  if (!v.is_string()) {
+    error = "fault names are strings";
+    return false;
+  }
+  const auto f = fault_from_string(v.get_string());
+  if (!f) {
+    error = "unknown fault '" + std::string(v.get_string()) + "'";
+    return false;
+  }
+  script.push_back(*f);
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(Fault f) {
+  for (const auto& [fault, name] : kFaultNames)
+    if (fault == f) return name;
+  return "ok";
+}
+
+std::optional<Fault> fault_from_string(std::string_view name) {
+  for (const auto& [fault, n] : kFaultNames)
+    if (n == name) return fault;
+  return std::nullopt;
+}
+
+std::span<const Fault> all_faults() { return kAllFaults; }
+
+bool is_http_error(Fault f) {
+  return f != Fault::ok && f != Fault::connection_reset && f != Fault::hang && f != Fault::garbage;
+}
+
+std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std::string& error) {
+  if (!json.is_object()) {
+    error = "behaviour must be a JSON object";
+    return std::nullopt;
+  }
+  Behaviour b;
+  bool has_script = false;
+  for (const auto& [key, value] : json.get_object()) {
+    if (key == "fault" || key == "script") {
+      if (has_script) {
+        error = "give either 'fault' or 'script', not both";
+        return std::nullopt;
+      }
+      has_script = true;
+      b.script.clear();
+      if (key == "fault") {
+        if (!set_fault(value, b.script, error)) return std::nullopt;
+      } else {
+        if (!value.is_array() || value.get_array().empty()) {
+          error = "'script' must be a non-empty list of fault names";
+          return std::nullopt;
+        }
+        for (const auto& item : value.get_array())
+          if (!set_fault(item, b.script, error)) return std::nullopt;
+      }
+    } else if (key == "reply") {
+      if (!value.is_string()) {
+        error = "'reply' must be a string";
+        return std::nullopt;
+      }
+      b.reply = value.get_string();
+    } else if (key == "path_prefix") {
+      if (!value.is_string()) {
+        error = "'path_prefix' must be a string";
+        return std::nullopt;
+      }
+      b.path_prefix = value.get_string();
+    } else if (key == "latency_ms" || key == "chunk_delay_ms" || key == "retry_after") {
+      const auto n = non_negative(value);
+      if (!n) {
+        error = "'" + std::string(key) + "' must be a non-negative number";
+        return std::nullopt;
+      }
+      (key == "latency_ms" ? b.latency_ms : key == "chunk_delay_ms" ? b.chunk_delay_ms : b.retry_after_seconds) = *n;
+    } else {
+      error = "unknown field '" + std::string(key) +
+              "' (fault, script, reply, latency_ms, chunk_delay_ms, retry_after, path_prefix)";
+      return std::nullopt;
+    }
+  }
+  return b;
+}
+
+}  // namespace switchyard::mock

@@ -1,0 +1,60 @@
+// What the mock does for one call: a reply, or one of the faults below, after an optional delay.
+// A Behaviour is a plain value read from the mock config or from `PUT /mock/models/<name>`.
+// `script` is the per-call sequence (call k gets script[min(k, size-1)]: the last entry repeats);
+// `fault: X` in the config is shorthand for `script: [X]`.
+#pragma once
+
+#include <boost/json/fwd.hpp>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchyard::mock {
+
+// The canonical error classes of DESIGN.md that an HTTP response can carry (their snake_case
+// names), plus what only a transport can do. `connection` is not here: connection_reset is it.
+enum class Fault {
+  ok,
+  bad_request,
+  context_window_exceeded,
+  content_policy,
+  authentication,
+  permission_denied,
+  not_found,
+  rate_limit,
+  quota_exhausted,
+  overloaded,
+  timeout,
+  server_error,
+  connection_reset,  // close the socket with RST instead of answering
+  hang,              // never answer; keep the socket open until the client gives up
+  garbage,           // 200 with a body that is not JSON
+};
+
+std::string_view to_string(Fault f);
+std::optional<Fault> fault_from_string(std::string_view name);
+std::span<const Fault> all_faults();
+
+// Faults answered with an HTTP error response taken from fault_bodies.cpp.
+bool is_http_error(Fault f);
+
+inline constexpr std::string_view kDefaultReply = "Hello from the mock";
+inline constexpr int kDefaultRetryAfterSeconds = 1;
+
+struct Behaviour {
+  std::vector<Fault> script{Fault::ok};
+  std::string reply{kDefaultReply};
+  std::int64_t latency_ms = 0;      // before answering (timers, never a sleep)
+  std::int64_t chunk_delay_ms = 0;  // between streamed chunks
+  std::int64_t retry_after_seconds = kDefaultRetryAfterSeconds;  // rate_limit's retry-after header
+  std::string path_prefix;          // only requests whose path starts with this (empty: any)
+};
+
+// From a `PUT /mock/models/<name>` body. Fields not given keep their defaults. On failure returns
+// nullopt and sets `error` to a message naming the field.
+std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std::string& error);
+
+}  // namespace switchyard::mock

@@ -1,0 +1,45 @@
+// What the mock has been asked, for tests to assert on (`GET /mock/stats`): calls per model and
+// per path, and the last request's path, headers and body. Recording is on every call's path, so
+// the map is read under a shared lock and each model's last request has its own small mutex.
+#pragma once
+
+#include <atomic>
+#include <boost/json/object.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace switchyard::mock {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;  // names lower-cased
+
+class CallStats {
+ public:
+  void record(std::string_view model, std::string_view path, HeaderList headers, std::string body);
+  void reset();
+  std::uint64_t total() const { return total_.load(std::memory_order_relaxed); }
+
+  // {"total":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
+  //  "last_headers":{…},"last_body":{…}}}}
+  boost::json::object to_json() const;
+
+ private:
+  struct ModelStats {
+    std::atomic<std::uint64_t> calls{0};
+    mutable std::mutex mutex;  // guards the fields below
+    std::map<std::string, std::uint64_t, std::less<>> calls_by_path;
+    std::string last_path;
+    HeaderList last_headers;
+    std::string last_body;
+  };
+  std::atomic<std::uint64_t> total_{0};
+  mutable std::shared_mutex mutex_;  // guards the map, not the ModelStats it points to
+  std::map<std::string, std::unique_ptr<ModelStats>, std::less<>> models_;
+};
+
+}  // namespace switchyard::mock

@@ -1,0 +1,126 @@
+#include "mock/mock_config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "config/yaml_reader.h"
+
+namespace switchyard::mock {
+namespace {
+
+constexpr std::string_view kBehaviourFields =
+    "fault, script, reply, latency_ms, chunk_delay_ms, retry_after, path_prefix, model";
+
+std::optional<Fault> read_fault(config::YamlReader& r, const YAML::Node& node) {
+  const auto name = r.string(node, "fault");
+  if (!name) return std::nullopt;
+  const auto f = fault_from_string(*name);
+  if (!f) {
+    std::string known;
+    for (const auto k : all_faults()) known += (known.empty() ? "" : ", ") + std::string(to_string(k));
+    r.error(node, "unknown fault '" + *name + "' (known: " + known + ")");
+  }
+  return f;
+}
+
+// Reads one behaviour mapping; `model` is only filled for model entries (the `model:` field).
+Behaviour read_behaviour(config::YamlReader& r, const YAML::Node& node, const std::string& what,
+                         std::string* model) {
+  Behaviour b;
+  if (!r.expect_map(node, what)) return b;
+  bool has_script = false;
+  for (const auto& kv : node) {
+    const std::string key = kv.first.Scalar();
+    const YAML::Node& value = kv.second;
+    if (key == "fault" || key == "script") {
+      if (has_script) r.error(kv.first, what + ": give either 'fault' or 'script', not both");
+      has_script = true;
+      b.script.clear();
+      if (key == "fault") {
+        if (const auto f = read_fault(r, value)) b.script.push_back(*f);
+      } else if (r.expect_sequence(value, what + ".script")) {
+        if (value.size() == 0) r.error(value, what + ".script: expected at least one fault");
+        for (const auto& item : value)
+          if (const auto f = read_fault(r, item)) b.script.push_back(*f);
+      }
+    } else if (key == "reply") {
+      if (auto s = r.string(value, what + ".reply")) b.reply = std::move(*s);
+    } else if (key == "path_prefix") {
+      if (auto s = r.string(value, what + ".path_prefix")) b.path_prefix = std::move(*s);
+    } else if (key == "model" && model != nullptr) {
+      if (auto s = r.string(value, what + ".model")) *model = std::move(*s);
+    } else if (key == "latency_ms") {
+      if (auto n = r.non_negative_int(value, what + ".latency_ms")) b.latency_ms = *n;
+    } else if (key == "chunk_delay_ms") {
+      if (auto n = r.non_negative_int(value, what + ".chunk_delay_ms")) b.chunk_delay_ms = *n;
+    } else if (key == "retry_after") {
+      if (auto n = r.non_negative_int(value, what + ".retry_after")) b.retry_after_seconds = *n;
+    } else {
+      r.error(kv.first, what + ": unknown field '" + key + "' (" + std::string(kBehaviourFields) + ")");
+    }
+  }
+  if (b.script.empty()) b.script.push_back(Fault::ok);  // a bad fault name was reported above
+  return b;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> split_model_key(std::string_view key) {
+  const auto bar = key.find('|');
+  if (bar == std::string_view::npos) return {std::string(), std::string(key)};
+  return {std::string(key.substr(0, bar)), std::string(key.substr(bar + 1))};
+}
+
+MockConfigResult load_mock_config_text(std::string_view yaml, const std::string& display_name) {
+  MockConfigResult result;
+  config::YamlReader r(display_name, nullptr);
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::Exception& e) {
+    r.error_at({e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+    result.errors = r.take_errors();
+    return result;
+  }
+  if (root.IsNull()) return result;  // an empty file: every model gets the default
+  if (!r.expect_map(root, "mock config")) {
+    result.errors = r.take_errors();
+    return result;
+  }
+  for (const auto& kv : root) {
+    const std::string key = kv.first.Scalar();
+    if (key == "default") {
+      result.config.default_behaviour = read_behaviour(r, kv.second, "default", nullptr);
+    } else if (key == "models") {
+      if (kv.second.IsNull() || !r.expect_map(kv.second, "models")) continue;
+      for (const auto& m : kv.second) {
+        const std::string name = m.first.Scalar();
+        auto [prefix, model] = split_model_key(name);
+        std::string model_field;
+        Behaviour b = read_behaviour(r, m.second, "models." + name, &model_field);
+        if (!model_field.empty()) model = model_field;
+        if (b.path_prefix.empty()) b.path_prefix = prefix;
+        if (model.empty()) r.error(m.first, "models." + name + ": no model name");
+        result.config.models.push_back({std::move(model), std::move(b)});
+      }
+    } else {
+      r.error(kv.first, "unknown top-level key '" + key + "' (models, default)");
+    }
+  }
+  result.errors = r.take_errors();
+  return result;
+}
+
+MockConfigResult load_mock_config_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    MockConfigResult result;
+    result.errors.push_back({path, {}, "cannot read the mock config file", false});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_mock_config_text(text.str(), path);
+}
+
+}  // namespace switchyard::mock

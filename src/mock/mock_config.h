@@ -1,0 +1,52 @@
+// The mock's YAML config: per-model behaviour plus a default for models not listed.
+//
+//   models:
+//     claude-no-credit:  {fault: quota_exhausted}
+//     gpt-flaky:         {script: [rate_limit, ok], retry_after: 1}   # per call; the last repeats
+//     slow-model:        {reply: "hi", latency_ms: 50, chunk_delay_ms: 10}
+//     "/no-credit|claude-opus-4-6": {fault: quota_exhausted}        # only under that path prefix
+//     claude-opus-4-6-b: {model: claude-opus-4-6, path_prefix: /v1}  # same, spelled as fields
+//     "/no-credit|*":    {fault: quota_exhausted}                   # any model under the prefix
+//   default: {reply: "Hello from the mock"}
+//
+// The key is the upstream model name, or "<path-prefix>|<model>" when two deployments send the
+// same model name through different api_bases; `model:`/`path_prefix:` fields say the same and win
+// over the key. Matching (see BehaviourTable): an exact model beats `*`, then the longest path
+// prefix that the request path starts with wins; nothing matching → `default`.
+// Errors carry file:line:col; an unknown fault name or field is an error, not a warning.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config_loader.h"
+#include "mock/behaviour.h"
+
+namespace switchyard::mock {
+
+inline constexpr std::string_view kAnyModel = "*";
+
+struct ModelEntry {
+  std::string model;  // upstream model name, or kAnyModel
+  Behaviour behaviour;
+};
+
+struct MockConfig {
+  std::vector<ModelEntry> models;
+  Behaviour default_behaviour;
+};
+
+struct MockConfigResult {
+  MockConfig config;
+  std::vector<config::Diagnostic> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+MockConfigResult load_mock_config_file(const std::string& path);
+MockConfigResult load_mock_config_text(std::string_view yaml, const std::string& display_name);
+
+// Splits "<prefix>|<model>" (prefix may be empty); a key without '|' is a bare model.
+std::pair<std::string, std::string> split_model_key(std::string_view key);
+
+}  // namespace switchyard::mock

@@ -1,0 +1,169 @@
+#include "mock/mock_server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "mock/wire.h"
+
+namespace switchyard::mock {
+namespace asio = boost::asio;
+namespace json = boost::json;
+namespace beast_http = http::beast_http;
+namespace {
+
+constexpr std::string_view kModelsPrefix = "/mock/models/";
+constexpr std::string_view kJsonType = "application/json";
+
+http::Response make_response(unsigned status, std::string_view content_type, std::string body) {
+  http::Response res{static_cast<beast_http::status>(status), 11};
+  res.set(beast_http::field::content_type, content_type);
+  res.body() = std::move(body);
+  return res;
+}
+
+http::Response admin_error(beast_http::status status, std::string_view message) {
+  return make_response(static_cast<unsigned>(status), kJsonType, json::serialize(json::object{{"error", message}}));
+}
+
+http::Awaitable<void> delay(std::chrono::milliseconds ms) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(ms);
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+HeaderList lower_cased_headers(const http::Request& request) {
+  HeaderList out;
+  for (const auto& field : request) {
+    std::string name(field.name_string());
+    for (auto& c : name)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out.emplace_back(std::move(name), std::string(field.value()));
+  }
+  return out;
+}
+
+std::int64_t unix_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+http::Response fault_response(Fault fault, WireFormat format, const Behaviour& behaviour) {
+  if (fault == Fault::garbage) return make_response(200, kJsonType, std::string(kGarbageBody));
+  const FaultBody* fb = fault_body(fault, format);
+  auto res = make_response(static_cast<unsigned>(fb->status), fb->content_type, std::string(fb->body));
+  if (!fb->extra_header.first.empty()) res.set(fb->extra_header.first, fb->extra_header.second);
+  if (fault == Fault::rate_limit) res.set("retry-after", std::to_string(behaviour.retry_after_seconds));
+  return res;
+}
+
+}  // namespace
+
+MockServer::MockServer(const MockConfig& config, ListenerOptions options)
+    : table_(config),
+      listener_(std::move(options), [this](http::Request& req, http::Responder& res) { return handle(req, res); }) {}
+
+void MockServer::start() { listener_.start(); }
+void MockServer::wait() { listener_.wait(); }
+void MockServer::stop() { listener_.stop(); }
+
+http::Awaitable<Disposition> MockServer::handle(http::Request& request, http::Responder& responder) {
+  const std::string_view target = request.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (const auto format = format_for_path(path)) co_return co_await answer_call(request, responder, *format, path);
+  co_await responder.send(admin(request, path));
+  co_return Disposition::answered;
+}
+
+http::Response MockServer::admin(http::Request& request, std::string_view path) {
+  const auto method = request.method();
+  if (path == "/health" || path == "/health/liveliness") return make_response(200, kJsonType, R"({"status":"ok"})");
+  if (path == "/mock/stats" && method == beast_http::verb::get)
+    return make_response(200, kJsonType, json::serialize(stats_.to_json()));
+  if (path == "/mock/reset" && method == beast_http::verb::post) {
+    stats_.reset();
+    table_.reset_scripts();
+    return make_response(200, kJsonType, R"({"reset":true})");
+  }
+  if (path.starts_with(kModelsPrefix) && method == beast_http::verb::put) {
+    auto [prefix, model] = split_model_key(percent_decode(path.substr(kModelsPrefix.size())));
+    if (model.empty()) return admin_error(beast_http::status::bad_request, "no model name in the path");
+    boost::system::error_code ec;
+    const auto body = json::parse(request.body(), ec);
+    if (ec) return admin_error(beast_http::status::bad_request, "the body is not JSON");
+    std::string error;
+    auto behaviour = behaviour_from_json(body, error);
+    if (!behaviour) return admin_error(beast_http::status::bad_request, error);
+    if (behaviour->path_prefix.empty()) behaviour->path_prefix = prefix;
+    json::object echo{{"model", model}, {"path_prefix", behaviour->path_prefix}};
+    table_.put(std::move(model), std::move(*behaviour));
+    return make_response(200, kJsonType, json::serialize(echo));
+  }
+  return admin_error(beast_http::status::not_found,
+                     "mock: no such endpoint (POST .../v1/messages or .../chat/completions, GET /mock/stats, "
+                     "POST /mock/reset, PUT /mock/models/<name>)");
+}
+
+http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, http::Responder& responder,
+                                                     WireFormat format, std::string_view path) {
+  std::string error;
+  const auto call = parse_call(format, path, request.body(), error);
+  if (!call) {
+    co_await responder.send(make_response(400, kJsonType, invalid_request_body(format, error)));
+    co_return Disposition::answered;
+  }
+  stats_.record(call->model, path, lower_cased_headers(request), std::move(request.body()));
+  const auto entry = table_.lookup(call->model, path);
+  const Behaviour& b = entry->behaviour;
+  const Fault step = entry->next_step();
+  if (b.latency_ms > 0) co_await delay(std::chrono::milliseconds(b.latency_ms));
+
+  if (step == Fault::connection_reset) co_return Disposition::reset;
+  if (step == Fault::hang) co_return Disposition::hang;
+  if (step != Fault::ok) {
+    co_await responder.send(fault_response(step, format, b));
+    co_return Disposition::answered;
+  }
+  const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds()};
+  if (!call->stream) {
+    co_await responder.send(make_response(200, kJsonType, reply_body(*call, b.reply, ids)));
+    co_return Disposition::answered;
+  }
+  beast_http::response_header<> header;
+  header.result(beast_http::status::ok);
+  header.set(beast_http::field::content_type, "text/event-stream");
+  header.set(beast_http::field::cache_control, "no-cache");
+  if (!co_await responder.start_stream(std::move(header))) co_return Disposition::answered;
+  const auto events = reply_stream(*call, b.reply, ids);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0 && b.chunk_delay_ms > 0) co_await delay(std::chrono::milliseconds(b.chunk_delay_ms));
+    if (!co_await responder.write_chunk(events[i])) co_return Disposition::answered;
+  }
+  co_await responder.finish_stream();
+  co_return Disposition::answered;
+}
+
+}  // namespace switchyard::mock

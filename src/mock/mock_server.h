@@ -1,0 +1,48 @@
+// `switchyard mock`: a fake upstream that speaks Anthropic Messages and OpenAI chat completions
+// and answers each call as its model's Behaviour says (reply, real provider error body, reset,
+// hang, garbage), plus a small admin API for tests:
+//   GET  /health                  200 {"status":"ok"}
+//   GET  /mock/stats              {"total":N,"models":{"<model>":{"calls","calls_by_path","last_path",
+//                                  "last_headers" (lower-cased names),"last_body"}}}
+//   POST /mock/reset              zero the stats and restart every script
+//   PUT  /mock/models/<name>      set a model's behaviour at runtime; <name> is "<model>" or
+//                                 "<path-prefix>|<model>" (percent-encoded as needed); the body is
+//                                 a Behaviour as JSON: {"fault":"connection_reset"},
+//                                 {"script":["rate_limit","ok"],"retry_after":2}, {"reply":"x","latency_ms":5}
+// It is also the upstream of the end-to-end benchmarks, so the `ok` path takes no exclusive lock.
+// Never linked into the serving path.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "mock/behaviour_table.h"
+#include "mock/call_stats.h"
+#include "mock/fault_bodies.h"
+#include "mock/listener.h"
+#include "mock/mock_config.h"
+
+namespace switchyard::mock {
+
+class MockServer {
+ public:
+  MockServer(const MockConfig& config, ListenerOptions options);
+
+  void start();  // throws std::system_error when the address is taken
+  void wait();
+  void stop();
+  std::uint16_t port() const { return listener_.port(); }
+
+ private:
+  http::Awaitable<Disposition> handle(http::Request& request, http::Responder& responder);
+  http::Response admin(http::Request& request, std::string_view path);
+  http::Awaitable<Disposition> answer_call(http::Request& request, http::Responder& responder, WireFormat format,
+                                           std::string_view path);
+
+  BehaviourTable table_;
+  CallStats stats_;
+  std::atomic<std::uint64_t> sequence_{0};
+  Listener listener_;
+};
+
+}  // namespace switchyard::mock

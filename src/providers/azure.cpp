@@ -1,0 +1,26 @@
+// Azure OpenAI: POST {api_base}/openai/deployments/{deployment}/chat/completions?api-version=V
+// with an `api-key` header, or an Entra ID bearer token (param azure_ad_token).
+// https://learn.microsoft.com/azure/ai-services/openai/reference
+#include "providers/provider.h"
+
+namespace switchyard::providers {
+namespace {
+class AzureAdapter final : public ProviderAdapter {
+ public:
+  core::WireFormat wire_format() const override { return core::WireFormat::openai; }
+  void prepare(const config::Deployment& d, const http::Url& base, bool, http::UpstreamRequest& out) const override {
+    out.target = base.path + "/openai/deployments/" + d.model + "/chat/completions?api-version=" + d.api_version;
+    if (const auto token = d.params.find("azure_ad_token"); token != d.params.end() && !token->second.empty())
+      out.headers.emplace_back("authorization", "Bearer " + token->second);
+    else if (!d.api_key.empty())
+      out.headers.emplace_back("api-key", d.api_key);
+  }
+};
+}  // namespace
+
+const ProviderAdapter& azure_adapter() {
+  static const AzureAdapter adapter;
+  return adapter;
+}
+
+}  // namespace switchyard::providers

@@ -1,0 +1,23 @@
+// Databricks Model Serving (foundation and external models): OpenAI's chat format at
+// POST {api_base}/chat/completions, api_base ending in /serving-endpoints, bearer token.
+// https://docs.databricks.com/en/machine-learning/model-serving/score-foundation-models.html
+#include "providers/provider.h"
+
+namespace switchyard::providers {
+namespace {
+class DatabricksAdapter final : public ProviderAdapter {
+ public:
+  core::WireFormat wire_format() const override { return core::WireFormat::openai; }
+  void prepare(const config::Deployment& d, const http::Url& base, bool, http::UpstreamRequest& out) const override {
+    out.target = base.path + "/chat/completions";
+    if (!d.api_key.empty()) out.headers.emplace_back("authorization", "Bearer " + d.api_key);
+  }
+};
+}  // namespace
+
+const ProviderAdapter& databricks_adapter() {
+  static const DatabricksAdapter adapter;
+  return adapter;
+}
+
+}  // namespace switchyard::providers

@@ -1,0 +1,189 @@
+#include "router/router.h"
+
+#include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "router/backoff.h"
+
+namespace switchyard::router {
+namespace {
+
+std::mt19937_64& thread_rng() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+const std::vector<std::string>* targets_for(const std::vector<config::FallbackRule>& rules, const std::string& group) {
+  for (const auto& r : rules)
+    if (r.group == group) return &r.targets;
+  return nullptr;
+}
+
+std::chrono::milliseconds to_ms(core::Nanos n) { return std::chrono::milliseconds(std::max<core::Nanos>(n, 0) / 1'000'000); }
+
+}  // namespace
+
+Router::Router(std::shared_ptr<const config::Config> config, std::shared_ptr<state::StateStore> state,
+               std::shared_ptr<const core::Clock> clock, UpstreamCall call, Sleep sleep)
+    : config_(std::move(config)),
+      state_(std::move(state)),
+      clock_(std::move(clock)),
+      call_(std::move(call)),
+      sleep_(std::move(sleep)),
+      classifier_(config_->router.classifier),
+      strategy_(strategy_from_name(config_->router.routing_strategy)) {
+  endpoints_.reserve(config_->deployments.size());
+  for (std::size_t i = 0; i < config_->deployments.size(); ++i) {
+    endpoints_.push_back(providers::make_endpoint(config_->deployments[i]));
+    groups_[config_->deployments[i].group].push_back(i);
+  }
+}
+
+std::optional<std::size_t> Router::choose(const std::string& group, const std::vector<std::size_t>& tried,
+                                          bool allow_repeat, core::Nanos now) const {
+  const auto it = groups_.find(group);
+  if (it == groups_.end()) return std::nullopt;
+  std::vector<std::size_t> fresh, repeat;
+  for (auto d : it->second) {
+    if (state_->cooldown(d, now)) continue;
+    (std::find(tried.begin(), tried.end(), d) == tried.end() ? fresh : repeat).push_back(d);
+  }
+  // Untried deployments first: a different provider needs no backoff.
+  const auto& pool = !fresh.empty() ? fresh : repeat;
+  if (pool.empty() || (&pool == &repeat && !allow_repeat)) return std::nullopt;
+  return pool[pick(strategy_, pool, *config_, *state_, thread_rng())];
+}
+
+state::FailurePolicy Router::failure_policy(const errors::Classification& c) const {
+  const auto& rs = config_->router;
+  state::FailurePolicy p;
+  p.allowed_fails = c.decision.allowed_fails.value_or(rs.allowed_fails);
+  switch (c.decision.cooldown_length) {
+    case errors::CooldownLength::none:
+    case errors::CooldownLength::normal: {
+      double seconds = rs.cooldown_seconds;
+      if (c.retry_after_seconds) seconds = std::max(seconds, *c.retry_after_seconds);
+      p.cooldown_for = core::seconds_to_nanos(seconds);
+      break;
+    }
+    case errors::CooldownLength::long_:
+      p.cooldown_now = true;
+      p.cooldown_for = core::seconds_to_nanos(std::max(kQuotaCooldownSeconds, rs.cooldown_seconds));
+      break;
+    case errors::CooldownLength::until_reload:
+      p.cooldown_now = true;
+      p.cooldown_for = state::kForever;
+      break;
+  }
+  return p;
+}
+
+// Fallback lists are read from the group the client asked for, in order (LiteLLM's semantics);
+// a group already tried is skipped, which also guards against cycles.
+std::optional<std::string> Router::next_group(const std::string& origin, errors::FallbackScope scope,
+                                              const std::vector<std::string>& visited) const {
+  const auto& rs = config_->router;
+  const std::vector<std::string>* list = nullptr;
+  switch (scope) {
+    case errors::FallbackScope::none: return std::nullopt;
+    case errors::FallbackScope::context_window: list = targets_for(rs.context_window_fallbacks, origin); break;
+    case errors::FallbackScope::content_policy: list = targets_for(rs.content_policy_fallbacks, origin); break;
+    case errors::FallbackScope::general:
+      list = targets_for(rs.fallbacks, origin);
+      if (!list && !rs.default_fallbacks.empty()) list = &rs.default_fallbacks;
+      break;
+  }
+  if (!list) return std::nullopt;
+  for (const auto& g : *list)
+    if (!contains(visited, g) && groups_.contains(g)) return g;
+  return std::nullopt;
+}
+
+http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) const {
+  RouteOutcome out;
+  const auto& rs = config_->router;
+  const core::Nanos deadline =
+      clock_->now() + core::seconds_to_nanos(rs.timeout_seconds.value_or(kDefaultRequestTimeoutSeconds));
+  std::optional<std::string> group = request.model;
+  errors::FallbackScope scope = errors::FallbackScope::general;
+
+  while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
+    out.groups_tried.push_back(*group);
+    std::vector<std::size_t> tried;
+    int retries_used = 0;  // retries spent in this group (another deployment or the same one)
+    int backoffs = 0;      // waits so far: the exponent of the next backoff
+    bool allow_repeat = false;
+    bool stop_group = false;
+
+    while (!stop_group) {
+      const auto now = clock_->now();
+      if (now >= deadline) break;
+      const auto d = choose(*group, tried, allow_repeat, now);
+      if (!d) break;  // every deployment of this group is cooling down or already failed
+      const auto& dep = config_->deployments[*d];
+      const auto per_attempt = dep.timeout_seconds ? std::min(deadline - now, core::seconds_to_nanos(*dep.timeout_seconds))
+                                                   : deadline - now;
+      ++out.attempts;
+      state_->begin_request(*d);
+      auto result = co_await call_(endpoints_[*d], request, to_ms(per_attempt));
+      state_->end_request(*d);
+      const auto latency = clock_->now() - now;
+
+      if (result.response) {
+        state_->record_success(*d, latency);
+        out.response = std::move(result.response);
+        out.group = *group;
+        out.deployment = &dep;
+        co_return out;
+      }
+
+      // classify → decide
+      auto c = classifier_.classify(result.error);
+      FailedAttempt failed{*group, dep.id, c, result.error.status, static_cast<double>(latency) / 1e6, false};
+      if (c.decision.cooldown) failed.cooled_down = state_->record_failure(*d, c.error_class, failure_policy(c), clock_->now()).has_value();
+      out.failures.push_back(std::move(failed));
+      tried.push_back(*d);
+
+      if (!c.decision.fallback && !c.decision.retry) co_return out;  // every provider would refuse it
+      if (c.decision.fallback_scope == errors::FallbackScope::context_window ||
+          c.decision.fallback_scope == errors::FallbackScope::content_policy) {
+        scope = c.decision.fallback_scope;  // the same model elsewhere in the group would refuse too
+        break;
+      }
+      scope = c.decision.fallback ? errors::FallbackScope::general : errors::FallbackScope::none;
+      if (c.decision.retry) {
+        if (retries_used >= c.decision.max_retries.value_or(rs.num_retries)) {
+          allow_repeat = false;  // out of retries: untried deployments of the group, then fallback
+          continue;
+        }
+        ++retries_used;
+        // Another untried deployment needs no wait; the same one again gets a backoff.
+        if (choose(*group, tried, false, clock_->now())) continue;
+        const auto delay = backoff_delay(backoffs++, c.retry_after_seconds, thread_rng());
+        if (!delay || clock_->now() + core::seconds_to_nanos(static_cast<double>(delay->count()) / 1000.0) >= deadline) {
+          stop_group = true;
+          continue;
+        }
+        co_await sleep_(*delay);
+        allow_repeat = true;
+      } else {
+        allow_repeat = false;  // a failure that is not worth retrying never picks the same deployment
+      }
+    }
+    if (scope == errors::FallbackScope::none) break;
+    group = next_group(request.model, scope, out.groups_tried);
+  }
+  if (out.attempts == 0) out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is cooling down";
+  co_return out;
+}
+
+http::Awaitable<void> asio_sleep(std::chrono::milliseconds delay) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
+  co_await timer.async_wait(boost::asio::use_awaitable);
+}
+
+}  // namespace switchyard::router

@@ -1,0 +1,89 @@
+// The router: a request's life as named phases (plan → attempt → classify → decide → next or
+// answer). It picks a deployment in the requested group, calls it, asks the classifier what the
+// failure means, records it (cooldowns), then retries the group, moves to another deployment of
+// the group, or walks the fallback chain, all under one request-level deadline. Every decision
+// comes from the classifier's Decision; no status code is interpreted here.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config.h"
+#include "core/chat.h"
+#include "core/clock.h"
+#include "errors/classifier.h"
+#include "http/types.h"
+#include "providers/chat_call.h"
+#include "router/strategy.h"
+#include "state/state_store.h"
+
+namespace switchyard::router {
+
+// How one deployment is called; the real one is providers::call_deployment, tests pass fakes.
+using UpstreamCall = std::function<http::Awaitable<providers::CallResult>(
+    const providers::Endpoint&, const core::ChatRequest&, std::chrono::milliseconds timeout)>;
+// How the router waits between retries; the real one is an asio timer, tests record the delay.
+using Sleep = std::function<http::Awaitable<void>(std::chrono::milliseconds)>;
+
+struct FailedAttempt {
+  std::string group;
+  std::string deployment_id;
+  errors::Classification classification;
+  int status = 0;
+  double latency_ms = 0;
+  bool cooled_down = false;  // this failure put the deployment into cooldown
+};
+
+struct RouteOutcome {
+  std::optional<core::ChatResponse> response;
+  std::string group;                                // the group that answered
+  const config::Deployment* deployment = nullptr;   // the deployment that answered
+  int attempts = 0;                                 // upstream calls made
+  std::vector<std::string> groups_tried;            // fallback path, in order
+  std::vector<FailedAttempt> failures;
+  std::string unavailable_reason;  // set when no deployment could even be tried
+};
+
+inline constexpr double kDefaultRequestTimeoutSeconds = 600;
+inline constexpr double kQuotaCooldownSeconds = 600;  // credit/quota problems outlast seconds
+
+class Router {
+ public:
+  Router(std::shared_ptr<const config::Config> config, std::shared_ptr<state::StateStore> state,
+         std::shared_ptr<const core::Clock> clock, UpstreamCall call, Sleep sleep);
+
+  http::Awaitable<RouteOutcome> route(const core::ChatRequest& request) const;
+
+  const config::Config& config() const { return *config_; }
+  const errors::Classifier& classifier() const { return classifier_; }
+  state::StateStore& state() const { return *state_; }
+  bool has_group(const std::string& group) const { return groups_.contains(group); }
+
+ private:
+  std::optional<std::size_t> choose(const std::string& group, const std::vector<std::size_t>& tried, bool allow_repeat,
+                                    core::Nanos now) const;
+  state::FailurePolicy failure_policy(const errors::Classification& c) const;
+  std::optional<std::string> next_group(const std::string& origin, errors::FallbackScope scope,
+                                        const std::vector<std::string>& visited) const;
+
+  std::shared_ptr<const config::Config> config_;
+  std::shared_ptr<state::StateStore> state_;
+  std::shared_ptr<const core::Clock> clock_;
+  UpstreamCall call_;
+  Sleep sleep_;
+  errors::Classifier classifier_;
+  Strategy strategy_;
+  std::vector<providers::Endpoint> endpoints_;  // parallel to config_->deployments
+  std::unordered_map<std::string, std::vector<std::size_t>> groups_;
+};
+
+// The production Sleep: an asio steady_timer on the calling coroutine's executor.
+http::Awaitable<void> asio_sleep(std::chrono::milliseconds delay);
+
+}  // namespace switchyard::router

@@ -1,0 +1,67 @@
+#include "router/strategy.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace switchyard::router {
+
+Strategy strategy_from_name(std::string_view name) {
+  if (name == "least-busy") return Strategy::least_busy;
+  if (name == "latency-based-routing") return Strategy::latency_based;
+  return Strategy::simple_shuffle;
+}
+
+namespace {
+
+std::size_t weighted_random(std::span<const std::size_t> c, const config::Config& config, std::mt19937_64& rng) {
+  double total = 0;
+  for (auto i : c) total += config.deployments[i].weight;
+  if (total <= 0) return std::uniform_int_distribution<std::size_t>(0, c.size() - 1)(rng);
+  double r = std::uniform_real_distribution<double>(0, total)(rng);
+  for (std::size_t k = 0; k < c.size(); ++k) {
+    r -= config.deployments[c[k]].weight;
+    if (r < 0) return k;
+  }
+  return c.size() - 1;
+}
+
+std::size_t random_among(const std::vector<std::size_t>& ties, std::mt19937_64& rng) {
+  return ties[std::uniform_int_distribution<std::size_t>(0, ties.size() - 1)(rng)];
+}
+
+}  // namespace
+
+std::size_t pick(Strategy strategy, std::span<const std::size_t> c, const config::Config& config,
+                 const state::StateStore& state, std::mt19937_64& rng) {
+  if (c.size() == 1) return 0;
+  switch (strategy) {
+    case Strategy::simple_shuffle: return weighted_random(c, config, rng);
+    case Strategy::least_busy: {
+      int best = INT32_MAX;
+      std::vector<std::size_t> ties;
+      for (std::size_t k = 0; k < c.size(); ++k) {
+        const int n = state.in_flight(c[k]);
+        if (n < best) {
+          best = n;
+          ties.assign(1, k);
+        } else if (n == best) {
+          ties.push_back(k);
+        }
+      }
+      return random_among(ties, rng);
+    }
+    case Strategy::latency_based: {
+      // Unknown latency (0) counts as fastest so every deployment gets measured.
+      core::Nanos best = INT64_MAX;
+      for (auto i : c) best = std::min(best, state.average_latency(i));
+      const auto limit = static_cast<core::Nanos>(static_cast<double>(best) * (1.0 + kLatencyBufferFraction));
+      std::vector<std::size_t> near;
+      for (std::size_t k = 0; k < c.size(); ++k)
+        if (state.average_latency(c[k]) <= limit) near.push_back(k);
+      return random_among(near, rng);
+    }
+  }
+  return 0;
+}
+
+}  // namespace switchyard::router
