@@ -77,84 +77,84 @@ void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
 
 Gateway::Gateway(std::shared_ptr<const router::Router> router) : router_(std::move(router)) {}
 
-http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& responder) const {
-  const auto router = router_.load();  // this request finishes on the config it started with
+// Everything that is answered without routing, decided synchronously. GCC 12 mishandles
+// temporaries inside co_await expressions (double destruction), so coroutines here only ever
+// co_await on named locals.
+std::optional<http::Response> Gateway::answer_directly(const http::Request& req, const router::Router& router) const {
   const auto path = path_of(req.target());
   const auto method = req.method();
   const bool anthropic_client = path == "/v1/messages" || req.find("anthropic-version") != req.end();
   const auto format = anthropic_client ? core::WireFormat::anthropic : core::WireFormat::openai;
+  const auto version = req.version();
 
-  if (method == bh::verb::get && (path == "/health/liveliness" || path == "/health/liveness")) {
-    co_await responder.send(json_response(req.version(), bh::status::ok, R"("I'm alive!")"));
-    co_return;
-  }
-  if (method == bh::verb::get && path == "/health/readiness") {
-    co_await responder.send(json_response(req.version(), bh::status::ok, R"({"status":"healthy"})"));
-    co_return;
-  }
+  if (method == bh::verb::get && (path == "/health/liveliness" || path == "/health/liveness"))
+    return json_response(version, bh::status::ok, R"("I'm alive!")");
+  if (method == bh::verb::get && path == "/health/readiness")
+    return json_response(version, bh::status::ok, R"({"status":"healthy"})");
   const bool is_chat = path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages";
   const bool is_models = path == "/v1/models" || path == "/models";
-  if (!is_chat && !is_models) {
-    co_await responder.send(client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
-                                         "no route for " + std::string(req.method_string()) + " " + std::string(path),
-                                         req.version()));
-    co_return;
-  }
-  if (!authorized(req, router->config().general.master_key)) {
-    co_await responder.send(client_error(format, bh::status::unauthorized, errors::ErrorClass::authentication,
-                                         "invalid or missing API key for this gateway", req.version()));
-    co_return;
-  }
+  if (!is_chat && !is_models)
+    return client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
+                        "no route for " + std::string(req.method_string()) + " " + std::string(path), version);
+  if (!authorized(req, router.config().general.master_key))
+    return client_error(format, bh::status::unauthorized, errors::ErrorClass::authentication,
+                        "invalid or missing API key for this gateway", version);
   if (is_models) {
-    if (method != bh::verb::get) {
-      co_await responder.send(client_error(format, bh::status::method_not_allowed, errors::ErrorClass::bad_request,
-                                           "use GET", req.version()));
-      co_return;
-    }
-    co_await responder.send(json_response(req.version(), bh::status::ok, json::serialize(models_list(*router, anthropic_client))));
-    co_return;
+    if (method != bh::verb::get)
+      return client_error(format, bh::status::method_not_allowed, errors::ErrorClass::bad_request, "use GET", version);
+    return json_response(version, bh::status::ok, json::serialize(models_list(router, anthropic_client)));
   }
-  if (method != bh::verb::post) {
-    co_await responder.send(client_error(format, bh::status::method_not_allowed, errors::ErrorClass::bad_request,
-                                         "use POST", req.version()));
-    co_return;
-  }
-  co_await chat(path == "/v1/messages" ? core::WireFormat::anthropic : core::WireFormat::openai, req, responder, *router);
+  if (method != bh::verb::post)
+    return client_error(format, bh::status::method_not_allowed, errors::ErrorClass::bad_request, "use POST", version);
+  return std::nullopt;  // a chat request: route it
 }
 
-http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req, http::Responder& responder,
-                                    const router::Router& router) const {
-  const auto bad = [&](std::string message, bh::status status = bh::status::bad_request,
+http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& responder) const {
+  const auto router = router_.load();  // this request finishes on the config it started with
+  if (auto direct = answer_directly(req, *router)) {
+    co_await responder.send(std::move(*direct));
+    co_return;
+  }
+  const auto format = path_of(req.target()) == "/v1/messages" ? core::WireFormat::anthropic : core::WireFormat::openai;
+  co_await chat(format, req, responder, *router);
+}
+
+// Decodes and validates a chat body; an error response when it cannot be routed.
+std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireFormat format, const http::Request& req,
+                                                                     const router::Router& router) const {
+  const auto bad = [&](const std::string& message, bh::status status = bh::status::bad_request,
                        errors::ErrorClass cls = errors::ErrorClass::bad_request) {
     return client_error(format, status, cls, message, req.version());
   };
   boost::system::error_code ec;
   auto parsed = json::parse(req.body(), ec);
-  if (ec || !parsed.is_object()) {
-    co_await responder.send(bad(ec ? "request body is not valid JSON: " + ec.message() : "request body must be a JSON object"));
-    co_return;
-  }
+  if (ec) return bad("request body is not valid JSON: " + ec.message());
+  if (!parsed.is_object()) return bad("request body must be a JSON object");
   core::ChatRequest request;
   request.format = format;
   request.body = std::move(parsed.get_object());
   request.request_id = request_id_for(req);
   const auto* model = request.body.if_contains("model");
-  if (!model || !model->is_string() || model->get_string().empty()) {
-    co_await responder.send(bad("'model' is required: the model group to route to"));
-    co_return;
-  }
+  if (!model || !model->is_string() || model->get_string().empty())
+    return bad("'model' is required: the model group to route to");
   const auto* messages = request.body.if_contains("messages");
-  if (!messages || !messages->is_array()) {
-    co_await responder.send(bad("'messages' is required and must be an array"));
-    co_return;
-  }
+  if (!messages || !messages->is_array()) return bad("'messages' is required and must be an array");
   request.model = std::string(model->get_string());
   if (const auto* s = request.body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
-  if (!router.has_group(request.model)) {
-    co_await responder.send(bad("model '" + request.model + "' is not a model group of this gateway (see /v1/models)",
-                                bh::status::not_found, errors::ErrorClass::not_found));
+  if (!router.has_group(request.model))
+    return bad("model '" + request.model + "' is not a model group of this gateway (see /v1/models)",
+               bh::status::not_found, errors::ErrorClass::not_found);
+  return request;
+}
+
+http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req, http::Responder& responder,
+                                    const router::Router& router) const {
+  auto decoded = decode_chat(format, req, router);
+  if (auto* refusal = std::get_if<http::Response>(&decoded)) {
+    co_await responder.send(std::move(*refusal));
     co_return;
   }
+  const auto& request = std::get<core::ChatRequest>(decoded);
 
   auto outcome = co_await router.route(request);
 
@@ -167,8 +167,8 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   }
   auto& answer = *outcome.response;
   if (answer.format != format) {
-    answer.body = format == core::WireFormat::openai ? providers::anthropic_response_to_openai(answer.body)
-                                                     : providers::openai_response_to_anthropic(answer.body);
+    if (format == core::WireFormat::openai) answer.body = providers::anthropic_response_to_openai(answer.body);
+    else answer.body = providers::openai_response_to_anthropic(answer.body);
     answer.format = format;
   }
   http::Response res{bh::status::ok, req.version()};

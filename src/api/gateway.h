@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
+#include <variant>
 
 #include "http/responder.h"
 #include "http/types.h"
@@ -24,6 +26,9 @@ class Gateway {
   std::shared_ptr<const router::Router> router() const { return router_.load(); }
 
  private:
+  std::optional<http::Response> answer_directly(const http::Request& request, const router::Router& router) const;
+  std::variant<core::ChatRequest, http::Response> decode_chat(core::WireFormat format, const http::Request& request,
+                                                               const router::Router& router) const;
   http::Awaitable<void> chat(core::WireFormat format, http::Request& request, http::Responder& responder,
                              const router::Router& router) const;
 

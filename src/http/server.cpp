@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <system_error>
 
 namespace switchyard::http {
@@ -47,22 +48,29 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const Server
     }
     first = false;
     if (ec_head) {
-      Responder r(stream, 11, false);
+      // Named locals only in co_await expressions: GCC 12 can destroy temporaries there twice.
+      std::optional<Response> refusal;
       if (ec_head == beast_http::error::body_limit)
-        co_await r.send(plain_error(11, beast_http::status::payload_too_large, "request body too large"));
+        refusal = plain_error(11, beast_http::status::payload_too_large, "request body too large");
       else if (ec_head == beast_http::error::header_limit)
-        co_await r.send(plain_error(11, beast_http::status::request_header_fields_too_large, "request headers too large"));
+        refusal = plain_error(11, beast_http::status::request_header_fields_too_large, "request headers too large");
       else if (ec_head != beast_http::error::end_of_stream && ec_head != beast::error::timeout &&
                ec_head != asio::error::connection_reset && ec_head != asio::error::eof && buffer.size() > 0)
-        co_await r.send(plain_error(11, beast_http::status::bad_request, "malformed HTTP request"));
+        refusal = plain_error(11, beast_http::status::bad_request, "malformed HTTP request");
+      if (refusal) {
+        Responder r(stream, 11, false);
+        co_await r.send(std::move(*refusal));
+      }
       break;
     }
     stream.expires_never();
     Request request = parser.release();
     Responder responder(stream, request.version(), request.keep_alive());
     co_await handler(request, responder);
-    if (!responder.answered())
-      co_await responder.send(plain_error(request.version(), beast_http::status::internal_server_error, "no response"));
+    if (!responder.answered()) {
+      auto fallback = plain_error(request.version(), beast_http::status::internal_server_error, "no response");
+      co_await responder.send(std::move(fallback));
+    }
     if (!responder.keep_alive()) break;
   }
   beast::error_code ignored;

@@ -1,0 +1,476 @@
+// `switchyard mock` driven over real sockets: replies and streams in both wire formats, every
+// fault's status and body (checked against the classifier, so the mock fails the way providers
+// fail), scripts, runtime changes, stats, transport faults and config errors.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/asio/error.hpp>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "errors/classifier.h"
+#include "harness.h"
+#include "mock/behaviour.h"
+#include "mock/fault_bodies.h"
+
+namespace switchyard::testing {
+namespace {
+namespace json = boost::json;
+
+constexpr std::string_view kAnthropicPath = "/v1/messages";
+constexpr std::string_view kOpenAiPath = "/v1/chat/completions";
+constexpr std::chrono::milliseconds kHangClientTimeout{300};
+
+std::string anthropic_body(std::string_view model, bool stream = false) {
+  return json::serialize(json::object{{"model", model},
+                                      {"max_tokens", 64},
+                                      {"system", "be brief"},
+                                      {"stream", stream},
+                                      {"messages", json::array{json::object{{"role", "user"},
+                                                                            {"content", "say hello please"}}}}});
+}
+
+std::string openai_body(std::string_view model, bool stream = false, bool include_usage = false) {
+  json::object o{{"model", model},
+                 {"stream", stream},
+                 {"messages", json::array{json::object{{"role", "user"}, {"content", "say hello please"}}}}};
+  if (include_usage) o["stream_options"] = {{"include_usage", true}};
+  return json::serialize(o);
+}
+
+json::value parse(const std::string& s) { return json::parse(s); }
+
+class MockTest : public ::testing::Test {
+ protected:
+  void start(std::string_view config = {}) {
+    mock_ = start_mock(config);
+    ASSERT_NE(mock_.port, 0) << mock_.process->output();
+  }
+  HttpResult post(std::string_view path, const std::string& body, const Headers& headers = {},
+                  std::chrono::milliseconds timeout = kDefaultTimeout) {
+    return request(mock_.port, "POST", path, body, headers, timeout);
+  }
+  HttpResult put_model(std::string_view name, std::string_view behaviour) {
+    return request(mock_.port, "PUT", "/mock/models/" + std::string(name), behaviour);
+  }
+  json::object stats() { return parse(request(mock_.port, "GET", "/mock/stats").body).as_object(); }
+
+  // A clean exit on SIGTERM also means no sanitizer report from the mock during the test.
+  void TearDown() override {
+    if (mock_.process) {
+      EXPECT_EQ(mock_.process->stop(), 0) << mock_.process->output();
+    }
+  }
+
+  MockProcess mock_;
+};
+
+TEST_F(MockTest, RepliesInAnthropicMessagesFormat) {
+  start();
+  const auto r = post(kAnthropicPath, anthropic_body("claude-x"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto j = parse(r.body).as_object();
+  EXPECT_TRUE(j.at("id").as_string().starts_with("msg_mock_"));
+  EXPECT_EQ(j.at("type"), "message");
+  EXPECT_EQ(j.at("role"), "assistant");
+  EXPECT_EQ(j.at("model"), "claude-x");
+  EXPECT_EQ(j.at("content").at(0).at("type"), "text");
+  EXPECT_EQ(j.at("content").at(0).at("text"), "Hello from the mock");
+  EXPECT_EQ(j.at("stop_reason"), "end_turn");
+  EXPECT_TRUE(j.at("stop_sequence").is_null());
+  EXPECT_EQ(j.at("usage").at("input_tokens").to_number<int>(), 5);  // "be brief" + "say hello please"
+  EXPECT_EQ(j.at("usage").at("output_tokens").to_number<int>(), 4);
+}
+
+TEST_F(MockTest, RepliesInOpenAiFormatOnEveryChatCompletionsPath) {
+  start("models:\n  dbx-model: {reply: \"from dbx\"}\n");
+  const auto r = post(kOpenAiPath, openai_body("gpt-x"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto j = parse(r.body).as_object();
+  EXPECT_TRUE(j.at("id").as_string().starts_with("chatcmpl-mock-"));
+  EXPECT_EQ(j.at("object"), "chat.completion");
+  EXPECT_GT(j.at("created").to_number<std::int64_t>(), 0);
+  EXPECT_EQ(j.at("model"), "gpt-x");
+  EXPECT_EQ(j.at("choices").at(0).at("message").at("role"), "assistant");
+  EXPECT_EQ(j.at("choices").at(0).at("message").at("content"), "Hello from the mock");
+  EXPECT_EQ(j.at("choices").at(0).at("finish_reason"), "stop");
+  EXPECT_EQ(j.at("usage").at("prompt_tokens").to_number<int>(), 3);
+  EXPECT_EQ(j.at("usage").at("completion_tokens").to_number<int>(), 4);
+  EXPECT_EQ(j.at("usage").at("total_tokens").to_number<int>(), 7);
+
+  const auto dbx = post("/serving-endpoints/chat/completions", openai_body("dbx-model"));
+  ASSERT_EQ(dbx.status, 200);
+  EXPECT_EQ(parse(dbx.body).at("choices").at(0).at("message").at("content"), "from dbx");
+
+  // Azure names the deployment in the path and may send no model in the body.
+  const auto azure = post("/openai/deployments/my-gpt4o/chat/completions?api-version=2024-08-01-preview",
+                          R"({"messages":[{"role":"user","content":"hi"}]})");
+  ASSERT_EQ(azure.status, 200) << azure.body;
+  EXPECT_EQ(parse(azure.body).at("model"), "my-gpt4o");
+}
+
+// Which classifier provider reads a response in each wire format.
+struct FormatCase {
+  std::string_view path;
+  core::Provider provider;
+  mock::WireFormat format;
+};
+constexpr FormatCase kFormats[] = {
+    {kAnthropicPath, core::Provider::anthropic, mock::WireFormat::anthropic},
+    {kOpenAiPath, core::Provider::openai, mock::WireFormat::openai},
+};
+
+std::string call_body(const FormatCase& f, std::string_view model) {
+  return f.format == mock::WireFormat::anthropic ? anthropic_body(model) : openai_body(model);
+}
+
+// For every fault × format: the mock answers with the table's status and body, and the gateway's
+// classifier puts that answer in the class the fault is named after.
+TEST_F(MockTest, EveryFaultAnswersTheProvidersRealErrorAndTheClassifierAgrees) {
+  std::string config = "models:\n";
+  for (const auto f : mock::all_faults())
+    config += "  fault-" + std::string(mock::to_string(f)) + ": {fault: " + std::string(mock::to_string(f)) + "}\n";
+  start(config);
+  const errors::Classifier classifier;
+  for (const auto& format : kFormats) {
+    for (const auto f : mock::all_faults()) {
+      const std::string name(mock::to_string(f));
+      SCOPED_TRACE(name + " via " + std::string(format.path));
+      const auto timeout = f == mock::Fault::hang ? kHangClientTimeout : kDefaultTimeout;
+      const auto r = post(format.path, call_body(format, "fault-" + name), {}, timeout);
+
+      errors::UpstreamError e;
+      e.provider = format.provider;
+      e.status = r.status;
+      e.headers = r.headers;
+      e.body = r.body;
+      std::string expected = name;
+      if (f == mock::Fault::ok) {
+        EXPECT_EQ(r.status, 200);
+        continue;
+      } else if (f == mock::Fault::connection_reset) {
+        EXPECT_EQ(r.error, boost::asio::error::connection_reset) << r.error.message();
+        e.transport_error = errors::TransportError::connection_reset;
+        expected = "connection";
+      } else if (f == mock::Fault::hang) {
+        EXPECT_EQ(r.error, boost::beast::error::timeout) << r.error.message();
+        e.transport_error = errors::TransportError::read_timeout;
+        expected = "timeout";
+      } else if (f == mock::Fault::garbage) {
+        EXPECT_EQ(r.status, 200);
+        boost::system::error_code ec;
+        json::parse(r.body, ec);
+        EXPECT_TRUE(ec) << "garbage must not parse as JSON";
+        expected = "server_error";  // DESIGN.md: a garbage body is the server's fault
+      } else {
+        const auto* fb = mock::fault_body(f, format.format);
+        ASSERT_NE(fb, nullptr);
+        EXPECT_EQ(r.status, fb->status);
+        EXPECT_EQ(r.body, fb->body);
+        EXPECT_EQ(r.header("content-type"), fb->content_type);
+      }
+      const auto c = classifier.classify(e);
+      EXPECT_EQ(errors::to_string(c.error_class), expected) << "rule " << c.rule << " on " << r.body;
+    }
+  }
+}
+
+// The bodies are the provider_errors.yaml cases they cite, byte for byte.
+TEST(MockFaultBodies, AreTheCitedCasesOfTheProviderErrorTable) {
+  const auto table = YAML::LoadFile((data_dir() / "provider_errors.yaml").string());
+  int compared = 0;
+  for (const auto f : mock::all_faults()) {
+    for (const auto format : {mock::WireFormat::anthropic, mock::WireFormat::openai}) {
+      const auto* fb = mock::fault_body(f, format);
+      if (mock::is_http_error(f)) {
+        ASSERT_NE(fb, nullptr) << mock::to_string(f);
+      }
+      if (fb == nullptr) continue;
+      for (const auto& c : table["cases"]) {
+        if (c["name"].as<std::string>() != fb->source) continue;
+        EXPECT_EQ(c["status"].as<int>(), fb->status) << fb->source;
+        EXPECT_EQ(c["body"].as<std::string>(), fb->body) << fb->source;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GE(compared, 21);  // all but the Anthropic content-policy body, which the table lacks
+}
+
+TEST_F(MockTest, RateLimitCarriesRetryAfterFromTheConfig) {
+  start("models:\n  limited: {fault: rate_limit, retry_after: 7}\n  plain: {fault: rate_limit}\n");
+  auto r = post(kAnthropicPath, anthropic_body("limited"));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("retry-after"), "7");
+  r = post(kOpenAiPath, openai_body("plain"));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("Retry-After"), "1");
+}
+
+TEST_F(MockTest, ScriptAdvancesPerCallRepeatsItsLastStepAndRestartsOnReset) {
+  start("models:\n  gpt-flaky: {script: [rate_limit, server_error, ok]}\n");
+  HttpConnection c(mock_.port);
+  const auto body = openai_body("gpt-flaky");
+  EXPECT_EQ(c.request("POST", kOpenAiPath, body).status, 429);
+  EXPECT_EQ(c.request("POST", kOpenAiPath, body).status, 500);
+  EXPECT_EQ(c.request("POST", kOpenAiPath, body).status, 200);
+  EXPECT_EQ(c.request("POST", kOpenAiPath, body).status, 200);
+  EXPECT_EQ(c.request("POST", "/mock/reset", "").status, 200);
+  EXPECT_EQ(c.request("POST", kOpenAiPath, body).status, 429);
+}
+
+TEST_F(MockTest, PutChangesAModelsBehaviourAtRuntime) {
+  start();
+  EXPECT_EQ(post(kOpenAiPath, openai_body("gpt-x")).status, 200);
+  auto r = put_model("gpt-x", R"({"fault":"connection_reset"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(post(kOpenAiPath, openai_body("gpt-x")).error, boost::asio::error::connection_reset);
+  ASSERT_EQ(put_model("gpt-x", R"({"reply":"back again","latency_ms":5})").status, 200);
+  r = post(kOpenAiPath, openai_body("gpt-x"));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(parse(r.body).at("choices").at(0).at("message").at("content"), "back again");
+
+  EXPECT_EQ(put_model("gpt-x", R"({"fault":"no_such_fault"})").status, 400);
+  EXPECT_EQ(put_model("gpt-x", R"({"latency":5})").status, 400);
+  EXPECT_EQ(put_model("gpt-x", "not json").status, 400);
+}
+
+TEST_F(MockTest, MostSpecificMatchWinsPathPrefixThenModelThenDefault) {
+  start(
+      "models:\n"
+      "  claude-opus-4-6: {reply: \"plain\"}\n"
+      "  \"/no-credit|claude-opus-4-6\": {fault: quota_exhausted}\n"
+      "  \"/no-credit/deeper|claude-opus-4-6\": {reply: \"deeper\"}\n"
+      "  \"/edge|*\": {fault: overloaded}\n"
+      "  other: {model: claude-opus-4-6, path_prefix: /fields, reply: \"fields\"}\n");
+  const auto reply_of = [&](std::string_view path, std::string_view model) {
+    const auto r = post(path, anthropic_body(model));
+    return r.status == 200 ? std::string(parse(r.body).at("content").at(0).at("text").as_string())
+                           : std::to_string(r.status);
+  };
+  EXPECT_EQ(reply_of("/v1/messages", "claude-opus-4-6"), "plain");
+  EXPECT_EQ(reply_of("/no-credit/v1/messages", "claude-opus-4-6"), "400");
+  EXPECT_EQ(reply_of("/no-credit/deeper/v1/messages", "claude-opus-4-6"), "deeper");
+  EXPECT_EQ(reply_of("/fields/v1/messages", "claude-opus-4-6"), "fields");
+  EXPECT_EQ(reply_of("/edge/v1/messages", "anything"), "529");
+  EXPECT_EQ(reply_of("/edge/v1/messages", "claude-opus-4-6"), "plain");  // an exact model beats "*"
+  EXPECT_EQ(reply_of("/v1/messages", "unknown"), "Hello from the mock");
+
+  // A runtime change can target one prefix, with the key percent-encoded.
+  ASSERT_EQ(put_model("%2Fv9%7Cclaude-opus-4-6", R"({"fault":"not_found"})").status, 200);
+  EXPECT_EQ(reply_of("/v9/v1/messages", "claude-opus-4-6"), "404");
+  EXPECT_EQ(reply_of("/v1/messages", "claude-opus-4-6"), "plain");
+}
+
+TEST_F(MockTest, StatsCountCallsPerModelAndKeepTheLastRequest) {
+  start("models:\n  broken: {fault: server_error}\n");
+  const Headers anthropic_auth{{"x-api-key", "sk-ant-test"}, {"anthropic-version", "2023-06-01"}};
+  ASSERT_EQ(post("/no-credit/v1/messages", anthropic_body("claude-a"), anthropic_auth).status, 200);
+  ASSERT_EQ(post(kOpenAiPath, openai_body("broken"), {{"Authorization", "Bearer sk-1"}}).status, 500);
+  ASSERT_EQ(post(kOpenAiPath, openai_body("broken"), {{"api-key", "azure-key"}}).status, 500);
+
+  auto s = stats();
+  EXPECT_EQ(s.at("total").to_number<int>(), 3);
+  const auto& a = s.at("models").at("claude-a");
+  EXPECT_EQ(a.at("calls").to_number<int>(), 1);
+  EXPECT_EQ(a.at("last_path"), "/no-credit/v1/messages");
+  EXPECT_EQ(a.at("last_headers").at("x-api-key"), "sk-ant-test");
+  EXPECT_EQ(a.at("last_headers").at("anthropic-version"), "2023-06-01");
+  EXPECT_EQ(a.at("last_body").at("max_tokens").to_number<int>(), 64);
+  const auto& b = s.at("models").at("broken");
+  EXPECT_EQ(b.at("calls").to_number<int>(), 2);
+  EXPECT_EQ(b.at("calls_by_path").at(kOpenAiPath).to_number<int>(), 2);
+  EXPECT_EQ(b.at("last_headers").at("api-key"), "azure-key");
+  EXPECT_FALSE(b.at("last_headers").as_object().contains("authorization"));
+
+  ASSERT_EQ(request(mock_.port, "POST", "/mock/reset").status, 200);
+  s = stats();
+  EXPECT_EQ(s.at("total").to_number<int>(), 0);
+  EXPECT_TRUE(s.at("models").as_object().empty());
+}
+
+TEST_F(MockTest, StreamsOpenAiChunksThenDone) {
+  start("models:\n  streamer: {reply: \"one two three four five six seven\", chunk_delay_ms: 1}\n");
+  for (const bool include_usage : {false, true}) {
+    SCOPED_TRACE(include_usage ? "include_usage" : "no usage");
+    const auto r = post(kOpenAiPath, openai_body("streamer", true, include_usage));
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("content-type"), "text/event-stream");
+    const auto events = parse_sse(r.body);
+    ASSERT_GE(events.size(), 4u);
+    EXPECT_EQ(events.back().data, "[DONE]");
+    std::string text;
+    std::string finish;
+    bool saw_usage = false;
+    for (std::size_t i = 0; i + 1 < events.size(); ++i) {
+      EXPECT_TRUE(events[i].event.empty());
+      const auto chunk = parse(events[i].data).as_object();
+      EXPECT_EQ(chunk.at("object"), "chat.completion.chunk");
+      EXPECT_EQ(chunk.at("model"), "streamer");
+      if (const auto* u = chunk.if_contains("usage"); u && !u->is_null()) {
+        saw_usage = true;
+        EXPECT_TRUE(chunk.at("choices").as_array().empty());
+        EXPECT_EQ(u->at("completion_tokens").to_number<int>(), 7);
+        EXPECT_EQ(u->at("total_tokens").to_number<int>(), 10);
+        continue;
+      }
+      const auto& choice = chunk.at("choices").at(0).as_object();
+      if (const auto* c = choice.at("delta").as_object().if_contains("content")) text += c->as_string();
+      if (!choice.at("finish_reason").is_null()) finish = choice.at("finish_reason").as_string();
+    }
+    EXPECT_EQ(text, "one two three four five six seven");
+    EXPECT_EQ(finish, "stop");
+    EXPECT_EQ(saw_usage, include_usage);
+    EXPECT_EQ(events.size(), include_usage ? 8u : 7u);  // role, 4 text chunks, finish, [usage], DONE
+  }
+}
+
+TEST_F(MockTest, StreamsAnthropicEventsInTheDocumentedOrder) {
+  start("models:\n  streamer: {reply: \"one two three four five\"}\n");
+  const auto r = post(kAnthropicPath, anthropic_body("streamer", true));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "text/event-stream");
+  const auto events = parse_sse(r.body);
+  std::vector<std::string> names;
+  std::string text;
+  for (const auto& e : events) {
+    const auto data = parse(e.data).as_object();
+    EXPECT_EQ(data.at("type").as_string(), e.event);  // the event name repeats the data's type
+    if (names.empty() || names.back() != e.event) names.push_back(e.event);
+    if (e.event == "message_start") {
+      EXPECT_EQ(data.at("message").at("model"), "streamer");
+      EXPECT_EQ(data.at("message").at("usage").at("input_tokens").to_number<int>(), 5);
+    }
+    if (e.event == "content_block_delta") {
+      EXPECT_EQ(data.at("delta").at("type"), "text_delta");
+      text += data.at("delta").at("text").as_string();
+    }
+    if (e.event == "message_delta") {
+      EXPECT_EQ(data.at("delta").at("stop_reason"), "end_turn");
+      EXPECT_EQ(data.at("usage").at("output_tokens").to_number<int>(), 5);
+    }
+  }
+  const std::vector<std::string> expected{"message_start", "content_block_start", "ping", "content_block_delta",
+                                          "content_block_stop", "message_delta", "message_stop"};
+  EXPECT_EQ(names, expected);
+  EXPECT_EQ(text, "one two three four five");
+}
+
+TEST_F(MockTest, ConnectionResetIsATransportErrorNotAResponse) {
+  start("models:\n  dead-model: {fault: connection_reset}\n");
+  for (const auto& format : kFormats) {
+    const auto r = post(format.path, call_body(format, "dead-model"));
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.error, boost::asio::error::connection_reset) << r.error.message();
+  }
+  EXPECT_EQ(stats().at("models").at("dead-model").at("calls").to_number<int>(), 2);
+}
+
+TEST_F(MockTest, HangKeepsTheConnectionOpenWithoutBlockingOtherCalls) {
+  // One I/O thread: if a hanging call blocked it, the second call could not be answered.
+  mock_ = start_mock("models:\n  stuck: {fault: hang}\n", {"--threads", "1"});
+  ASSERT_NE(mock_.port, 0) << mock_.process->output();
+  HttpResult hung;
+  std::thread caller([&] { hung = post(kOpenAiPath, openai_body("stuck"), {}, 2 * kHangClientTimeout); });
+  const auto deadline = std::chrono::steady_clock::now() + kDefaultTimeout;
+  while (!stats().at("models").as_object().contains("stuck") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);  // bounded by the deadline
+  const auto start_time = std::chrono::steady_clock::now();
+  const auto r = post(kOpenAiPath, openai_body("gpt-x"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start_time, kHangClientTimeout);
+  caller.join();
+  EXPECT_EQ(hung.status, 0);
+  EXPECT_EQ(hung.error, boost::beast::error::timeout) << hung.error.message();
+}
+
+TEST_F(MockTest, LatencyDelaysTheAnswer) {
+  start("models:\n  slow-model: {reply: \"hi\", latency_ms: 200}\n");
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = post(kAnthropicPath, anthropic_body("slow-model"));
+  const auto elapsed = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(r.status, 200);
+  EXPECT_GE(elapsed, 200ms);
+  EXPECT_LT(elapsed, 5s);
+  const auto t1 = std::chrono::steady_clock::now();
+  EXPECT_EQ(post(kAnthropicPath, anthropic_body("fast-model")).status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - t1, 200ms);
+}
+
+TEST_F(MockTest, KeepAliveConnectionServesManyCalls) {
+  start();
+  HttpConnection c(mock_.port);
+  constexpr int kCalls = 200;
+  int ok = 0;
+  for (int i = 0; i < kCalls; ++i) ok += c.request("POST", kOpenAiPath, openai_body("loop")).status == 200;
+  EXPECT_EQ(ok, kCalls);
+  EXPECT_EQ(stats().at("total").to_number<int>(), kCalls);
+}
+
+TEST_F(MockTest, RefusesUnparseableCallsAndUnknownPaths) {
+  start();
+  auto r = post(kAnthropicPath, "{not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(parse(r.body).at("error").at("type"), "invalid_request_error");
+  r = post(kOpenAiPath, R"({"messages":[]})");  // no model, and no Azure deployment in the path
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(parse(r.body).at("error").at("type"), "invalid_request_error");
+  EXPECT_EQ(post("/v1/embeddings", openai_body("x")).status, 404);
+  EXPECT_EQ(request(mock_.port, "GET", "/health").status, 200);
+  EXPECT_EQ(stats().at("total").to_number<int>(), 0);
+}
+
+TEST_F(MockTest, ExampleConfigServesTheQuickstartDeployments) {
+  std::ifstream in(examples_dir() / "mock.yaml");
+  start(std::string(std::istreambuf_iterator<char>(in), {}));
+  auto r = post("/no-credit/v1/messages", anthropic_body("claude-opus-4-6"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("Your credit balance is too low"), std::string::npos);
+  r = post("/serving-endpoints/chat/completions", openai_body("databricks-claude-opus-4-6"));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(parse(r.body).at("choices").at(0).at("message").at("content"), "Hello from Databricks (mock)");
+  r = post("/v1/chat/completions", openai_body("claude-opus-4-6"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(stats().at("models").at("claude-opus-4-6").at("calls").to_number<int>(), 2);
+}
+
+TEST(MockProcessTest, ExitsZeroOnSigtermEvenWithACallHanging) {
+  auto m = start_mock("models:\n  stuck: {fault: hang}\n");
+  ASSERT_NE(m.port, 0) << m.process->output();
+  EXPECT_EQ(request(m.port, "GET", "/health").status, 200);
+  HttpResult hung;
+  std::thread caller([&] { hung = request(m.port, "POST", "/v1/chat/completions", openai_body("stuck")); });
+  const auto deadline = std::chrono::steady_clock::now() + kDefaultTimeout;
+  while (request(m.port, "GET", "/mock/stats").body.find("stuck") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);  // bounded by the deadline
+  EXPECT_EQ(m.process->stop(1s), 0) << m.process->output();  // 137 would mean it needed SIGKILL
+  caller.join();
+  EXPECT_EQ(hung.status, 0);  // the hanging call ends with the process, unanswered
+}
+
+TEST(MockProcessTest, BadConfigExitsOneNamingFileLineAndColumn) {
+  const auto path = write_temp_file("bad-mock.yaml",
+                                    "models:\n"
+                                    "  ok-model: {reply: hi}\n"
+                                    "  bad-model: {fault: quota_exhaustd}\n"
+                                    "  other: {latency: 5}\n");
+  Process p({binary_path(), "mock", "--port", "0", "--config", path.string()});
+  EXPECT_EQ(p.wait_for_exit(), 1);
+  const auto out = p.output();
+  EXPECT_NE(out.find(path.string() + ":3:22: unknown fault 'quota_exhaustd'"), std::string::npos) << out;
+  EXPECT_NE(out.find(path.string() + ":4:11: models.other: unknown field 'latency'"), std::string::npos) << out;
+  EXPECT_EQ(out.find("listening"), std::string::npos);
+
+  const auto broken = write_temp_file("broken-mock.yaml", "models:\n  a: {fault: [ok\n");
+  Process q({binary_path(), "mock", "--port", "0", "--config", broken.string()});
+  EXPECT_EQ(q.wait_for_exit(), 1);
+  EXPECT_NE(q.output().find(broken.string() + ":"), std::string::npos) << q.output();
+  EXPECT_NE(q.output().find("invalid YAML"), std::string::npos) << q.output();
+}
+
+}  // namespace
+}  // namespace switchyard::testing
