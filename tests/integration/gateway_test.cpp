@@ -264,3 +264,42 @@ TEST(Gateway, StreamingRequestsGetWellFormedEventStreamsInTheClientsFormat) {
 
 }  // namespace
 }  // namespace switchyard::testing
+
+namespace switchyard::testing {
+namespace {
+
+// What each provider adapter puts on the wire, as the mock received it.
+TEST(GatewayProviders, EachProviderSendsItsOwnPathAndAuthHeaders) {
+  auto mock = start_mock("default: {reply: ok}\n");
+  const auto base = "http://127.0.0.1:" + std::to_string(mock.port);
+  const auto cfg = write_temp_file("providers-" + std::to_string(mock.port) + ".yaml",
+      "model_list:\n"
+      "  - {model_name: a, litellm_params: {model: anthropic/claude-x, api_base: '" + base + "', api_key: sk-ant-1}}\n"
+      "  - {model_name: o, litellm_params: {model: openai/gpt-x, api_base: '" + base + "/v1', api_key: sk-oai-1}}\n"
+      "  - {model_name: d, litellm_params: {model: databricks/dbx-x, api_base: '" + base + "/serving-endpoints', api_key: dapi-1}}\n"
+      "  - {model_name: z, litellm_params: {model: azure/my-deploy, api_base: '" + base + "', api_key: az-1, api_version: '2024-06-01'}}\n"
+      "  - {model_name: v, litellm_params: {model: hosted_vllm/llama-x, api_base: '" + base + "/v1'}}\n");
+  Process gw({binary_path(), "serve", "--config", cfg.string(), "--port", "0"});
+  const auto port = gw.wait_for_port();
+  ASSERT_TRUE(port) << gw.output();
+  for (const char* group : {"a", "o", "d", "z", "v"})
+    ASSERT_EQ(request(*port, "POST", "/v1/chat/completions",
+                      std::string(R"({"model":")") + group + R"(","messages":[{"role":"user","content":"hi"}]})").status, 200) << group;
+  const auto stats = json::parse(request(mock.port, "GET", "/mock/stats").body).at("models").as_object();
+  auto seen = [&](const char* model) { return stats.at(model).as_object(); };
+  EXPECT_EQ(seen("claude-x").at("last_path"), "/v1/messages");
+  EXPECT_EQ(seen("claude-x").at("last_headers").at("x-api-key"), "sk-ant-1");
+  EXPECT_EQ(seen("claude-x").at("last_headers").at("anthropic-version"), "2023-06-01");
+  EXPECT_EQ(seen("claude-x").at("last_body").at("max_tokens"), 4096);  // OpenAI client, Anthropic upstream
+  EXPECT_EQ(seen("gpt-x").at("last_path"), "/v1/chat/completions");
+  EXPECT_EQ(seen("gpt-x").at("last_headers").at("authorization"), "Bearer sk-oai-1");
+  EXPECT_EQ(seen("dbx-x").at("last_path"), "/serving-endpoints/chat/completions");
+  EXPECT_EQ(seen("dbx-x").at("last_headers").at("authorization"), "Bearer dapi-1");
+  EXPECT_EQ(seen("my-deploy").at("last_path"), "/openai/deployments/my-deploy/chat/completions");
+  EXPECT_EQ(seen("my-deploy").at("last_headers").at("api-key"), "az-1");
+  EXPECT_EQ(seen("llama-x").at("last_path"), "/v1/chat/completions");
+  EXPECT_FALSE(seen("llama-x").at("last_headers").as_object().contains("authorization"));
+}
+
+}  // namespace
+}  // namespace switchyard::testing
