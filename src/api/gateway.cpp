@@ -6,7 +6,7 @@
 #include <random>
 
 #include "api/client_errors.h"
-#include "api/sse_replay.h"
+#include "providers/stream_translate.h"
 #include "providers/translate.h"
 
 namespace switchyard::api {
@@ -158,11 +158,15 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
 
   auto outcome = co_await router.route(request);
 
-  if (!outcome.response) {
+  if (!outcome.response && !outcome.stream) {
     auto res = routing_failure(format, outcome, req.version());
     set_routing_headers(res, outcome);
     res.set("x-request-id", request.request_id);
     co_await responder.send(std::move(res));
+    co_return;
+  }
+  if (outcome.stream) {
+    co_await pump_stream(format, req, responder, router, outcome, request.request_id);
     co_return;
   }
   auto& answer = *outcome.response;
@@ -174,18 +178,40 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   http::Response res{bh::status::ok, req.version()};
   set_routing_headers(res, outcome);
   res.set("x-request-id", request.request_id);
-  if (request.stream) {
-    bool include_usage = false;
-    if (const auto* so = request.body.if_contains("stream_options"); so && so->is_object())
-      if (const auto* iu = so->get_object().if_contains("include_usage"); iu && iu->is_bool()) include_usage = iu->get_bool();
-    res.set(bh::field::content_type, "text/event-stream");
-    res.set(bh::field::cache_control, "no-cache");
-    res.body() = replay_as_sse(answer, include_usage);
-  } else {
-    res.set(bh::field::content_type, "application/json");
-    res.body() = json::serialize(answer.body);
-  }
+  res.set(bh::field::content_type, "application/json");
+  res.body() = json::serialize(answer.body);
   co_await responder.send(std::move(res));
+}
+
+// Forwards a stream as it arrives: the prelude (up to the first content token) then each piece.
+// A failure from here on cannot fall back (the client has content): the stream ends with an error
+// event in the client's format and the failure counts against the deployment. A client that goes
+// away ends the loop; dropping the stream closes the upstream connection.
+http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::Request& req, http::Responder& responder,
+                                           const router::Router& router, router::RouteOutcome& outcome,
+                                           const std::string& request_id) const {
+  http::Response head{bh::status::ok, req.version()};
+  set_routing_headers(head, outcome);
+  head.set("x-request-id", request_id);
+  head.set(bh::field::content_type, "text/event-stream");
+  head.set(bh::field::cache_control, "no-cache");
+  auto& start = *outcome.stream;
+  bool client_there = co_await responder.start_stream(std::move(head.base()));
+  if (client_there) client_there = co_await responder.write_chunk(start.prelude);
+  auto& rest = *start.rest;
+  while (client_there && !rest.finished() && !rest.failure()) {
+    auto piece = co_await rest.next();
+    if (!piece.bytes.empty()) client_there = co_await responder.write_chunk(piece.bytes);
+  }
+  if (client_there && rest.failure()) {
+    const auto c = router.report_stream_failure(*outcome.deployment, *rest.failure());
+    const auto message = "switchyard: " + std::string(to_string(c.error_class)) + " from " + outcome.deployment->id +
+                         " after the stream started: " + c.message;
+    const auto event = providers::stream_error_event(format, c.error_class, message);
+    client_there = co_await responder.write_chunk(event);
+  }
+  if (client_there) co_await responder.finish_stream();
+  else responder.close_after_response();
 }
 
 }  // namespace switchyard::api

@@ -31,6 +31,9 @@ class Gateway {
                                                                const router::Router& router) const;
   http::Awaitable<void> chat(core::WireFormat format, http::Request& request, http::Responder& responder,
                              const router::Router& router) const;
+  http::Awaitable<void> pump_stream(core::WireFormat format, const http::Request& req, http::Responder& responder,
+                                    const router::Router& router, router::RouteOutcome& outcome,
+                                    const std::string& request_id) const;
 
   std::atomic<std::shared_ptr<const router::Router>> router_;
 };

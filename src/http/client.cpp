@@ -102,12 +102,12 @@ std::optional<Url> parse_url(std::string_view text) {
   return url;
 }
 
-struct ClientPool::Impl {
+struct ClientPoolImplBase {
   asio::any_io_executor executor;
   tcp::resolver resolver;
   std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
 
-  explicit Impl(asio::any_io_executor ex) : executor(ex), resolver(ex) {}
+  explicit ClientPoolImplBase(asio::any_io_executor ex) : executor(ex), resolver(ex) {}
 
   static std::string key_of(const Url& u) { return (u.tls ? "https://" : "http://") + u.host + ":" + u.port; }
 
@@ -159,12 +159,9 @@ struct ClientPool::Impl {
   }
 };
 
-ClientPool::ClientPool(asio::any_io_executor executor) : impl_(std::make_unique<Impl>(std::move(executor))) {}
-ClientPool::~ClientPool() = default;
+namespace {
 
-Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
-  const auto deadline = Clock::now() + req.timeout;
-  const auto key = Impl::key_of(req.url);
+Request build_message(const UpstreamRequest& req) {
   Request message{req.method, req.target, 11};
   const bool default_port = req.url.port == (req.url.tls ? "443" : "80");
   const bool ipv6 = req.url.host.find(':') != std::string::npos;
@@ -174,6 +171,61 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
   message.body() = req.body;
   message.keep_alive(true);
   message.prepare_payload();
+  return message;
+}
+
+template <typename Fn>
+auto with_stream(Connection& conn, Fn&& fn) {
+  if (auto* plain = std::get_if<beast::tcp_stream>(&conn.stream)) return fn(*plain);
+  return fn(std::get<beast::ssl_stream<beast::tcp_stream>>(conn.stream));
+}
+
+using BufferParser = beast_http::response_parser<beast_http::buffer_body>;
+
+template <typename Stream>
+Awaitable<beast::error_code> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const Request& req,
+                                                    BufferParser& parser) {
+  auto [wec, wn] = co_await beast_http::async_write(stream, req, kUseTuple);
+  if (wec) co_return wec;
+  auto [rec, rn] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
+  co_return rec;
+}
+
+class PooledStream final : public UpstreamStream {
+ public:
+  PooledStream(ClientPool::Impl& pool, std::string key, std::unique_ptr<Connection> conn,
+               std::unique_ptr<BufferParser> parser, Clock::time_point deadline)
+      : pool_(pool), key_(std::move(key)), conn_(std::move(conn)), parser_(std::move(parser)), deadline_(deadline) {}
+
+  Awaitable<std::string> read_some() override;
+  bool finished() const override { return finished_; }
+  errors::TransportError error() const override { return error_; }
+  std::string error_message() const override { return error_message_; }
+
+ private:
+  ClientPool::Impl& pool_;
+  std::string key_;
+  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<BufferParser> parser_;
+  Clock::time_point deadline_;
+  bool finished_ = false;
+  errors::TransportError error_ = TransportError::none;
+  std::string error_message_;
+};
+
+}  // namespace
+
+struct ClientPool::Impl : ClientPoolImplBase {
+  using ClientPoolImplBase::ClientPoolImplBase;
+};
+
+ClientPool::ClientPool(asio::any_io_executor executor) : impl_(std::make_unique<Impl>(std::move(executor))) {}
+ClientPool::~ClientPool() = default;
+
+Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
+  const auto deadline = Clock::now() + req.timeout;
+  const auto key = Impl::key_of(req.url);
+  const Request message = build_message(req);
 
   // A pooled connection may have been closed by the server while idle; such a failure before
   // any response byte is retried once on a fresh connection.
@@ -188,12 +240,8 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
     conn->tcp().expires_at(deadline);
     UpstreamResponse out;
     bool keep_alive = false;
-    beast::error_code ec;
-    if (auto* plain = std::get_if<beast::tcp_stream>(&conn->stream))
-      ec = co_await write_and_read(*plain, conn->buffer, message, out, keep_alive);
-    else
-      ec = co_await write_and_read(std::get<beast::ssl_stream<beast::tcp_stream>>(conn->stream), conn->buffer, message,
-                                   out, keep_alive);
+    const beast::error_code ec = co_await with_stream(
+        *conn, [&](auto& stream) { return write_and_read(stream, conn->buffer, message, out, keep_alive); });
     if (ec) {
       const auto t = transport_error_of(ec, false);
       const bool stale = reused && (t == TransportError::closed_early || t == TransportError::connection_reset);
@@ -205,6 +253,94 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
     co_return out;
   }
   co_return failure(TransportError::connection_reset, asio::error::connection_reset);
+}
+
+Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
+  const auto deadline = Clock::now() + req.timeout;
+  const auto key = Impl::key_of(req.url);
+  const Request message = build_message(req);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto conn = impl_->take_idle(key);
+    const bool reused = conn != nullptr;
+    if (!conn) {
+      auto [fresh, error] = co_await impl_->connect(req, deadline);
+      if (!fresh) co_return StreamOpen{nullptr, std::move(error)};
+      conn = std::move(fresh);
+    }
+    conn->tcp().expires_at(deadline);
+    auto parser = std::make_unique<BufferParser>();
+    parser->body_limit(boost::none);
+    const beast::error_code ec = co_await with_stream(
+        *conn, [&](auto& stream) { return write_and_read_header(stream, conn->buffer, message, *parser); });
+    if (ec) {
+      const auto t = transport_error_of(ec, false);
+      const bool stale = reused && (t == TransportError::closed_early || t == TransportError::connection_reset);
+      if (stale && attempt == 0) continue;
+      co_return StreamOpen{nullptr, failure(t, ec)};
+    }
+    const int status = static_cast<int>(parser->get().result_int());
+    errors::Headers headers;
+    for (const auto& field : parser->get()) headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    if (status < 200 || status >= 300) {
+      // An error answer: read it whole for the classifier (the parser changes body type here).
+      beast_http::response_parser<beast_http::string_body> whole{std::move(*parser)};
+      whole.body_limit(kMaxUpstreamBodyBytes);
+      auto [rec, rn] = co_await with_stream(*conn, [&](auto& stream) {
+        return beast_http::async_read(stream, conn->buffer, whole, kUseTuple);
+      });
+      UpstreamResponse out;
+      if (rec) {
+        out = failure(transport_error_of(rec, false), rec);
+      } else {
+        out.body = std::move(whole.get().body());
+        if (whole.get().keep_alive()) {
+          conn->tcp().expires_never();
+          impl_->give_back(key, std::move(conn));
+        }
+      }
+      out.status = status;
+      out.headers = std::move(headers);
+      co_return StreamOpen{nullptr, std::move(out)};
+    }
+    auto stream = std::make_unique<PooledStream>(*impl_, key, std::move(conn), std::move(parser), deadline);
+    stream->status = status;
+    stream->headers = std::move(headers);
+    StreamOpen opened;
+    opened.stream = std::move(stream);
+    co_return opened;
+  }
+  co_return StreamOpen{nullptr, failure(TransportError::connection_reset, asio::error::connection_reset)};
+}
+
+Awaitable<std::string> PooledStream::read_some() {
+  if (finished_ || error_ != TransportError::none || !conn_) co_return std::string();
+  std::string out(kStreamReadChunkBytes, '\0');
+  std::size_t filled = 0;
+  // A read may parse only chunk framing and yield no body byte: read until there is one.
+  while (filled == 0 && !parser_->is_done()) {
+    parser_->get().body().data = out.data();
+    parser_->get().body().size = out.size();
+    conn_->tcp().expires_at(deadline_);
+    auto [ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
+      return beast_http::async_read_some(stream, conn_->buffer, *parser_, kUseTuple);
+    });
+    filled = out.size() - parser_->get().body().size;
+    if (ec && ec != beast_http::error::need_buffer) {
+      error_ = transport_error_of(ec, false);
+      error_message_ = ec.message();
+      conn_.reset();  // never reuse a connection that failed mid-body
+      out.resize(filled);
+      co_return out;
+    }
+  }
+  out.resize(filled);
+  if (parser_->is_done()) finished_ = true;
+  if (finished_ && conn_) {
+    conn_->tcp().expires_never();
+    if (parser_->get().keep_alive()) pool_.give_back(key_, std::move(conn_));
+    conn_.reset();
+  }
+  co_return out;
 }
 
 ClientPool& client_pool_for_this_thread(const asio::any_io_executor& executor) {

@@ -49,6 +49,28 @@ struct UpstreamResponse {
 inline constexpr std::size_t kMaxUpstreamBodyBytes = 64 << 20;
 inline constexpr std::size_t kMaxIdleConnectionsPerHost = 256;
 inline constexpr std::chrono::seconds kIdleConnectionLifetime{30};
+inline constexpr std::size_t kStreamReadChunkBytes = 16 << 10;
+
+// A 2xx response whose body is read as it arrives (server-sent events). Owns its connection:
+// destroying it before the end closes the connection, which cancels the upstream request.
+class UpstreamStream {
+ public:
+  virtual ~UpstreamStream() = default;
+  int status = 0;
+  errors::Headers headers;
+
+  // The next bytes of the body; empty at the end or on failure (then error() says which).
+  virtual Awaitable<std::string> read_some() = 0;
+  virtual bool finished() const = 0;  // the body ended cleanly
+  virtual errors::TransportError error() const = 0;
+  virtual std::string error_message() const = 0;
+};
+
+// Either the stream, or why not: a transport failure or a non-2xx response read in full.
+struct StreamOpen {
+  std::unique_ptr<UpstreamStream> stream;
+  UpstreamResponse failure;
+};
 
 class ClientPool {
  public:
@@ -58,9 +80,11 @@ class ClientPool {
   ClientPool& operator=(const ClientPool&) = delete;
 
   Awaitable<UpstreamResponse> send(const UpstreamRequest& request);
+  Awaitable<StreamOpen> open_stream(const UpstreamRequest& request);
+
+  struct Impl;
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -47,16 +47,20 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   else if (format == core::WireFormat::anthropic) body = openai_request_to_anthropic(request.body);
   else body = anthropic_request_to_openai(request.body);
   body["model"] = d.model;
-  // Streaming to the client is served from a complete upstream answer until the streaming
-  // translator lands; ask the upstream for one.
-  body.erase("stream");
-  body.erase("stream_options");
+  if (request.stream) {
+    body["stream"] = true;
+    // Usage arrives in OpenAI streams only when asked for; Anthropic clients need it.
+    if (format == core::WireFormat::openai && request.format != format) body["stream_options"] = {{"include_usage", true}};
+  } else {
+    body.erase("stream");
+    body.erase("stream_options");
+  }
 
   http::UpstreamRequest out;
   out.url = endpoint.base;
   out.headers.emplace_back("content-type", "application/json");
-  out.headers.emplace_back("accept", "application/json");
-  endpoint.adapter->prepare(d, endpoint.base, false, out);
+  out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
+  endpoint.adapter->prepare(d, endpoint.base, request.stream, out);
   out.body = json::serialize(body);
   return out;
 }
@@ -85,11 +89,94 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
   return result;
 }
 
+ChatStream::ChatStream(std::unique_ptr<http::UpstreamStream> upstream, std::unique_ptr<StreamTranslator> translator,
+                       core::Provider provider)
+    : upstream_(std::move(upstream)), translator_(std::move(translator)), provider_(provider) {}
+
+ChatStream::~ChatStream() = default;
+
+const core::Usage& ChatStream::usage() const { return translator_->usage(); }
+
+http::Awaitable<ChatStream::Piece> ChatStream::next() {
+  Piece piece;
+  while (!finished_ && !failure_) {
+    while (auto event = parser_.next()) {
+      TranslatedChunk chunk;
+      translator_->on_event(*event, chunk);
+      piece.bytes += chunk.bytes;
+      piece.content = piece.content || chunk.content;
+      if (chunk.error_body) {
+        failure_ = errors::UpstreamError{provider_, 200, upstream_->headers, std::move(*chunk.error_body),
+                                         errors::TransportError::none};
+        co_return piece;
+      }
+      if (chunk.done) {
+        finished_ = true;
+        upstream_.reset();  // a complete answer: the connection went back to the pool if it could
+        co_return piece;
+      }
+    }
+    if (parser_.overflowed()) {
+      failure_ = errors::UpstreamError{provider_, 200, {}, "event larger than the SSE limit", errors::TransportError::none};
+      co_return piece;
+    }
+    if (!piece.bytes.empty()) co_return piece;  // forward what we have before waiting again
+    auto bytes = co_await upstream_->read_some();
+    if (!bytes.empty()) {
+      parser_.feed(bytes);
+      continue;
+    }
+    if (upstream_->finished()) {
+      TranslatedChunk chunk;
+      const bool complete = translator_->on_end(chunk);
+      piece.bytes += chunk.bytes;
+      if (complete) finished_ = true;
+      else failure_ = errors::UpstreamError{provider_, 0, {}, "", errors::TransportError::closed_early};
+    } else {
+      failure_ = errors::UpstreamError{provider_, 0, {}, upstream_->error_message(), upstream_->error()};
+    }
+  }
+  co_return piece;
+}
+
+namespace {
+
+http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core::ChatRequest& request,
+                                           http::UpstreamRequest upstream) {
+  const auto executor = co_await boost::asio::this_coro::executor;
+  auto opened = co_await http::client_pool_for_this_thread(executor).open_stream(upstream);
+  if (!opened.stream) co_return decode_chat(endpoint, std::move(opened.failure));
+  bool include_usage = false;
+  if (const auto* so = request.body.if_contains("stream_options"); so && so->is_object())
+    if (const auto* iu = so->get_object().if_contains("include_usage"); iu && iu->is_bool()) include_usage = iu->get_bool();
+  auto stream = std::make_unique<ChatStream>(
+      std::move(opened.stream), make_stream_translator(endpoint.adapter->wire_format(), request.format, include_usage),
+      endpoint.deployment->provider);
+  // Hold everything back until the first content token: a failure before it can still fall back
+  // to another deployment without the client seeing a byte.
+  std::string prelude;
+  while (!stream->finished()) {
+    auto piece = co_await stream->next();
+    prelude += piece.bytes;
+    if (stream->failure()) co_return CallResult{std::nullopt, std::nullopt, *stream->failure()};
+    if (piece.content) break;
+  }
+  CallResult result;
+  result.stream = StreamStart{std::move(prelude), std::move(stream)};
+  co_return result;
+}
+
+}  // namespace
+
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
-  if (!endpoint.adapter) co_return CallResult{std::nullopt, unsupported(*endpoint.deployment)};
+  if (!endpoint.adapter) co_return CallResult{std::nullopt, std::nullopt, unsupported(*endpoint.deployment)};
   auto upstream = encode_chat(endpoint, request);
   upstream.timeout = timeout;
+  if (request.stream) {
+    auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));
+    co_return streamed;
+  }
   const auto executor = co_await boost::asio::this_coro::executor;
   auto response = co_await http::client_pool_for_this_thread(executor).send(upstream);
   co_return decode_chat(endpoint, std::move(response));

@@ -12,7 +12,9 @@
 #include "core/chat.h"
 #include "errors/upstream_error.h"
 #include "http/client.h"
+#include "http/sse.h"
 #include "providers/provider.h"
+#include "providers/stream_translate.h"
 
 namespace switchyard::providers {
 
@@ -25,14 +27,52 @@ struct Endpoint {
 
 Endpoint make_endpoint(const config::Deployment& deployment);
 
+// The rest of a streamed answer after its first content token, in the client's wire format.
+// Destroying it early closes the upstream connection (the client went away: cancel upstream).
+class ChatStream {
+ public:
+  ChatStream(std::unique_ptr<http::UpstreamStream> upstream, std::unique_ptr<StreamTranslator> translator,
+             core::Provider provider);
+  ~ChatStream();
+
+  struct Piece {
+    std::string bytes;     // client-format SSE text, possibly empty
+    bool content = false;  // it carried a content token
+  };
+  // The next piece; after the last one finished() or failure() is set.
+  http::Awaitable<Piece> next();
+  bool finished() const { return finished_; }
+  const std::optional<errors::UpstreamError>& failure() const { return failure_; }
+  const core::Usage& usage() const;
+
+ private:
+  std::unique_ptr<http::UpstreamStream> upstream_;
+  std::unique_ptr<StreamTranslator> translator_;
+  http::SseParser parser_;
+  core::Provider provider_;
+  bool finished_ = false;
+  std::optional<errors::UpstreamError> failure_;
+};
+
+struct StreamStart {
+  std::string prelude;                // everything up to and including the first content token
+  std::unique_ptr<ChatStream> rest;  // the remainder (already finished when the answer was short)
+};
+
 struct CallResult {
-  std::optional<core::ChatResponse> response;  // set on success
+  std::optional<core::ChatResponse> response;  // set on a non-streaming success
+  std::optional<StreamStart> stream;           // set on a streaming success
   errors::UpstreamError error;                 // otherwise
+
+  bool ok() const { return response.has_value() || stream.has_value(); }
 };
 
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request);
 CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& response);
 
+// Streaming requests are answered with `stream` once the first content token arrived; a failure
+// before that (error status, error event, dropped connection) is an `error` the router can fall
+// back from without the client noticing.
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout);
 

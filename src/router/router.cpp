@@ -133,9 +133,10 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       state_->end_request(*d);
       const auto latency = clock_->now() - now;
 
-      if (result.response) {
+      if (result.ok()) {
         state_->record_success(*d, latency);
         out.response = std::move(result.response);
+        out.stream = std::move(result.stream);
         out.group = *group;
         out.deployment = &dep;
         co_return out;
@@ -179,6 +180,15 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   }
   if (out.attempts == 0) out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is cooling down";
   co_return out;
+}
+
+errors::Classification Router::report_stream_failure(const config::Deployment& deployment,
+                                                    const errors::UpstreamError& error) const {
+  auto c = classifier_.classify(error);
+  const auto index = static_cast<std::size_t>(&deployment - config_->deployments.data());
+  if (c.decision.cooldown && index < config_->deployments.size())
+    state_->record_failure(index, c.error_class, failure_policy(c), clock_->now());
+  return c;
 }
 
 http::Awaitable<void> asio_sleep(std::chrono::milliseconds delay) {

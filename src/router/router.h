@@ -41,7 +41,8 @@ struct FailedAttempt {
 };
 
 struct RouteOutcome {
-  std::optional<core::ChatResponse> response;
+  std::optional<core::ChatResponse> response;       // non-streaming answer
+  std::optional<providers::StreamStart> stream;     // streaming answer, first content included
   std::string group;                                // the group that answered
   const config::Deployment* deployment = nullptr;   // the deployment that answered
   int attempts = 0;                                 // upstream calls made
@@ -59,6 +60,11 @@ class Router {
          std::shared_ptr<const core::Clock> clock, UpstreamCall call, Sleep sleep);
 
   http::Awaitable<RouteOutcome> route(const core::ChatRequest& request) const;
+
+  // A stream that failed after content reached the client: classify it and count it against the
+  // deployment (cooldown), as any other failure. The client's stream is ended by the caller.
+  errors::Classification report_stream_failure(const config::Deployment& deployment,
+                                               const errors::UpstreamError& error) const;
 
   const config::Config& config() const { return *config_; }
   const errors::Classifier& classifier() const { return classifier_; }

@@ -1,0 +1,354 @@
+#include "providers/stream_translate.h"
+
+#include <boost/json.hpp>
+
+#include "providers/translate.h"
+
+namespace switchyard::providers {
+namespace json = boost::json;
+namespace {
+
+std::optional<json::object> parse_object(std::string_view data) {
+  boost::system::error_code ec;
+  auto v = json::parse(data, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.get_object());
+}
+
+std::string_view str(const json::object& o, std::string_view key) {
+  if (const auto* v = o.if_contains(key); v && v->is_string()) return v->get_string();
+  return {};
+}
+
+std::int64_t integer(const json::object& o, std::string_view key) {
+  if (const auto* v = o.if_contains(key)) {
+    if (v->is_int64()) return v->get_int64();
+    if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  }
+  return 0;
+}
+
+const json::object* object_at(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+void read_openai_usage(const json::object& chunk, core::Usage& u) {
+  if (object_at(chunk, "usage")) u = usage_of(core::WireFormat::openai, chunk);
+}
+
+void read_anthropic_usage(const json::object& usage, core::Usage& u) {
+  if (usage.contains("input_tokens"))
+    u.input_tokens = integer(usage, "input_tokens") + integer(usage, "cache_read_input_tokens") +
+                     integer(usage, "cache_creation_input_tokens");
+  if (usage.contains("cache_read_input_tokens")) u.cached_tokens = integer(usage, "cache_read_input_tokens");
+  if (usage.contains("output_tokens")) u.output_tokens = integer(usage, "output_tokens");
+}
+
+bool openai_chunk_has_content(const json::object& chunk) {
+  const auto* choices = chunk.if_contains("choices");
+  if (!choices || !choices->is_array()) return false;
+  for (const auto& c : choices->get_array()) {
+    if (!c.is_object()) continue;
+    const auto* delta = object_at(c.get_object(), "delta");
+    if (!delta) continue;
+    if (!str(*delta, "content").empty() || !str(*delta, "refusal").empty()) return true;
+    if (const auto* calls = delta->if_contains("tool_calls"); calls && calls->is_array() && !calls->get_array().empty())
+      return true;
+  }
+  return false;
+}
+
+// ---- same format ------------------------------------------------------------------------------
+
+class OpenAiPassThrough final : public StreamTranslator {
+ public:
+  void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
+    if (e.data == "[DONE]") {
+      out.bytes += "data: [DONE]\n\n";
+      out.done = done_ = true;
+      return;
+    }
+    const auto chunk = parse_object(e.data);
+    if (chunk && chunk->contains("error")) {
+      out.error_body = e.data;
+      return;
+    }
+    if (chunk) {
+      out.content = out.content || openai_chunk_has_content(*chunk);
+      read_openai_usage(*chunk, usage_);
+    }
+    out.bytes += http::format_sse(e.event, e.data);
+  }
+  bool on_end(TranslatedChunk&) override { return done_; }
+
+ private:
+  bool done_ = false;
+};
+
+class AnthropicPassThrough final : public StreamTranslator {
+ public:
+  void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
+    const auto msg = parse_object(e.data);
+    const auto type = msg ? str(*msg, "type") : std::string_view(e.event);
+    if (type == "error") {
+      out.error_body = e.data;
+      return;
+    }
+    if (msg && type == "message_start")
+      if (const auto* m = object_at(*msg, "message"))
+        if (const auto* u = object_at(*m, "usage")) read_anthropic_usage(*u, usage_);
+    if (msg && type == "message_delta")
+      if (const auto* u = object_at(*msg, "usage")) read_anthropic_usage(*u, usage_);
+    if (type == "content_block_delta" || (type == "content_block_start" && msg && is_tool_start(*msg))) out.content = true;
+    out.bytes += http::format_sse(e.event, e.data);
+    if (type == "message_stop") out.done = done_ = true;
+  }
+  bool on_end(TranslatedChunk&) override { return done_; }
+
+ private:
+  static bool is_tool_start(const json::object& msg) {
+    const auto* block = object_at(msg, "content_block");
+    return block && str(*block, "type") == "tool_use";
+  }
+  bool done_ = false;
+};
+
+// ---- Anthropic upstream → OpenAI client -------------------------------------------------------
+
+class AnthropicToOpenAi final : public StreamTranslator {
+ public:
+  explicit AnthropicToOpenAi(bool include_usage) : include_usage_(include_usage) {}
+
+  void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
+    const auto msg = parse_object(e.data);
+    if (!msg) return;
+    const auto type = str(*msg, "type");
+    if (type == "error") {
+      out.error_body = e.data;
+    } else if (type == "message_start") {
+      if (const auto* m = object_at(*msg, "message")) {
+        id_ = "chatcmpl-" + std::string(str(*m, "id"));
+        model_ = std::string(str(*m, "model"));
+        if (const auto* u = object_at(*m, "usage")) read_anthropic_usage(*u, usage_);
+      }
+      out.bytes += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
+    } else if (type == "content_block_start") {
+      const auto* block = object_at(*msg, "content_block");
+      if (block && str(*block, "type") == "tool_use") {
+        ++tool_index_;
+        json::object call{{"index", tool_index_},
+                          {"id", str(*block, "id")},
+                          {"type", "function"},
+                          {"function", {{"name", str(*block, "name")}, {"arguments", ""}}}};
+        out.bytes += chunk({{"tool_calls", json::array{call}}}, nullptr);
+        out.content = true;
+      }
+    } else if (type == "content_block_delta") {
+      const auto* delta = object_at(*msg, "delta");
+      if (!delta) return;
+      const auto dtype = str(*delta, "type");
+      if (dtype == "text_delta") {
+        out.bytes += chunk({{"content", str(*delta, "text")}}, nullptr);
+        out.content = true;
+      } else if (dtype == "input_json_delta") {
+        json::object call{{"index", tool_index_}, {"function", {{"arguments", str(*delta, "partial_json")}}}};
+        out.bytes += chunk({{"tool_calls", json::array{call}}}, nullptr);
+        out.content = true;
+      }
+    } else if (type == "message_delta") {
+      if (const auto* delta = object_at(*msg, "delta"))
+        if (const auto stop = str(*delta, "stop_reason"); !stop.empty()) finish_ = anthropic_stop_to_openai_finish(stop);
+      if (const auto* u = object_at(*msg, "usage")) read_anthropic_usage(*u, usage_);
+    } else if (type == "message_stop") {
+      finish(out);
+    }
+  }
+
+  bool on_end(TranslatedChunk&) override { return done_; }
+
+ private:
+  void finish(TranslatedChunk& out) {
+    out.bytes += chunk(json::object{}, json::value(finish_));
+    if (include_usage_) {
+      json::object o = base();
+      o["choices"] = json::array{};
+      o["usage"] = {{"prompt_tokens", usage_.input_tokens},
+                    {"completion_tokens", usage_.output_tokens},
+                    {"total_tokens", usage_.input_tokens + usage_.output_tokens}};
+      out.bytes += "data: " + json::serialize(o) + "\n\n";
+    }
+    out.bytes += "data: [DONE]\n\n";
+    out.done = done_ = true;
+  }
+  json::object base() const {
+    return {{"id", id_}, {"object", "chat.completion.chunk"}, {"created", 0}, {"model", model_}};
+  }
+  std::string chunk(json::object delta, json::value finish_reason) const {
+    json::object o = base();
+    o["choices"] = json::array{{{"index", 0}, {"delta", std::move(delta)}, {"logprobs", nullptr}, {"finish_reason", finish_reason}}};
+    return "data: " + json::serialize(o) + "\n\n";
+  }
+
+  bool include_usage_;
+  std::string id_ = "chatcmpl-switchyard";
+  std::string model_;
+  std::string finish_ = "stop";
+  std::int64_t tool_index_ = -1;
+  bool done_ = false;
+};
+
+// ---- OpenAI upstream → Anthropic client -------------------------------------------------------
+
+class OpenAiToAnthropic final : public StreamTranslator {
+ public:
+  void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
+    if (e.data == "[DONE]") {
+      finish(out);
+      return;
+    }
+    const auto chunk = parse_object(e.data);
+    if (!chunk) return;
+    if (chunk->contains("error")) {
+      out.error_body = e.data;
+      return;
+    }
+    read_openai_usage(*chunk, usage_);
+    if (!started_) start(*chunk, out);
+    const auto* choices = chunk->if_contains("choices");
+    if (!choices || !choices->is_array()) return;
+    for (const auto& c : choices->get_array()) {
+      if (!c.is_object()) continue;
+      const auto& choice = c.get_object();
+      if (const auto f = str(choice, "finish_reason"); !f.empty()) {
+        stop_reason_ = openai_finish_to_anthropic_stop(f);
+        stop_reason_set_ = true;
+      }
+      const auto* delta = object_at(choice, "delta");
+      if (!delta) continue;
+      if (const auto text = str(*delta, "content"); !text.empty()) {
+        open_block("text", json::object{{"type", "text"}, {"text", ""}}, out);
+        out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
+                                                   {"index", block_index_},
+                                                   {"delta", {{"type", "text_delta"}, {"text", text}}}});
+        out.content = true;
+      }
+      if (const auto* calls = delta->if_contains("tool_calls"); calls && calls->is_array())
+        for (const auto& tc : calls->get_array()) tool_call_delta(tc, out);
+    }
+  }
+
+  bool on_end(TranslatedChunk& out) override {
+    // Some OpenAI-compatible servers end the body without `data: [DONE]`; a finish_reason seen
+    // means the answer is complete.
+    if (!done_ && stop_reason_set_) finish(out);
+    return done_;
+  }
+
+ private:
+  void start(const json::object& chunk, TranslatedChunk& out) {
+    started_ = true;
+    std::string id(str(chunk, "id"));
+    json::object message{{"id", "msg_" + id},
+                         {"type", "message"},
+                         {"role", "assistant"},
+                         {"model", str(chunk, "model")},
+                         {"content", json::array{}},
+                         {"stop_reason", nullptr},
+                         {"stop_sequence", nullptr},
+                         {"usage", {{"input_tokens", usage_.input_tokens}, {"output_tokens", 0}}}};
+    out.bytes += event("message_start", {{"type", "message_start"}, {"message", std::move(message)}});
+  }
+
+  void tool_call_delta(const json::value& tc, TranslatedChunk& out) {
+    if (!tc.is_object()) return;
+    const auto& call = tc.get_object();
+    const auto* fn = object_at(call, "function");
+    if (const auto id = str(call, "id"); !id.empty()) {
+      close_block(out);
+      open_block("tool_use",
+                 json::object{{"type", "tool_use"}, {"id", id}, {"name", fn ? str(*fn, "name") : ""}, {"input", json::object{}}},
+                 out, /*force_new=*/true);
+      out.content = true;
+    }
+    if (fn)
+      if (const auto args = str(*fn, "arguments"); !args.empty() && open_type_ == "tool_use") {
+        out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
+                                                   {"index", block_index_},
+                                                   {"delta", {{"type", "input_json_delta"}, {"partial_json", args}}}});
+        out.content = true;
+      }
+  }
+
+  void open_block(std::string_view type, json::object block, TranslatedChunk& out, bool force_new = false) {
+    if (open_type_ == type && !force_new) return;
+    close_block(out);
+    ++block_index_;
+    open_type_ = std::string(type);
+    out.bytes += event("content_block_start",
+                       {{"type", "content_block_start"}, {"index", block_index_}, {"content_block", std::move(block)}});
+  }
+
+  void close_block(TranslatedChunk& out) {
+    if (open_type_.empty()) return;
+    out.bytes += event("content_block_stop", {{"type", "content_block_stop"}, {"index", block_index_}});
+    open_type_.clear();
+  }
+
+  void finish(TranslatedChunk& out) {
+    if (done_) return;
+    if (!started_) start(json::object{}, out);
+    close_block(out);
+    out.bytes += event("message_delta", {{"type", "message_delta"},
+                                         {"delta", {{"stop_reason", stop_reason_}, {"stop_sequence", nullptr}}},
+                                         // OpenAI reports prompt tokens only at the end; Anthropic
+                                         // SDKs take input_tokens from message_delta too.
+                                         {"usage", {{"input_tokens", usage_.input_tokens - usage_.cached_tokens},
+                                                    {"output_tokens", usage_.output_tokens}}}});
+    out.bytes += event("message_stop", {{"type", "message_stop"}});
+    out.done = done_ = true;
+  }
+
+  static std::string event(std::string_view type, const json::object& data) {
+    return http::format_sse(type, json::serialize(data));
+  }
+
+  bool started_ = false;
+  bool done_ = false;
+  std::string open_type_;
+  std::int64_t block_index_ = -1;
+  std::string stop_reason_ = "end_turn";
+  bool stop_reason_set_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<StreamTranslator> make_stream_translator(core::WireFormat upstream, core::WireFormat client,
+                                                         bool include_usage) {
+  using F = core::WireFormat;
+  if (upstream == F::openai && client == F::openai) return std::make_unique<OpenAiPassThrough>();
+  if (upstream == F::anthropic && client == F::anthropic) return std::make_unique<AnthropicPassThrough>();
+  if (upstream == F::anthropic) return std::make_unique<AnthropicToOpenAi>(include_usage);
+  return std::make_unique<OpenAiToAnthropic>();
+}
+
+std::string stream_error_event(core::WireFormat client, errors::ErrorClass cls, std::string_view message) {
+  // Same vocabulary as the non-streaming error bodies (api/client_errors), inlined to keep the
+  // providers layer independent of the api layer.
+  const bool anthropic = client == core::WireFormat::anthropic;
+  std::string_view type = "api_error";
+  switch (cls) {
+    case errors::ErrorClass::overloaded: type = anthropic ? "overloaded_error" : "server_error"; break;
+    case errors::ErrorClass::rate_limit:
+    case errors::ErrorClass::quota_exhausted: type = "rate_limit_error"; break;
+    case errors::ErrorClass::timeout: type = "timeout_error"; break;
+    default: type = anthropic ? "api_error" : "server_error"; break;
+  }
+  if (anthropic)
+    return http::format_sse("error", json::serialize(json::object{{"type", "error"},
+                                                                   {"error", {{"type", type}, {"message", message}}}}));
+  return http::format_sse("", json::serialize(json::object{
+                                  {"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", to_string(cls)}}}}));
+}
+
+}  // namespace switchyard::providers
