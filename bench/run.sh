@@ -43,6 +43,14 @@ run direct "$mock_port" bench-upstream /v1/chat/completions
 [ "$have_nginx" = 1 ] && run nginx "$nginx_port" bench-upstream /v1/chat/completions
 run switchyard "$gw_port" bench-model /v1/chat/completions
 
+echo
+echo "streaming: time to first byte / first content token (sequential requests, keep-alive)"
+for target in "direct $mock_port bench-upstream" "nginx $nginx_port bench-upstream" "switchyard $gw_port bench-model"; do
+  set -- $target
+  [ "$1" = nginx ] && [ "$have_nginx" != 1 ] && continue
+  printf '%-12s %s\n' "$1" "$(python3 "$here/ttft.py" "http://127.0.0.1:$2/v1/chat/completions" "$3" 300)"
+done
+echo
 python3 - "$work/results" <<'PY'
 import sys
 def us(v):
