@@ -64,13 +64,15 @@ const Rule* first_match(core::Provider provider, const MatchInput& in) {
   return nullptr;  // unreachable: the generic table covers every status
 }
 
-Classification classify_transport(TransportError t) {
+// For a transport failure the body, if any, is what the socket said ("certificate verify failed").
+Classification classify_transport(TransportError t, std::string_view detail) {
   Classification c;
   const bool timed_out = t == TransportError::connect_timeout || t == TransportError::read_timeout ||
                          t == TransportError::deadline_exceeded;
   c.error_class = timed_out ? ErrorClass::timeout : ErrorClass::connection;
   c.rule = "transport." + std::string(to_string(t));
   c.message = std::string(to_string(t));
+  if (!detail.empty()) c.message += ": " + std::string(detail.substr(0, kMaxReportedMessageBytes));
   return c;
 }
 
@@ -112,7 +114,7 @@ Classification Classifier::classify(const UpstreamError& error) const {
   Classification c;
   ErrorFields fields;
   if (error.transport_error != TransportError::none) {
-    c = classify_transport(error.transport_error);
+    c = classify_transport(error.transport_error, error.body);
   } else {
     fields = extract_error_fields(error);
     const auto lower = core::to_lower_ascii(fields.message, kMaxMessageScanBytes);

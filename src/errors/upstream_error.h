@@ -33,7 +33,7 @@ struct UpstreamError {
   core::Provider provider = core::Provider::openai_compatible;
   int status = 0;  // 0 when there was no HTTP response
   Headers headers;
-  std::string body;
+  std::string body;  // with a transport_error: what the socket said, for messages
   TransportError transport_error = TransportError::none;
 
   // Case-insensitive header lookup; empty when absent.

@@ -84,7 +84,8 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
   result.error.provider = d.provider;
   result.error.status = response.status;
   result.error.headers = std::move(response.headers);
-  result.error.body = std::move(response.body);
+  result.error.body = response.transport_error == errors::TransportError::none ? std::move(response.body)
+                                                                              : std::move(response.transport_message);
   result.error.transport_error = response.transport_error;
   return result;
 }
