@@ -127,7 +127,8 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
     return client_error(format, status, cls, message, req.version());
   };
   boost::system::error_code ec;
-  auto parsed = json::parse(req.body(), ec);
+  // One arena per request: the body's many small nodes cost one allocation, freed together.
+  auto parsed = json::parse(req.body(), ec, json::make_shared_resource<json::monotonic_resource>());
   if (ec) return bad("request body is not valid JSON: " + ec.message());
   if (!parsed.is_object()) return bad("request body must be a JSON object");
   core::ChatRequest request;

@@ -42,7 +42,7 @@ Endpoint make_endpoint(const config::Deployment& d) {
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request) {
   const auto& d = *endpoint.deployment;
   const auto format = endpoint.adapter->wire_format();
-  json::object body;
+  json::object body(request.body.storage());  // the request's arena
   if (format == request.format) body = request.body;
   else if (format == core::WireFormat::anthropic) body = openai_request_to_anthropic(request.body);
   else body = anthropic_request_to_openai(request.body);
@@ -71,7 +71,7 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
   if (response.ok()) {
     const auto format = endpoint.adapter->wire_format();
     boost::system::error_code ec;
-    auto parsed = json::parse(response.body, ec);
+    auto parsed = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
     if (!ec && parsed.is_object() && looks_like_answer(format, parsed.get_object())) {
       core::ChatResponse r;
       r.format = format;
