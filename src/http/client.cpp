@@ -131,6 +131,29 @@ struct ClientPoolImplBase {
     list.push_back(std::move(conn));
   }
 
+  struct Acquired {
+    std::unique_ptr<Connection> conn;  // null when connecting failed (see refused)
+    bool reused = false;
+    UpstreamResponse refused;
+  };
+
+  // An idle pooled connection to the same origin, else a new one; armed with the deadline.
+  Awaitable<Acquired> acquire(const UpstreamRequest& req, const std::string& key, Clock::time_point deadline) {
+    Acquired out;
+    out.conn = take_idle(key);
+    out.reused = out.conn != nullptr;
+    if (!out.conn) {
+      auto [fresh, error] = co_await connect(req, deadline);
+      if (!fresh) {
+        out.refused = std::move(error);
+        co_return out;
+      }
+      out.conn = std::move(fresh);
+    }
+    out.conn->tcp().expires_at(deadline);
+    co_return out;
+  }
+
   Awaitable<std::pair<std::unique_ptr<Connection>, UpstreamResponse>> connect(const UpstreamRequest& req,
                                                                              Clock::time_point deadline) {
     auto [rec, endpoints] = co_await resolver.async_resolve(req.url.host, req.url.port, kUseTuple);
@@ -182,6 +205,12 @@ auto with_stream(Connection& conn, Fn&& fn) {
 
 using BufferParser = beast_http::response_parser<beast_http::buffer_body>;
 
+// A pooled connection may have been closed by the server while idle; such a failure before any
+// response byte is retried once on a fresh connection.
+bool went_stale(bool reused, TransportError t) {
+  return reused && (t == TransportError::closed_early || t == TransportError::connection_reset);
+}
+
 template <typename Stream>
 Awaitable<beast::error_code> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const Request& req,
                                                     BufferParser& parser) {
@@ -227,25 +256,16 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
   const auto key = Impl::key_of(req.url);
   const Request message = build_message(req);
 
-  // A pooled connection may have been closed by the server while idle; such a failure before
-  // any response byte is retried once on a fresh connection.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto conn = impl_->take_idle(key);
-    const bool reused = conn != nullptr;
-    if (!conn) {
-      auto [fresh, error] = co_await impl_->connect(req, deadline);
-      if (!fresh) co_return error;
-      conn = std::move(fresh);
-    }
-    conn->tcp().expires_at(deadline);
+    auto [conn, reused, refused] = co_await impl_->acquire(req, key, deadline);
+    if (!conn) co_return refused;
     UpstreamResponse out;
     bool keep_alive = false;
     const beast::error_code ec = co_await with_stream(
         *conn, [&](auto& stream) { return write_and_read(stream, conn->buffer, message, out, keep_alive); });
     if (ec) {
       const auto t = transport_error_of(ec, false);
-      const bool stale = reused && (t == TransportError::closed_early || t == TransportError::connection_reset);
-      if (stale && attempt == 0) continue;
+      if (attempt == 0 && went_stale(reused, t)) continue;
       co_return failure(t, ec);
     }
     conn->tcp().expires_never();
@@ -260,22 +280,15 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   const auto key = Impl::key_of(req.url);
   const Request message = build_message(req);
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto conn = impl_->take_idle(key);
-    const bool reused = conn != nullptr;
-    if (!conn) {
-      auto [fresh, error] = co_await impl_->connect(req, deadline);
-      if (!fresh) co_return StreamOpen{nullptr, std::move(error)};
-      conn = std::move(fresh);
-    }
-    conn->tcp().expires_at(deadline);
+    auto [conn, reused, refused] = co_await impl_->acquire(req, key, deadline);
+    if (!conn) co_return StreamOpen{nullptr, std::move(refused)};
     auto parser = std::make_unique<BufferParser>();
     parser->body_limit(boost::none);
     const beast::error_code ec = co_await with_stream(
         *conn, [&](auto& stream) { return write_and_read_header(stream, conn->buffer, message, *parser); });
     if (ec) {
       const auto t = transport_error_of(ec, false);
-      const bool stale = reused && (t == TransportError::closed_early || t == TransportError::connection_reset);
-      if (stale && attempt == 0) continue;
+      if (attempt == 0 && went_stale(reused, t)) continue;
       co_return StreamOpen{nullptr, failure(t, ec)};
     }
     const int status = static_cast<int>(parser->get().result_int());

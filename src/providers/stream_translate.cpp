@@ -2,35 +2,21 @@
 
 #include <boost/json.hpp>
 
+#include "providers/json_fields.h"
 #include "providers/translate.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
 namespace {
+using json_fields::integer;
+using json_fields::object_at;
+using json_fields::str;
 
 std::optional<json::object> parse_object(std::string_view data) {
   boost::system::error_code ec;
   auto v = json::parse(data, ec);
   if (ec || !v.is_object()) return std::nullopt;
   return std::move(v.get_object());
-}
-
-std::string_view str(const json::object& o, std::string_view key) {
-  if (const auto* v = o.if_contains(key); v && v->is_string()) return v->get_string();
-  return {};
-}
-
-std::int64_t integer(const json::object& o, std::string_view key) {
-  if (const auto* v = o.if_contains(key)) {
-    if (v->is_int64()) return v->get_int64();
-    if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  }
-  return 0;
-}
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
 void read_openai_usage(const json::object& chunk, core::Usage& u) {

@@ -1,22 +1,13 @@
 #include "providers/translate.h"
 
+#include "providers/json_fields.h"
+
 namespace switchyard::providers {
 namespace json = boost::json;
 namespace {
-
-std::string_view str(const json::object& o, std::string_view key) {
-  if (const auto* v = o.if_contains(key); v && v->is_string()) return v->get_string();
-  return {};
-}
-
-std::int64_t integer(const json::object& o, std::string_view key) {
-  if (const auto* v = o.if_contains(key)) {
-    if (v->is_int64()) return v->get_int64();
-    if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-    if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
-  }
-  return 0;
-}
+using json_fields::integer;
+using json_fields::object_at;
+using json_fields::str;
 
 void copy_if_present(const json::object& from, std::string_view key, json::object& to, std::string_view as) {
   if (const auto* v = from.if_contains(key); v && !v->is_null()) to[as] = *v;

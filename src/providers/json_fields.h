@@ -1,0 +1,30 @@
+// Lenient field access on provider JSON: a missing or mistyped field reads as empty/0, never
+// throws. Shared by the request, answer and stream translators.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <string_view>
+
+namespace switchyard::providers::json_fields {
+
+inline std::string_view str(const boost::json::object& o, std::string_view key) {
+  if (const auto* v = o.if_contains(key); v && v->is_string()) return v->get_string();
+  return {};
+}
+
+inline std::int64_t integer(const boost::json::object& o, std::string_view key) {
+  if (const auto* v = o.if_contains(key)) {
+    if (v->is_int64()) return v->get_int64();
+    if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+    if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+  }
+  return 0;
+}
+
+inline const boost::json::object* object_at(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+}  // namespace switchyard::providers::json_fields
