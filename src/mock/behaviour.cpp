@@ -7,7 +7,7 @@
 namespace switchyard::mock {
 namespace {
 
-constexpr std::array<std::pair<Fault, std::string_view>, 15> kFaultNames = {{
+constexpr std::array<std::pair<Fault, std::string_view>, 19> kFaultNames = {{
     {Fault::ok, "ok"},
     {Fault::bad_request, "bad_request"},
     {Fault::context_window_exceeded, "context_window_exceeded"},
@@ -23,6 +23,10 @@ constexpr std::array<std::pair<Fault, std::string_view>, 15> kFaultNames = {{
     {Fault::connection_reset, "connection_reset"},
     {Fault::hang, "hang"},
     {Fault::garbage, "garbage"},
+    {Fault::stream_error_before_content, "stream_error_before_content"},
+    {Fault::stream_drop_before_content, "stream_drop_before_content"},
+    {Fault::stream_error_after_content, "stream_error_after_content"},
+    {Fault::stream_drop_after_content, "stream_drop_after_content"},
 }};
 
 constexpr auto kAllFaults = [] {
@@ -69,7 +73,48 @@ std::optional<Fault> fault_from_string(std::string_view name) {
 std::span<const Fault> all_faults() { return kAllFaults; }
 
 bool is_http_error(Fault f) {
-  return f != Fault::ok && f != Fault::connection_reset && f != Fault::hang && f != Fault::garbage;
+  return f != Fault::ok && f != Fault::connection_reset && f != Fault::hang && f != Fault::garbage &&
+         !is_stream_fault(f);
+}
+
+bool is_stream_fault(Fault f) {
+  return f == Fault::stream_error_before_content || f == Fault::stream_drop_before_content ||
+         f == Fault::stream_error_after_content || f == Fault::stream_drop_after_content;
+}
+
+Fault non_streaming_fault(Fault f) {
+  if (f == Fault::stream_error_before_content || f == Fault::stream_error_after_content) return Fault::overloaded;
+  if (f == Fault::stream_drop_before_content || f == Fault::stream_drop_after_content) return Fault::connection_reset;
+  return f;
+}
+
+std::optional<ToolCall> tool_call_from_json(const boost::json::value& json, std::string& error) {
+  const auto* o = json.if_object();
+  if (!o) {
+    error = "'tool_call' must be an object {name, arguments}";
+    return std::nullopt;
+  }
+  ToolCall call;
+  for (const auto& [key, value] : *o) {
+    if (key == "name" && value.is_string() && !value.get_string().empty()) {
+      call.name = value.get_string();
+    } else if (key == "arguments" && value.is_object()) {
+      call.arguments_json = boost::json::serialize(value);
+    } else if (key == "name" || key == "arguments") {
+      error = key == "name" ? "'tool_call.name' must be a non-empty string"
+                            : "'tool_call.arguments' must be a JSON object";
+      return std::nullopt;
+    } else {
+      error = "unknown field 'tool_call." + std::string(key) + "' (name, arguments)";
+      return std::nullopt;
+    }
+  }
+  if (call.name.empty()) {
+    error = "'tool_call.name' is required";
+    return std::nullopt;
+  }
+  if (call.arguments_json.empty()) call.arguments_json = "{}";
+  return call;
 }
 
 std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std::string& error) {
@@ -109,16 +154,23 @@ std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std
         return std::nullopt;
       }
       b.path_prefix = value.get_string();
+    } else if (key == "tool_call") {
+      auto call = tool_call_from_json(value, error);
+      if (!call) return std::nullopt;
+      b.tool_call = std::move(*call);
     } else if (key == "latency_ms" || key == "chunk_delay_ms" || key == "retry_after") {
       const auto n = non_negative(value);
       if (!n) {
         error = "'" + std::string(key) + "' must be a non-negative number";
         return std::nullopt;
       }
-      (key == "latency_ms" ? b.latency_ms : key == "chunk_delay_ms" ? b.chunk_delay_ms : b.retry_after_seconds) = *n;
+      std::int64_t& field = key == "latency_ms"       ? b.latency_ms
+                            : key == "chunk_delay_ms" ? b.chunk_delay_ms
+                                                      : b.retry_after_seconds;
+      field = *n;
     } else {
       error = "unknown field '" + std::string(key) +
-              "' (fault, script, reply, latency_ms, chunk_delay_ms, retry_after, path_prefix)";
+              "' (fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix)";
       return std::nullopt;
     }
   }

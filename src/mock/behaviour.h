@@ -2,6 +2,7 @@
 // A Behaviour is a plain value read from the mock config or from `PUT /mock/models/<name>`.
 // `script` is the per-call sequence (call k gets script[min(k, size-1)]: the last entry repeats);
 // `fault: X` in the config is shorthand for `script: [X]`.
+// `tool_call` makes the mock answer requests that declare tools with that tool call instead of text.
 #pragma once
 
 #include <boost/json/fwd.hpp>
@@ -32,6 +33,15 @@ enum class Fault {
   connection_reset,  // close the socket with RST instead of answering
   hang,              // never answer; keep the socket open until the client gives up
   garbage,           // 200 with a body that is not JSON
+  // Failures inside a 200 event stream (for `stream: true` calls), in the path's wire format.
+  // "before content": the opening event (Anthropic message_start, OpenAI role chunk) only;
+  // "after content": the opening and the first 2 content chunks. Then either the provider's real
+  // mid-stream overload error event and the end of the body (`stream_error_*`), or an RST
+  // (`stream_drop_*`). A non-streaming call gets `overloaded` (error) or `connection_reset` (drop).
+  stream_error_before_content,
+  stream_drop_before_content,
+  stream_error_after_content,
+  stream_drop_after_content,
 };
 
 std::string_view to_string(Fault f);
@@ -41,8 +51,19 @@ std::span<const Fault> all_faults();
 // Faults answered with an HTTP error response taken from fault_bodies.cpp.
 bool is_http_error(Fault f);
 
+// The stream_* faults; what they become for a non-streaming call (overloaded or
+// connection_reset); every other fault is itself.
+bool is_stream_fault(Fault f);
+Fault non_streaming_fault(Fault f);
+
 inline constexpr std::string_view kDefaultReply = "Hello from the mock";
 inline constexpr int kDefaultRetryAfterSeconds = 1;
+
+// A tool call to answer with: `{name: get_weather, arguments: {city: Paris}}`.
+struct ToolCall {
+  std::string name;
+  std::string arguments_json;  // the arguments object, serialized
+};
 
 struct Behaviour {
   std::vector<Fault> script{Fault::ok};
@@ -51,10 +72,14 @@ struct Behaviour {
   std::int64_t chunk_delay_ms = 0;  // between streamed chunks
   std::int64_t retry_after_seconds = kDefaultRetryAfterSeconds;  // rate_limit's retry-after header
   std::string path_prefix;          // only requests whose path starts with this (empty: any)
+  std::optional<ToolCall> tool_call;  // answer with it when the request declares tools
 };
 
 // From a `PUT /mock/models/<name>` body. Fields not given keep their defaults. On failure returns
 // nullopt and sets `error` to a message naming the field.
 std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std::string& error);
+
+// `tool_call` from JSON: an object with a non-empty string `name` and an object `arguments`.
+std::optional<ToolCall> tool_call_from_json(const boost::json::value& json, std::string& error);
 
 }  // namespace switchyard::mock

@@ -41,6 +41,7 @@ void CallStats::reset() {
   std::unique_lock lock(mutex_);
   models_.clear();
   total_.store(0);
+  aborted_streams_.store(0);
 }
 
 boost::json::object CallStats::to_json() const {
@@ -62,7 +63,7 @@ boost::json::object CallStats::to_json() const {
     m["last_body"] = ec ? boost::json::value(s->last_body) : std::move(body);
     models[name] = std::move(m);
   }
-  return {{"total", total()}, {"models", std::move(models)}};
+  return {{"total", total()}, {"aborted_streams", aborted_streams()}, {"models", std::move(models)}};
 }
 
 }  // namespace switchyard::mock

@@ -1,6 +1,8 @@
 // What the mock has been asked, for tests to assert on (`GET /mock/stats`): calls per model and
 // per path, and the last request's path, headers and body. Recording is on every call's path, so
 // the map is read under a shared lock and each model's last request has its own small mutex.
+// `aborted_streams` counts streamed answers cut short because a write to the client failed (the
+// client, e.g. the gateway cancelling upstream, closed the connection mid-stream).
 #pragma once
 
 #include <atomic>
@@ -21,11 +23,13 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;  // names l
 class CallStats {
  public:
   void record(std::string_view model, std::string_view path, HeaderList headers, std::string body);
+  void record_aborted_stream() { aborted_streams_.fetch_add(1, std::memory_order_relaxed); }
   void reset();
   std::uint64_t total() const { return total_.load(std::memory_order_relaxed); }
+  std::uint64_t aborted_streams() const { return aborted_streams_.load(std::memory_order_relaxed); }
 
-  // {"total":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
-  //  "last_headers":{…},"last_body":{…}}}}
+  // {"total":N,"aborted_streams":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
+  //  "last_headers":{…},"last_body":{…} (parsed JSON; the raw text when it is not JSON)}}}
   boost::json::object to_json() const;
 
  private:
@@ -38,6 +42,7 @@ class CallStats {
     std::string last_body;
   };
   std::atomic<std::uint64_t> total_{0};
+  std::atomic<std::uint64_t> aborted_streams_{0};
   mutable std::shared_mutex mutex_;  // guards the map, not the ModelStats it points to
   std::map<std::string, std::unique_ptr<ModelStats>, std::less<>> models_;
 };

@@ -1,5 +1,6 @@
 #include "mock/mock_config.h"
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
 
@@ -9,7 +10,32 @@ namespace switchyard::mock {
 namespace {
 
 constexpr std::string_view kBehaviourFields =
-    "fault, script, reply, latency_ms, chunk_delay_ms, retry_after, path_prefix, model";
+    "fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix, model";
+
+// A YAML value as JSON: quoted scalars stay strings, plain ones become null/bool/number when they
+// read as one (YAML 1.2 core schema).
+boost::json::value yaml_to_json(const YAML::Node& node) {
+  if (node.IsMap()) {
+    boost::json::object o;
+    for (const auto& kv : node) o[kv.first.Scalar()] = yaml_to_json(kv.second);
+    return o;
+  }
+  if (node.IsSequence()) {
+    boost::json::array a;
+    for (const auto& item : node) a.push_back(yaml_to_json(item));
+    return a;
+  }
+  if (!node.IsScalar()) return nullptr;
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") return boost::json::value(s);  // quoted
+  if (s == "null" || s == "~" || s.empty()) return nullptr;
+  if (s == "true") return true;
+  if (s == "false") return false;
+  boost::system::error_code ec;
+  auto number = boost::json::parse(s, ec);
+  if (!ec && number.is_number()) return number;
+  return boost::json::value(s);
+}
 
 std::optional<Fault> read_fault(config::YamlReader& r, const YAML::Node& node) {
   const auto name = r.string(node, "fault");
@@ -47,6 +73,10 @@ Behaviour read_behaviour(config::YamlReader& r, const YAML::Node& node, const st
       if (auto s = r.string(value, what + ".reply")) b.reply = std::move(*s);
     } else if (key == "path_prefix") {
       if (auto s = r.string(value, what + ".path_prefix")) b.path_prefix = std::move(*s);
+    } else if (key == "tool_call") {
+      std::string error;
+      if (auto call = tool_call_from_json(yaml_to_json(value), error)) b.tool_call = std::move(*call);
+      else r.error(value, what + ": " + error);
     } else if (key == "model" && model != nullptr) {
       if (auto s = r.string(value, what + ".model")) *model = std::move(*s);
     } else if (key == "latency_ms") {

@@ -4,6 +4,8 @@
 //     claude-no-credit:  {fault: quota_exhausted}
 //     gpt-flaky:         {script: [rate_limit, ok], retry_after: 1}   # per call; the last repeats
 //     slow-model:        {reply: "hi", latency_ms: 50, chunk_delay_ms: 10}
+//     gpt-mid-stream:    {fault: stream_error_after_content}              # streaming faults too
+//     gpt-tools:         {tool_call: {name: get_weather, arguments: {city: Paris}}}
 //     "/no-credit|claude-opus-4-6": {fault: quota_exhausted}        # only under that path prefix
 //     claude-opus-4-6-b: {model: claude-opus-4-6, path_prefix: /v1}  # same, spelled as fields
 //     "/no-credit|*":    {fault: quota_exhausted}                   # any model under the prefix

@@ -80,6 +80,24 @@ http::Response fault_response(Fault fault, WireFormat format, const Behaviour& b
   return res;
 }
 
+// What a stream fault leaves of a complete stream: the opening event(s) (before content) or the
+// events up to the second content chunk (after content), then the provider's error event for the
+// `stream_error_*` faults. `ok` keeps everything.
+void cut_for_fault(Fault step, WireFormat format, std::vector<StreamEvent>& events) {
+  if (!is_stream_fault(step)) return;
+  const bool after = step == Fault::stream_error_after_content || step == Fault::stream_drop_after_content;
+  constexpr int kContentChunksBeforeFailure = 2;
+  std::size_t keep = 0;
+  int content = 0;
+  for (; keep < events.size() && content < kContentChunksBeforeFailure; ++keep) {
+    if (!after && events[keep].kind != EventKind::opening) break;
+    if (events[keep].kind == EventKind::content) ++content;
+  }
+  events.resize(keep);
+  if (step == Fault::stream_error_before_content || step == Fault::stream_error_after_content)
+    events.push_back({stream_error_event(format), EventKind::other});
+}
+
 }  // namespace
 
 MockServer::MockServer(const MockConfig& config, ListenerOptions options)
@@ -138,31 +156,47 @@ http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, htt
   stats_.record(call->model, path, lower_cased_headers(request), std::move(request.body()));
   const auto entry = table_.lookup(call->model, path);
   const Behaviour& b = entry->behaviour;
-  const Fault step = entry->next_step();
+  Fault step = entry->next_step();
+  if (!call->stream) step = non_streaming_fault(step);
   if (b.latency_ms > 0) co_await delay(std::chrono::milliseconds(b.latency_ms));
 
   if (step == Fault::connection_reset) co_return Disposition::reset;
   if (step == Fault::hang) co_return Disposition::hang;
-  if (step != Fault::ok) {
+  if (step != Fault::ok && !is_stream_fault(step)) {
     co_await responder.send(fault_response(step, format, b));
     co_return Disposition::answered;
   }
   const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds()};
+  const ToolCall* tool = b.tool_call && call->has_tools ? &*b.tool_call : nullptr;
   if (!call->stream) {
-    co_await responder.send(make_response(200, kJsonType, reply_body(*call, b.reply, ids)));
+    // No `?:` with temporaries in this coroutine (GCC 12 destroys them twice).
+    std::string body;
+    if (tool) body = tool_call_body(*call, *tool, ids);
+    else body = reply_body(*call, b.reply, ids);
+    co_await responder.send(make_response(200, kJsonType, std::move(body)));
     co_return Disposition::answered;
   }
+  std::vector<StreamEvent> events;
+  if (tool) events = tool_call_events(*call, *tool, ids);
+  else events = reply_events(*call, b.reply, ids);
+  cut_for_fault(step, format, events);
   beast_http::response_header<> header;
   header.result(beast_http::status::ok);
   header.set(beast_http::field::content_type, "text/event-stream");
   header.set(beast_http::field::cache_control, "no-cache");
   if (!co_await responder.start_stream(std::move(header))) co_return Disposition::answered;
-  const auto events = reply_stream(*call, b.reply, ids);
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (i > 0 && b.chunk_delay_ms > 0) co_await delay(std::chrono::milliseconds(b.chunk_delay_ms));
-    if (!co_await responder.write_chunk(events[i])) co_return Disposition::answered;
+    if (!co_await responder.write_chunk(events[i].text)) {
+      stats_.record_aborted_stream();
+      co_return Disposition::answered;
+    }
   }
-  co_await responder.finish_stream();
+  if (step == Fault::stream_drop_before_content || step == Fault::stream_drop_after_content) {
+    if (b.chunk_delay_ms > 0) co_await delay(std::chrono::milliseconds(b.chunk_delay_ms));
+    co_return Disposition::reset;
+  }
+  if (!co_await responder.finish_stream()) stats_.record_aborted_stream();
   co_return Disposition::answered;
 }
 

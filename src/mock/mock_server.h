@@ -1,14 +1,19 @@
 // `switchyard mock`: a fake upstream that speaks Anthropic Messages and OpenAI chat completions
-// and answers each call as its model's Behaviour says (reply, real provider error body, reset,
-// hang, garbage), plus a small admin API for tests:
+// and answers each call as its model's Behaviour says (reply, tool call, real provider error body,
+// reset, hang, garbage, a stream failing before or after its first content), plus a small admin
+// API for tests:
 //   GET  /health                  200 {"status":"ok"}
-//   GET  /mock/stats              {"total":N,"models":{"<model>":{"calls","calls_by_path","last_path",
-//                                  "last_headers" (lower-cased names),"last_body"}}}
+//   GET  /mock/stats              {"total":N,"aborted_streams":N,"models":{"<model>":{"calls",
+//                                  "calls_by_path","last_path","last_headers" (lower-cased names),
+//                                  "last_body" (what the caller sent, as JSON)}}}
+//                                 aborted_streams: streams cut short by the client closing
 //   POST /mock/reset              zero the stats and restart every script
 //   PUT  /mock/models/<name>      set a model's behaviour at runtime; <name> is "<model>" or
 //                                 "<path-prefix>|<model>" (percent-encoded as needed); the body is
 //                                 a Behaviour as JSON: {"fault":"connection_reset"},
-//                                 {"script":["rate_limit","ok"],"retry_after":2}, {"reply":"x","latency_ms":5}
+//                                 {"script":["rate_limit","ok"],"retry_after":2}, {"reply":"x","latency_ms":5},
+//                                 {"tool_call":{"name":"get_weather","arguments":{"city":"Paris"}}},
+//                                 {"fault":"stream_error_after_content"}
 // It is also the upstream of the end-to-end benchmarks, so the `ok` path takes no exclusive lock.
 // Never linked into the serving path.
 #pragma once

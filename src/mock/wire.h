@@ -21,6 +21,7 @@ struct Call {
   std::string model;
   bool stream = false;
   bool include_usage = false;  // OpenAI stream_options.include_usage
+  bool has_tools = false;      // declares tools (a non-empty `tools`, tool_choice not "none")
   std::int64_t input_tokens = 0;
 };
 
@@ -38,10 +39,41 @@ struct ReplyIds {
 
 std::string reply_body(const Call& call, std::string_view reply, ReplyIds ids);
 
-// The complete SSE stream, one string per event ("event: …\ndata: …\n\n" or "data: …\n\n"),
-// with the reply's text spread over at most kMaxStreamTextChunks deltas.
+// A tool call answer: OpenAI `message.tool_calls` (id call_mock_N, arguments as a JSON string,
+// content null, finish_reason "tool_calls"); Anthropic one `tool_use` block (id toolu_mock_N,
+// `input` the arguments object, stop_reason "tool_use").
+std::string tool_call_body(const Call& call, const ToolCall& tool, ReplyIds ids);
+
+// One server-sent event ("event: …\ndata: …\n\n" or "data: …\n\n") and what it carries, so
+// stream faults can cut a stream before or after its first content.
+enum class EventKind {
+  opening,  // Anthropic message_start, OpenAI role chunk
+  content,  // a text delta, a tool call's start or one of its argument fragments
+  other,    // everything else (block start/stop, ping, finish, usage, [DONE])
+};
+struct StreamEvent {
+  std::string text;
+  EventKind kind = EventKind::other;
+};
+
+// The complete SSE stream of a text reply, its text spread over kMaxStreamTextChunks deltas (more
+// for long replies: at most kMaxWordsPerChunk words a delta).
 inline constexpr std::size_t kMaxStreamTextChunks = 4;
+inline constexpr std::size_t kMaxWordsPerChunk = 8;
+std::vector<StreamEvent> reply_events(const Call& call, std::string_view reply, ReplyIds ids);
 std::vector<std::string> reply_stream(const Call& call, std::string_view reply, ReplyIds ids);
+
+// The complete SSE stream of a tool call, as the providers' streaming docs show it. OpenAI: a
+// first chunk with role, id, type and function.name (arguments ""), then argument fragments, then
+// finish_reason "tool_calls". Anthropic: content_block_start tool_use, input_json_delta
+// partial_json fragments, content_block_stop, stop_reason "tool_use". The arguments are cut into
+// at most kMaxStreamTextChunks fragments (on UTF-8 boundaries).
+std::vector<StreamEvent> tool_call_events(const Call& call, const ToolCall& tool, ReplyIds ids);
+
+// The provider's real mid-stream overload error event. Anthropic: `event: error` with
+// {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}; OpenAI: a data-only
+// {"error":{"message":"The server had an error while processing your request. …","type":"server_error",…}}.
+std::string stream_error_event(WireFormat format);
 
 // The mock's own refusal of a request it cannot parse, shaped like the provider's 400.
 std::string invalid_request_body(WireFormat format, std::string_view message);

@@ -112,8 +112,8 @@ describe('Anthropic SDK: errors map to the SDK exception classes', () => {
     rejectsWith(client.messages.create(params('no-such-group')), Anthropic.NotFoundError, 404, /no-such-group/));
 });
 
-// The mock has no way to answer with a tool call yet. These say what the SDK must see once it has;
-// the behaviour field `tool_call` is the proposed mock config (PUT fails until it exists).
+// The mock answers requests that declare tools with the behaviour's `tool_call`, in the upstream's
+// format; the gateway translates it (and the tools) when the formats differ.
 const TOOLS = [{
   name: 'get_weather', description: 'Weather in a city',
   input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
@@ -122,7 +122,7 @@ const TOOL_CALL = { name: 'get_weather', arguments: { city: 'Paris' } };
 
 describe('Anthropic SDK: tool calls', () => {
   for (const group of ['tools-anthropic', 'tools-openai']) {
-    test(`tool_use from ${group}, non-streaming and streaming`, { todo: 'mock cannot return tool calls yet' }, async () => {
+    test(`tool_use from ${group}, non-streaming and streaming`, async () => {
       await putMockBehaviour(stack, group, { tool_call: TOOL_CALL });  // upstream model = group name
       const request = { ...params(group), tools: TOOLS, tool_choice: { type: 'any' } };
       for (const message of [await client.messages.create(request), await client.messages.stream(request).finalMessage()]) {

@@ -109,8 +109,8 @@ describe('OpenAI SDK: errors map to the SDK exception classes', () => {
     rejectsWith(client.chat.completions.create({ model: 'no-such-group', messages: MESSAGES }), OpenAI.NotFoundError, 404, /no-such-group/));
 });
 
-// The mock has no way to answer with a tool call yet. These say what the SDK must see once it has;
-// the behaviour field `tool_call` is the proposed mock config (PUT fails until it exists).
+// The mock answers requests that declare tools with the behaviour's `tool_call`, in the upstream's
+// format; the gateway translates it (and the tools) when the formats differ.
 const TOOLS = [{
   type: 'function',
   function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
@@ -119,7 +119,7 @@ const TOOL_CALL = { name: 'get_weather', arguments: { city: 'Paris' } };
 
 describe('OpenAI SDK: tool calls', () => {
   for (const group of ['tools-openai', 'tools-anthropic']) {
-    test(`tool call from ${group}, non-streaming and streaming`, { todo: 'mock cannot return tool calls yet' }, async () => {
+    test(`tool call from ${group}, non-streaming and streaming`, async () => {
       await putMockBehaviour(stack, group, { tool_call: TOOL_CALL });  // upstream model = group name
       const request = { model: group, messages: MESSAGES, tools: TOOLS, tool_choice: 'required' };
       const done = await client.chat.completions.create(request);

@@ -147,26 +147,29 @@ TEST_F(MockTest, EveryFaultAnswersTheProvidersRealErrorAndTheClassifierAgrees) {
       e.status = r.status;
       e.headers = r.headers;
       e.body = r.body;
-      std::string expected = name;
-      if (f == mock::Fault::ok) {
+      // A stream fault answers a non-streaming call like overloaded or connection_reset.
+      const auto g = mock::non_streaming_fault(f);
+      EXPECT_EQ(mock::is_stream_fault(f), g != f);
+      std::string expected(mock::to_string(g));
+      if (g == mock::Fault::ok) {
         EXPECT_EQ(r.status, 200);
         continue;
-      } else if (f == mock::Fault::connection_reset) {
+      } else if (g == mock::Fault::connection_reset) {
         EXPECT_EQ(r.error, boost::asio::error::connection_reset) << r.error.message();
         e.transport_error = errors::TransportError::connection_reset;
         expected = "connection";
-      } else if (f == mock::Fault::hang) {
+      } else if (g == mock::Fault::hang) {
         EXPECT_EQ(r.error, boost::beast::error::timeout) << r.error.message();
         e.transport_error = errors::TransportError::read_timeout;
         expected = "timeout";
-      } else if (f == mock::Fault::garbage) {
+      } else if (g == mock::Fault::garbage) {
         EXPECT_EQ(r.status, 200);
         boost::system::error_code ec;
         json::parse(r.body, ec);
         EXPECT_TRUE(ec) << "garbage must not parse as JSON";
         expected = "server_error";  // DESIGN.md: a garbage body is the server's fault
       } else {
-        const auto* fb = mock::fault_body(f, format.format);
+        const auto* fb = mock::fault_body(g, format.format);
         ASSERT_NE(fb, nullptr);
         EXPECT_EQ(r.status, fb->status);
         EXPECT_EQ(r.body, fb->body);
@@ -359,6 +362,219 @@ TEST_F(MockTest, StreamsAnthropicEventsInTheDocumentedOrder) {
   EXPECT_EQ(text, "one two three four five");
 }
 
+// The stream faults, per wire format: a 200 event stream cut before or after the first content,
+// ending with the provider's real mid-stream error event or an RST.
+TEST_F(MockTest, StreamFaultsCutTheStreamBeforeOrAfterContent) {
+  start(
+      "models:\n"
+      "  err-before: {fault: stream_error_before_content, reply: \"one two three four five six seven eight\"}\n"
+      "  err-after: {fault: stream_error_after_content, reply: \"one two three four five six seven eight\"}\n"
+      "  drop-before: {fault: stream_drop_before_content}\n"
+      "  drop-after: {fault: stream_drop_after_content, reply: \"one two three four five six seven eight\"}\n");
+  const auto text_of = [](const std::vector<SseEvent>& events) {
+    std::string text;
+    for (const auto& e : events) {
+      if (e.data == "[DONE]") continue;
+      const auto d = parse(e.data).as_object();
+      if (const auto* delta = d.if_contains("delta"); delta && delta->as_object().contains("text"))
+        text += delta->at("text").as_string();
+      if (const auto* choices = d.if_contains("choices"))
+        for (const auto& c : choices->as_array())
+          if (const auto* t = c.at("delta").as_object().if_contains("content"); t && t->is_string()) text += t->as_string();
+    }
+    return text;
+  };
+  for (const auto& format : kFormats) {
+    const bool anthropic = format.format == mock::WireFormat::anthropic;
+    SCOPED_TRACE(std::string(format.path));
+    const auto body = [&](std::string_view model) {
+      return anthropic ? anthropic_body(model, true) : openai_body(model, true);
+    };
+    for (const std::string model : {"err-before", "err-after"}) {
+      SCOPED_TRACE(model);
+      const auto r = post(format.path, body(model));
+      ASSERT_EQ(r.status, 200) << r.error.message();
+      EXPECT_EQ(r.header("content-type"), "text/event-stream");
+      const auto events = parse_sse(r.body);
+      ASSERT_GE(events.size(), 2u) << r.body;
+      // The opening event first, the error event last.
+      if (anthropic) {
+        EXPECT_EQ(events.front().event, "message_start");
+        EXPECT_EQ(events.back().event, "error");
+        EXPECT_EQ(events.back().data,
+                  R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
+      } else {
+        EXPECT_EQ(parse(events.front().data).at("choices").at(0).at("delta").at("role"), "assistant");
+        EXPECT_TRUE(events.back().event.empty());
+        EXPECT_EQ(events.back().data,
+                  R"({"error":{"message":"The server had an error while processing your request. Sorry about that!",)"
+                  R"("type":"server_error","param":null,"code":null}})");
+      }
+      if (model == "err-before") {
+        EXPECT_EQ(events.size(), 2u) << r.body;
+        EXPECT_EQ(text_of(events), "");
+      } else {
+        EXPECT_EQ(text_of(events), "one two three four");  // the first 2 content chunks
+      }
+      // The gateway's classifier reads Anthropic's event as overloaded; OpenAI's says server_error.
+      errors::UpstreamError e;
+      e.provider = format.provider;
+      e.status = 200;
+      e.body = events.back().data;
+      EXPECT_EQ(errors::to_string(errors::Classifier().classify(e).error_class), anthropic ? "overloaded" : "server_error");
+    }
+    for (const std::string model : {"drop-before", "drop-after"}) {
+      SCOPED_TRACE(model);
+      const auto r = post(format.path, body(model));
+      EXPECT_TRUE(r.error == boost::asio::error::connection_reset || r.error == boost::beast::http::error::partial_message)
+          << r.error.message();
+    }
+    // Without `stream`, the faults answer like overloaded and connection_reset.
+    const auto* overloaded = mock::fault_body(mock::Fault::overloaded, format.format);
+    for (const std::string model : {"err-before", "err-after"}) {
+      const auto r = post(format.path, call_body(format, model));
+      EXPECT_EQ(r.status, overloaded->status);
+      EXPECT_EQ(r.body, overloaded->body);
+    }
+    for (const std::string model : {"drop-before", "drop-after"})
+      EXPECT_EQ(post(format.path, call_body(format, model)).error, boost::asio::error::connection_reset);
+  }
+}
+
+// A raw client that reads the response head and hangs up: the mock's next writes fail and it
+// counts an aborted stream.
+TEST_F(MockTest, StatsCountStreamsTheClientAbandoned) {
+  start("models:\n  slow: {reply: \"a b c d e f g h i j k l m n o p\", chunk_delay_ms: 50}\n");
+  EXPECT_EQ(stats().at("aborted_streams").to_number<int>(), 0);
+  {
+    HttpResult r = post(kOpenAiPath, openai_body("slow", true), {}, std::chrono::milliseconds(60));
+    EXPECT_FALSE(r.ok());  // gave up (timeout) mid-stream and closed the connection
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kDefaultTimeout;
+  while (stats().at("aborted_streams").to_number<int>() == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);  // bounded by the deadline
+  EXPECT_EQ(stats().at("aborted_streams").to_number<int>(), 1);
+  ASSERT_EQ(request(mock_.port, "POST", "/mock/reset").status, 200);
+  EXPECT_EQ(stats().at("aborted_streams").to_number<int>(), 0);
+}
+
+const char* kWithTools = R"({"model":"MODEL","max_tokens":64,"messages":[{"role":"user","content":"weather?"}],)"
+                         R"("tools":[TOOL]STREAM})";
+
+std::string tool_request(const FormatCase& f, std::string_view model, bool stream, bool with_tools = true) {
+  std::string body = kWithTools;
+  body.replace(body.find("MODEL"), 5, model);
+  const std::string tool = f.format == mock::WireFormat::anthropic
+                               ? R"({"name":"get_weather","input_schema":{"type":"object"}})"
+                               : R"({"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}})";
+  body.replace(body.find("TOOL"), 4, with_tools ? tool : "");
+  body.replace(body.find("STREAM"), 6, stream ? R"(,"stream":true)" : "");
+  return body;
+}
+
+TEST_F(MockTest, ToolCallAnswersRequestsThatDeclareToolsInBothFormats) {
+  start("models:\n  tooly: {reply: \"plain text\", tool_call: {name: get_weather, arguments: {city: Paris, days: 3, \"note\": \"Zürich ✓\"}}}\n");
+  const json::value args = {{"city", "Paris"}, {"days", 3}, {"note", "Zürich ✓"}};
+  for (const auto& format : kFormats) {
+    const bool anthropic = format.format == mock::WireFormat::anthropic;
+    SCOPED_TRACE(std::string(format.path));
+    // Whole.
+    auto r = post(format.path, tool_request(format, "tooly", false));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto j = parse(r.body);
+    if (anthropic) {
+      EXPECT_EQ(j.at("stop_reason"), "tool_use");
+      const auto& block = j.at("content").at(0);
+      EXPECT_EQ(block.at("type"), "tool_use");
+      EXPECT_TRUE(block.at("id").as_string().starts_with("toolu_mock_"));
+      EXPECT_EQ(block.at("name"), "get_weather");
+      EXPECT_EQ(block.at("input"), args);
+    } else {
+      const auto& choice = j.at("choices").at(0);
+      EXPECT_EQ(choice.at("finish_reason"), "tool_calls");
+      EXPECT_TRUE(choice.at("message").at("content").is_null());
+      const auto& call = choice.at("message").at("tool_calls").at(0);
+      EXPECT_TRUE(call.at("id").as_string().starts_with("call_mock_"));
+      EXPECT_EQ(call.at("type"), "function");
+      EXPECT_EQ(call.at("function").at("name"), "get_weather");
+      EXPECT_EQ(parse(std::string(call.at("function").at("arguments").as_string())), args);
+    }
+    // Streamed: the arguments arrive in fragments that only parse once joined.
+    r = post(format.path, tool_request(format, "tooly", true));
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto events = parse_sse(r.body);
+    std::string arguments, name, finish;
+    int fragments = 0;
+    std::vector<std::string> names;
+    for (const auto& e : events) {
+      if (e.data == "[DONE]") continue;
+      const auto d = parse(e.data).as_object();
+      if (anthropic) {
+        if (names.empty() || names.back() != e.event) names.push_back(e.event);
+        if (e.event == "content_block_start") {
+          EXPECT_EQ(d.at("content_block").at("type"), "tool_use");
+          EXPECT_TRUE(d.at("content_block").at("input").as_object().empty());
+          name = d.at("content_block").at("name").as_string();
+        }
+        if (e.event == "content_block_delta") {
+          EXPECT_EQ(d.at("delta").at("type"), "input_json_delta");
+          arguments += d.at("delta").at("partial_json").as_string();
+          ++fragments;
+        }
+        if (e.event == "message_delta") finish = d.at("delta").at("stop_reason").as_string();
+      } else {
+        const auto& choice = d.at("choices").at(0);
+        if (const auto* calls = choice.at("delta").as_object().if_contains("tool_calls")) {
+          const auto& call = calls->at(0).as_object();
+          EXPECT_EQ(call.at("index").to_number<int>(), 0);
+          if (call.contains("id")) {
+            EXPECT_TRUE(name.empty()) << "one first chunk";
+            EXPECT_EQ(call.at("type"), "function");
+            EXPECT_EQ(call.at("function").at("arguments"), "");
+            EXPECT_EQ(choice.at("delta").at("role"), "assistant");
+            name = call.at("function").at("name").as_string();
+          }
+          arguments += call.at("function").at("arguments").as_string();
+          ++fragments;
+        }
+        if (choice.at("finish_reason").is_string()) finish = choice.at("finish_reason").as_string();
+      }
+    }
+    EXPECT_EQ(name, "get_weather");
+    EXPECT_GT(fragments, 2);
+    EXPECT_EQ(parse(arguments), args);
+    EXPECT_EQ(finish, anthropic ? "tool_use" : "tool_calls");
+    if (anthropic) {
+      const std::vector<std::string> expected{"message_start", "content_block_start", "ping", "content_block_delta",
+                                              "content_block_stop", "message_delta", "message_stop"};
+      EXPECT_EQ(names, expected);
+    } else {
+      EXPECT_EQ(events.back().data, "[DONE]");
+    }
+    // No tools declared (or tool_choice none): the text reply.
+    r = post(format.path, tool_request(format, "tooly", false, false));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.body.find("plain text"), std::string::npos) << r.body;
+  }
+  const auto r = post(kOpenAiPath, R"({"model":"tooly","messages":[],"tool_choice":"none",)"
+                                   R"("tools":[{"type":"function","function":{"name":"f"}}]})");
+  EXPECT_EQ(parse(r.body).at("choices").at(0).at("message").at("content"), "plain text");
+}
+
+TEST_F(MockTest, ToolCallCanBeSetAtRuntimeAndIsValidated) {
+  start();
+  ASSERT_EQ(put_model("gpt-t", R"({"tool_call":{"name":"lookup","arguments":{"q":"x"}}})").status, 200);
+  const auto r = post(kOpenAiPath, tool_request(kFormats[1], "gpt-t", false));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(parse(r.body).at("choices").at(0).at("message").at("tool_calls").at(0).at("function").at("arguments"),
+            R"({"q":"x"})");
+  EXPECT_EQ(put_model("gpt-t", R"({"tool_call":{"name":"lookup","arguments":"{}"}})").status, 400);
+  EXPECT_EQ(put_model("gpt-t", R"({"tool_call":{"arguments":{}}})").status, 400);
+  EXPECT_EQ(put_model("gpt-t", R"({"tool_call":{"name":"x","args":{}}})").status, 400);
+  // The stream faults are ordinary fault names at runtime too.
+  EXPECT_EQ(put_model("gpt-t", R"({"script":["stream_drop_after_content","ok"]})").status, 200);
+}
+
 TEST_F(MockTest, ConnectionResetIsATransportErrorNotAResponse) {
   start("models:\n  dead-model: {fault: connection_reset}\n");
   for (const auto& format : kFormats) {
@@ -457,12 +673,15 @@ TEST(MockProcessTest, BadConfigExitsOneNamingFileLineAndColumn) {
                                     "models:\n"
                                     "  ok-model: {reply: hi}\n"
                                     "  bad-model: {fault: quota_exhaustd}\n"
-                                    "  other: {latency: 5}\n");
+                                    "  other: {latency: 5}\n"
+                                    "  tools: {tool_call: {name: f, arguments: [1, 2]}}\n");
   Process p({binary_path(), "mock", "--port", "0", "--config", path.string()});
   EXPECT_EQ(p.wait_for_exit(), 1);
   const auto out = p.output();
   EXPECT_NE(out.find(path.string() + ":3:22: unknown fault 'quota_exhaustd'"), std::string::npos) << out;
   EXPECT_NE(out.find(path.string() + ":4:11: models.other: unknown field 'latency'"), std::string::npos) << out;
+  EXPECT_NE(out.find(path.string() + ":5:22: models.tools: 'tool_call.arguments' must be a JSON object"), std::string::npos)
+      << out;
   EXPECT_EQ(out.find("listening"), std::string::npos);
 
   const auto broken = write_temp_file("broken-mock.yaml", "models:\n  a: {fault: [ok\n");
