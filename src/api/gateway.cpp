@@ -213,6 +213,7 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
   }
   if (client_there) co_await responder.finish_stream();
   else responder.close_after_response();
+  if (rest.finished()) co_await rest.drain();
 }
 
 }  // namespace switchyard::api

@@ -112,8 +112,7 @@ http::Awaitable<ChatStream::Piece> ChatStream::next() {
         co_return piece;
       }
       if (chunk.done) {
-        finished_ = true;
-        upstream_.reset();  // a complete answer: the connection went back to the pool if it could
+        finished_ = true;  // drain() reads the body's end so the connection can be reused
         co_return piece;
       }
     }
@@ -138,6 +137,17 @@ http::Awaitable<ChatStream::Piece> ChatStream::next() {
     }
   }
   co_return piece;
+}
+
+http::Awaitable<void> ChatStream::drain() {
+  // After [DONE]/message_stop only the body's terminator is left (usually already buffered); a
+  // server that keeps sending is not waited for: the connection is closed instead.
+  constexpr int kMaxDrainReads = 4;
+  for (int i = 0; i < kMaxDrainReads && upstream_ && !upstream_->finished() && upstream_->error() == errors::TransportError::none; ++i) {
+    auto ignored = co_await upstream_->read_some();
+    (void)ignored;
+  }
+  upstream_.reset();
 }
 
 namespace {

@@ -41,6 +41,8 @@ class ChatStream {
   };
   // The next piece; after the last one finished() or failure() is set.
   http::Awaitable<Piece> next();
+  // Once finished: read the rest of the upstream body so its connection returns to the pool.
+  http::Awaitable<void> drain();
   bool finished() const { return finished_; }
   const std::optional<errors::UpstreamError>& failure() const { return failure_; }
   const core::Usage& usage() const;
