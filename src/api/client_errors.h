@@ -12,8 +12,6 @@
 
 namespace switchyard::api {
 
-std::string error_body(core::WireFormat format, errors::ErrorClass cls, std::string_view message);
-
 // The all-attempts-failed answer: the last attempt's class decides the status; the message lists
 // every attempt as `group/deployment: class: provider message`.
 http::Response routing_failure(core::WireFormat format, const router::RouteOutcome& outcome, unsigned version);

@@ -4,6 +4,7 @@
 
 #include "providers/json_fields.h"
 #include "providers/translate.h"
+#include "providers/wire_errors.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
@@ -319,22 +320,8 @@ std::unique_ptr<StreamTranslator> make_stream_translator(core::WireFormat upstre
 }
 
 std::string stream_error_event(core::WireFormat client, errors::ErrorClass cls, std::string_view message) {
-  // Same vocabulary as the non-streaming error bodies (api/client_errors), inlined to keep the
-  // providers layer independent of the api layer.
-  const bool anthropic = client == core::WireFormat::anthropic;
-  std::string_view type = "api_error";
-  switch (cls) {
-    case errors::ErrorClass::overloaded: type = anthropic ? "overloaded_error" : "server_error"; break;
-    case errors::ErrorClass::rate_limit:
-    case errors::ErrorClass::quota_exhausted: type = "rate_limit_error"; break;
-    case errors::ErrorClass::timeout: type = "timeout_error"; break;
-    default: type = anthropic ? "api_error" : "server_error"; break;
-  }
-  if (anthropic)
-    return http::format_sse("error", json::serialize(json::object{{"type", "error"},
-                                                                   {"error", {{"type", type}, {"message", message}}}}));
-  return http::format_sse("", json::serialize(json::object{
-                                  {"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", to_string(cls)}}}}));
+  const auto body = error_body(client, cls, message);
+  return http::format_sse(client == core::WireFormat::anthropic ? "error" : "", body);
 }
 
 }  // namespace switchyard::providers
