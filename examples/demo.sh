@@ -38,7 +38,9 @@ show() {
   echo "   HTTP $1"; grep -i '^x-switchyard' "$work/headers" | tr -d '\r' | sed 's/^/   /'
   echo "   body: $(cut -c1-220 "$work/body")"
 }
-calls() { curl -s "http://127.0.0.1:$mock_port/mock/stats" | python3 -c "import json,sys; m=json.load(sys.stdin)['models']; print(m.get(sys.argv[1],{}).get('calls',0))" "$1"; }
+calls() {  # how many calls the mock received for an upstream model name
+  curl -s "http://127.0.0.1:$mock_port/mock/stats" | grep -o "\"$1\":{\"calls\":[0-9]*" | grep -o '[0-9]*$' || echo 0
+}
 
 echo; echo "== 3. A client asks for claude-opus-4-6 (curl, OpenAI format)"
 show "$(request)"
