@@ -34,6 +34,11 @@ class ManualClock final : public Clock {
   std::atomic<Nanos> now_{1'000'000'000'000};
 };
 
-constexpr Nanos seconds_to_nanos(double s) { return static_cast<Nanos>(s * 1e9); }
+// Saturates: config values like `cooldown_time: 1e300` must not overflow (undefined behaviour).
+constexpr Nanos seconds_to_nanos(double s) {
+  constexpr double kMaxSeconds = 9.0e9;  // ~285 years, far below INT64_MAX nanoseconds
+  if (!(s > 0)) return 0;
+  return s >= kMaxSeconds ? static_cast<Nanos>(kMaxSeconds * 1e9) : static_cast<Nanos>(s * 1e9);
+}
 
 }  // namespace switchyard::core

@@ -20,7 +20,7 @@ std::string scalar_text(const json::value& v) {
   if (v.is_string()) return bounded(v.get_string(), kMaxFieldBytes);
   if (v.is_int64()) return std::to_string(v.get_int64());
   if (v.is_uint64()) return std::to_string(v.get_uint64());
-  if (v.is_double()) return std::to_string(static_cast<long long>(v.get_double()));
+  if (v.is_double()) return json::serialize(v);  // a cast to an integer could overflow
   return {};
 }
 

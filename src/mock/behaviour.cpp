@@ -37,8 +37,9 @@ constexpr auto kAllFaults = [] {
 
 std::optional<std::int64_t> non_negative(const boost::json::value& v) {
   if (v.is_int64() && v.get_int64() >= 0) return v.get_int64();
-  if (v.is_uint64()) return static_cast<std::int64_t>(v.get_uint64());
-  if (v.is_double() && v.get_double() >= 0) return static_cast<std::int64_t>(v.get_double());
+  if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) return static_cast<std::int64_t>(v.get_uint64());
+  // Larger doubles would be undefined behaviour to cast; they are refused like negatives.
+  if (v.is_double() && v.get_double() >= 0 && v.get_double() < 9.0e18) return static_cast<std::int64_t>(v.get_double());
   return std::nullopt;
 }
 

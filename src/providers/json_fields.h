@@ -17,7 +17,12 @@ inline std::int64_t integer(const boost::json::object& o, std::string_view key) 
   if (const auto* v = o.if_contains(key)) {
     if (v->is_int64()) return v->get_int64();
     if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-    if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+    if (v->is_double()) {
+      // Out-of-range doubles (1e300, NaN) would be undefined behaviour to cast.
+      const double d = v->get_double();
+      constexpr double kLimit = 9.0e18;
+      return d > -kLimit && d < kLimit ? static_cast<std::int64_t>(d) : 0;
+    }
   }
   return 0;
 }

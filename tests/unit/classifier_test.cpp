@@ -206,3 +206,16 @@ TEST(Classifier, TruncatedJsonFallsBackToStatusRules) {
 
 }  // namespace
 }  // namespace switchyard::errors
+
+namespace switchyard::errors {
+namespace {
+// Found by fuzz_classifier: a huge floating-point error code must not overflow a cast.
+TEST(Classifier, HugeFloatingPointCodesAreRead) {
+  UpstreamError e;
+  e.provider = core::Provider::openai;
+  e.status = 500;
+  e.body = R"({"error":{"code":1e300,"message":"x","type":"server_error"}})";
+  EXPECT_EQ(Classifier().classify(e).error_class, ErrorClass::server_error);
+}
+}  // namespace
+}  // namespace switchyard::errors
