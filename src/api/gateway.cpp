@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/json.hpp>
 #include <random>
 
@@ -12,6 +13,7 @@
 namespace switchyard::api {
 namespace json = boost::json;
 namespace bh = http::beast_http;
+using namespace boost::asio::experimental::awaitable_operators;  // ||: race two awaitables
 namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
@@ -157,7 +159,18 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   }
   const auto& request = std::get<core::ChatRequest>(decoded);
 
-  auto outcome = co_await router.route(request);
+  // Race the routing against the client's disconnect: a client that goes away cancels the
+  // upstream call (its connection is closed) and any backoff wait, instead of the gateway
+  // finishing work nobody will read.
+  auto routing = router.route(request);
+  auto disconnect = responder.until_client_gone();
+  auto race = std::move(routing) || std::move(disconnect);
+  auto raced = co_await std::move(race);
+  if (raced.index() == 1) {
+    responder.abandon();
+    co_return;
+  }
+  auto& outcome = std::get<0>(raced);
 
   if (!outcome.response && !outcome.stream) {
     auto res = routing_failure(format, outcome, req.version());

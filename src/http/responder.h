@@ -22,6 +22,14 @@ class Responder {
   Awaitable<bool> write_chunk(std::string_view data);
   Awaitable<bool> finish_stream();
 
+  // Completes when the client has gone away (closed or reset its connection) while the request
+  // is being worked on; never completes otherwise. Meant to be raced against the work (asio's
+  // awaitable operator ||), which cancels this wait when the work wins. Bytes of a pipelined next
+  // request mean the client is still there: the wait then lasts until cancelled.
+  Awaitable<void> until_client_gone();
+  // The client went away before the answer: no response will be written on this connection.
+  void abandon() { failed_ = true; keep_alive_ = false; }
+
   bool answered() const { return answered_; }
   bool keep_alive() const { return keep_alive_ && !failed_; }
   unsigned version() const { return version_; }

@@ -5,11 +5,15 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <system_error>
+
+#include <sys/socket.h>
+#include <cerrno>
 
 namespace switchyard::http {
 namespace asio = boost::asio;
@@ -96,6 +100,20 @@ Awaitable<bool> Responder::send(Response response) {
   auto [ec, n] = co_await beast_http::async_write(stream_, response, kUseTuple);
   if (ec) failed_ = true;
   co_return !ec;
+}
+
+Awaitable<void> Responder::until_client_gone() {
+  auto& socket = stream_.socket();
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
+  if (ec == asio::error::operation_aborted) throw boost::system::system_error(ec);  // the work won
+  if (ec) co_return;  // the socket itself failed: nobody is listening any more
+  // Readable: either the peer closed (recv sees the end or an error) or it pipelined more bytes.
+  char byte = 0;
+  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) co_return;
+  // Still there: wait until the racing work finishes and cancels this wait.
+  asio::steady_timer forever(socket.get_executor(), asio::steady_timer::time_point::max());
+  co_await forever.async_wait(asio::use_awaitable);
 }
 
 Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {

@@ -42,6 +42,7 @@ void CallStats::reset() {
   models_.clear();
   total_.store(0);
   aborted_streams_.store(0);
+  abandoned_calls_.store(0);
 }
 
 boost::json::object CallStats::to_json() const {
@@ -63,7 +64,7 @@ boost::json::object CallStats::to_json() const {
     m["last_body"] = ec ? boost::json::value(s->last_body) : std::move(body);
     models[name] = std::move(m);
   }
-  return {{"total", total()}, {"aborted_streams", aborted_streams()}, {"models", std::move(models)}};
+  return {{"total", total()}, {"aborted_streams", aborted_streams()}, {"abandoned_calls", abandoned_calls()}, {"models", std::move(models)}};
 }
 
 }  // namespace switchyard::mock

@@ -2,7 +2,9 @@
 // per path, and the last request's path, headers and body. Recording is on every call's path, so
 // the map is read under a shared lock and each model's last request has its own small mutex.
 // `aborted_streams` counts streamed answers cut short because a write to the client failed (the
-// client, e.g. the gateway cancelling upstream, closed the connection mid-stream).
+// client, e.g. the gateway cancelling upstream, closed the connection mid-stream);
+// `abandoned_calls` counts calls whose client hung up while the mock was still thinking
+// (latency_ms), before any byte of the answer.
 #pragma once
 
 #include <atomic>
@@ -24,11 +26,13 @@ class CallStats {
  public:
   void record(std::string_view model, std::string_view path, HeaderList headers, std::string body);
   void record_aborted_stream() { aborted_streams_.fetch_add(1, std::memory_order_relaxed); }
+  void record_abandoned_call() { abandoned_calls_.fetch_add(1, std::memory_order_relaxed); }
   void reset();
   std::uint64_t total() const { return total_.load(std::memory_order_relaxed); }
   std::uint64_t aborted_streams() const { return aborted_streams_.load(std::memory_order_relaxed); }
+  std::uint64_t abandoned_calls() const { return abandoned_calls_.load(std::memory_order_relaxed); }
 
-  // {"total":N,"aborted_streams":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
+  // {"total":N,"aborted_streams":N,"abandoned_calls":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
   //  "last_headers":{…},"last_body":{…} (parsed JSON; the raw text when it is not JSON)}}}
   boost::json::object to_json() const;
 
@@ -43,6 +47,7 @@ class CallStats {
   };
   std::atomic<std::uint64_t> total_{0};
   std::atomic<std::uint64_t> aborted_streams_{0};
+  std::atomic<std::uint64_t> abandoned_calls_{0};
   mutable std::shared_mutex mutex_;  // guards the map, not the ModelStats it points to
   std::map<std::string, std::unique_ptr<ModelStats>, std::less<>> models_;
 };

@@ -1,6 +1,7 @@
 #include "mock/mock_server.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,6 +14,7 @@ namespace switchyard::mock {
 namespace asio = boost::asio;
 namespace json = boost::json;
 namespace beast_http = http::beast_http;
+using namespace boost::asio::experimental::awaitable_operators;  // ||: race two awaitables
 namespace {
 
 constexpr std::string_view kModelsPrefix = "/mock/models/";
@@ -158,7 +160,18 @@ http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, htt
   const Behaviour& b = entry->behaviour;
   Fault step = entry->next_step();
   if (!call->stream) step = non_streaming_fault(step);
-  if (b.latency_ms > 0) co_await delay(std::chrono::milliseconds(b.latency_ms));
+  if (b.latency_ms > 0) {
+    // Think, but notice a caller that hangs up meanwhile (tests assert the gateway cancels).
+    auto thinking = delay(std::chrono::milliseconds(b.latency_ms));
+    auto hang_up = responder.until_client_gone();
+    auto race = std::move(thinking) || std::move(hang_up);
+    const auto raced = co_await std::move(race);
+    if (raced.index() == 1) {
+      stats_.record_abandoned_call();
+      responder.abandon();
+      co_return Disposition::answered;
+    }
+  }
 
   if (step == Fault::connection_reset) co_return Disposition::reset;
   if (step == Fault::hang) co_return Disposition::hang;

@@ -1,6 +1,7 @@
 #include "router/router.h"
 
 #include <algorithm>
+#include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -22,6 +23,22 @@ const std::vector<std::string>* targets_for(const std::vector<config::FallbackRu
     if (r.group == group) return &r.targets;
   return nullptr;
 }
+
+// Counts a call in flight for least-busy routing, and uncounts it however the call ends
+// (normally, or by an exception when the client's disconnect cancels the request).
+class InFlight {
+ public:
+  InFlight(state::StateStore& state, std::size_t deployment) : state_(state), deployment_(deployment) {
+    state_.begin_request(deployment_);
+  }
+  ~InFlight() { state_.end_request(deployment_); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  state::StateStore& state_;
+  std::size_t deployment_;
+};
 
 std::chrono::milliseconds to_ms(core::Nanos n) { return std::chrono::milliseconds(std::max<core::Nanos>(n, 0) / 1'000'000); }
 
@@ -128,9 +145,16 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       const auto per_attempt = dep.timeout_seconds ? std::min(deadline - now, core::seconds_to_nanos(*dep.timeout_seconds))
                                                    : deadline - now;
       ++out.attempts;
-      state_->begin_request(*d);
-      auto result = co_await call_(endpoints_[*d], request, to_ms(per_attempt));
-      state_->end_request(*d);
+      providers::CallResult result;
+      {
+        const InFlight in_flight(*state_, *d);  // also ended when the caller cancels us mid-call
+        result = co_await call_(endpoints_[*d], request, to_ms(per_attempt));
+      }
+      // The client went away and cancelled the request: the failure it caused is not the
+      // deployment's, so nothing is recorded. (The next co_await would throw anyway.)
+      const auto cancellation = co_await boost::asio::this_coro::cancellation_state;
+      if (cancellation.cancelled() != boost::asio::cancellation_type::none)
+        throw boost::system::system_error(boost::asio::error::operation_aborted);
       const auto latency = clock_->now() - now;
 
       if (result.ok()) {

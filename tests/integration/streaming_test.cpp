@@ -506,5 +506,41 @@ TEST(Streaming, ClientDisconnectCancelsTheUpstreamStream) {
   s.expect_clean_exit();
 }
 
+// Issue 4: a client that hangs up while a NON-streaming request waits on the upstream cancels
+// the upstream call too (the mock sees its caller hang up mid-think), and the deployment is not
+// blamed for it: the next request goes to the same deployment without a cooldown.
+TEST(Streaming, ClientDisconnectCancelsANonStreamingUpstreamCall) {
+  auto s = Stack("models:\n  thinker: {latency_ms: 5000, reply: \"pondered\"}\n",
+                 "  - {model_name: slow, litellm_params: {model: openai_compatible/thinker, api_base: '$BASE/v1'}}\n");
+  for (const bool stream : {false, true}) {
+    request(s.mock.port, "POST", "/mock/reset");
+    const auto body = chat_body(Client::openai, "slow", stream);
+    {
+      RawSocket sock(s.port);
+      ASSERT_TRUE(sock.connected());
+      ASSERT_TRUE(sock.send_all("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
+      // Wait until the gateway's call reached the mock, then hang up.
+      const auto reached = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+      while (s.stats().at("total").to_number<std::uint64_t>() == 0 && std::chrono::steady_clock::now() < reached)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      ASSERT_EQ(s.stats().at("total").to_number<std::uint64_t>(), 1u) << "stream=" << stream;
+    }
+    const auto closed_at = std::chrono::steady_clock::now();
+    std::uint64_t abandoned = 0;
+    while ((abandoned = s.stats().at("abandoned_calls").to_number<std::uint64_t>()) == 0 &&
+           std::chrono::steady_clock::now() < closed_at + std::chrono::milliseconds(2500))
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(abandoned, 1u) << "stream=" << stream << ": the upstream call outlived its client";
+    EXPECT_LT(std::chrono::steady_clock::now() - closed_at, std::chrono::milliseconds(1000)) << "stream=" << stream;
+  }
+  // Not the deployment's fault: with allowed_fails 0 (Stack) a counted failure would cool it down.
+  EXPECT_EQ(request(s.mock.port, "PUT", "/mock/models/thinker", R"({"reply":"quick"})").status, 200);
+  const auto r = request(s.port, "POST", "/v1/chat/completions", chat_body(Client::openai, "slow", false));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(s.gateway->running());
+  s.expect_clean_exit();
+}
+
 }  // namespace
 }  // namespace switchyard::testing
