@@ -45,7 +45,14 @@ int run_serve(const ServeOptions& o) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  auto gateway = std::make_shared<api::Gateway>(build_router(loaded.config));
+  auto router = build_router(loaded.config);
+  // Deployments that load but cannot be called (missing cloud credentials…) are served as
+  // not_found and fall back; say so once, at start.
+  for (const auto& endpoint : router->endpoints())
+    if (!endpoint.adapter)
+      std::cerr << "switchyard: warning: deployment " << endpoint.deployment->id << " (group '"
+                << endpoint.deployment->group << "') cannot be called: " << endpoint.unusable_reason << '\n';
+  auto gateway = std::make_shared<api::Gateway>(std::move(router));
   http::ServerOptions options;
   options.host = o.host;
   options.port = o.port;

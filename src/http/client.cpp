@@ -1,5 +1,7 @@
 #include "http/client.h"
 
+#include "core/text.h"
+
 #include <openssl/ssl.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -182,14 +184,27 @@ struct ClientPoolImplBase {
   }
 };
 
+void set_header(errors::Headers& headers, std::string_view name, std::string value) {
+  for (auto& [k, v] : headers)
+    if (core::iequals(k, name)) {
+      v = std::move(value);
+      return;
+    }
+  headers.emplace_back(std::string(name), std::move(value));
+}
+
+std::string host_header(const Url& url) {
+  const bool default_port = url.port == (url.tls ? "443" : "80");
+  const bool ipv6 = url.host.find(':') != std::string::npos;
+  const auto host = ipv6 ? "[" + url.host + "]" : url.host;
+  return default_port ? host : host + ":" + url.port;
+}
+
 namespace {
 
 Request build_message(const UpstreamRequest& req) {
   Request message{req.method, req.target, 11};
-  const bool default_port = req.url.port == (req.url.tls ? "443" : "80");
-  const bool ipv6 = req.url.host.find(':') != std::string::npos;
-  const auto host = ipv6 ? "[" + req.url.host + "]" : req.url.host;
-  message.set(beast_http::field::host, default_port ? host : host + ":" + req.url.port);
+  message.set(beast_http::field::host, host_header(req.url));
   for (const auto& [k, v] : req.headers) message.set(k, v);
   message.body() = req.body;
   message.keep_alive(true);

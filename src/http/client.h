@@ -26,6 +26,12 @@ struct Url {
 // Parses an api_base like "https://host:8443/v1"; nullopt when it is not http(s).
 std::optional<Url> parse_url(std::string_view text);
 
+// The Host header sent to `url` (port only when not the scheme's default), e.g. for signing.
+std::string host_header(const Url& url);
+
+// Sets a header, replacing any earlier value of the same name (names compared case-insensitively).
+void set_header(errors::Headers& headers, std::string_view name, std::string value);
+
 struct UpstreamRequest {
   Url url;             // scheme, host, port of the upstream; url.path is ignored here
   std::string target;  // full path + query sent on the request line

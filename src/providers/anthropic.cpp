@@ -9,7 +9,9 @@ constexpr const char* kDefaultAnthropicVersion = "2023-06-01";
 class AnthropicAdapter final : public ProviderAdapter {
  public:
   core::WireFormat wire_format() const override { return core::WireFormat::anthropic; }
-  void prepare(const config::Deployment& d, const http::Url& base, bool, http::UpstreamRequest& out) const override {
+  void prepare(const Endpoint& e, bool, http::UpstreamRequest& out) const override {
+    const auto& d = *e.deployment;
+    const auto& base = e.base;
     out.target = base.path + "/v1/messages";
     if (!d.api_key.empty()) out.headers.emplace_back("x-api-key", d.api_key);
     const auto version = d.params.find("anthropic_version");

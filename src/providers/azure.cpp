@@ -8,7 +8,9 @@ namespace {
 class AzureAdapter final : public ProviderAdapter {
  public:
   core::WireFormat wire_format() const override { return core::WireFormat::openai; }
-  void prepare(const config::Deployment& d, const http::Url& base, bool, http::UpstreamRequest& out) const override {
+  void prepare(const Endpoint& e, bool, http::UpstreamRequest& out) const override {
+    const auto& d = *e.deployment;
+    const auto& base = e.base;
     out.target = base.path + "/openai/deployments/" + d.model + "/chat/completions?api-version=" + d.api_version;
     if (const auto token = d.params.find("azure_ad_token"); token != d.params.end() && !token->second.empty())
       out.headers.emplace_back("authorization", "Bearer " + token->second);

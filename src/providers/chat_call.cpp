@@ -3,19 +3,20 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
+#include "providers/google/token_source.h"
 #include "providers/translate.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
 namespace {
 
-errors::UpstreamError unsupported(const config::Deployment& d) {
-  errors::UpstreamError e;
-  e.provider = d.provider;
-  e.status = 404;  // classified not_found: cooled down until reload, requests fall back
-  e.body = R"({"error":{"type":"not_found_error","message":"Switchyard cannot call )" + std::string(to_string(d.provider)) +
-           R"( deployments yet"}})";
-  return e;
+errors::UpstreamError unusable(const Endpoint& e) {
+  errors::UpstreamError err;
+  err.provider = e.deployment->provider;
+  err.status = 404;  // classified not_found: cooled down until reload, requests fall back
+  json::object error{{"type", "not_found_error"}, {"message", "Switchyard cannot call this deployment: " + e.unusable_reason}};
+  err.body = json::serialize(json::object{{"error", std::move(error)}});
+  return err;
 }
 
 // A 2xx whose body is not a chat answer in the provider's format is a failure too.
@@ -30,24 +31,16 @@ bool looks_like_answer(core::WireFormat f, const json::object& o) {
 
 }  // namespace
 
-Endpoint make_endpoint(const config::Deployment& d) {
-  Endpoint e;
-  e.deployment = &d;
-  e.adapter = adapter_for(d.provider);
-  if (auto url = http::parse_url(d.api_base)) e.base = *url;
-  else e.adapter = nullptr;  // no usable base (clouds whose host comes from params land later)
-  return e;
-}
-
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request) {
-  const auto& d = *endpoint.deployment;
   const auto format = endpoint.adapter->wire_format();
   json::object body(request.body.storage());  // the request's arena
   if (format == request.format) body = request.body;
   else if (format == core::WireFormat::anthropic) body = openai_request_to_anthropic(request.body);
   else body = anthropic_request_to_openai(request.body);
-  body["model"] = d.model;
-  if (request.stream) {
+  const auto* dialect = endpoint.adapter->dialect();
+  if (dialect) {
+    body = dialect->request_from_openai(body);  // Gemini/Bedrock: stream is in the URL, not the body
+  } else if (request.stream) {
     body["stream"] = true;
     // Usage arrives in OpenAI streams only when asked for; Anthropic clients need it.
     if (format == core::WireFormat::openai && request.format != format) body["stream_options"] = {{"include_usage", true}};
@@ -55,13 +48,15 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
     body.erase("stream");
     body.erase("stream_options");
   }
+  endpoint.adapter->shape_body(endpoint, body);
 
   http::UpstreamRequest out;
   out.url = endpoint.base;
   out.headers.emplace_back("content-type", "application/json");
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
-  endpoint.adapter->prepare(d, endpoint.base, request.stream, out);
+  endpoint.adapter->prepare(endpoint, request.stream, out);
   out.body = json::serialize(body);
+  endpoint.adapter->sign(endpoint, out);
   return out;
 }
 
@@ -72,10 +67,15 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
     const auto format = endpoint.adapter->wire_format();
     boost::system::error_code ec;
     auto parsed = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
-    if (!ec && parsed.is_object() && looks_like_answer(format, parsed.get_object())) {
+    std::optional<json::object> answer;
+    if (!ec && parsed.is_object()) {
+      if (const auto* dialect = endpoint.adapter->dialect()) answer = dialect->response_to_openai(parsed.get_object(), d.model);
+      else answer = std::move(parsed.get_object());
+    }
+    if (answer && looks_like_answer(format, *answer)) {
       core::ChatResponse r;
       r.format = format;
-      r.body = std::move(parsed.get_object());
+      r.body = std::move(*answer);
       r.usage = usage_of(format, r.body);
       result.response = std::move(r);
       return result;
@@ -90,9 +90,35 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
   return result;
 }
 
-ChatStream::ChatStream(std::unique_ptr<http::UpstreamStream> upstream, std::unique_ptr<StreamTranslator> translator,
-                       core::Provider provider)
-    : upstream_(std::move(upstream)), translator_(std::move(translator)), provider_(provider) {}
+namespace {
+
+// Upstreams that stream SSE in the adapter's own wire format (OpenAI, Anthropic): the events as
+// parsed, for the stream translator.
+class SseEventDecoder final : public NativeStreamDecoder {
+ public:
+  void feed(std::string_view bytes) override { parser_.feed(bytes); }
+  std::optional<http::SseEvent> next() override {
+    if (error_) return std::nullopt;
+    auto event = parser_.next();
+    if (!event && parser_.overflowed()) error_ = "event larger than the SSE limit";
+    return event;
+  }
+  void end_of_body() override {}
+  const std::optional<std::string>& error() const override { return error_; }
+
+ private:
+  http::SseParser parser_;
+  std::optional<std::string> error_;
+};
+
+}  // namespace
+
+ChatStream::ChatStream(std::unique_ptr<http::UpstreamStream> upstream, std::unique_ptr<NativeStreamDecoder> decoder,
+                       std::unique_ptr<StreamTranslator> translator, core::Provider provider)
+    : upstream_(std::move(upstream)),
+      decoder_(std::move(decoder)),
+      translator_(std::move(translator)),
+      provider_(provider) {}
 
 ChatStream::~ChatStream() = default;
 
@@ -101,7 +127,7 @@ const core::Usage& ChatStream::usage() const { return translator_->usage(); }
 http::Awaitable<ChatStream::Piece> ChatStream::next() {
   Piece piece;
   while (!finished_ && !failure_) {
-    while (auto event = parser_.next()) {
+    while (auto event = decoder_->next()) {
       TranslatedChunk chunk;
       translator_->on_event(*event, chunk);
       piece.bytes += chunk.bytes;
@@ -116,22 +142,25 @@ http::Awaitable<ChatStream::Piece> ChatStream::next() {
         co_return piece;
       }
     }
-    if (parser_.overflowed()) {
-      failure_ = errors::UpstreamError{provider_, 200, {}, "event larger than the SSE limit", errors::TransportError::none};
+    if (decoder_->error()) {
+      failure_ = errors::UpstreamError{provider_, 200, upstream_->headers, *decoder_->error(), errors::TransportError::none};
       co_return piece;
     }
     if (!piece.bytes.empty()) co_return piece;  // forward what we have before waiting again
-    auto bytes = co_await upstream_->read_some();
-    if (!bytes.empty()) {
-      parser_.feed(bytes);
-      continue;
-    }
-    if (upstream_->finished()) {
+    if (body_ended_) {
       TranslatedChunk chunk;
       const bool complete = translator_->on_end(chunk);
       piece.bytes += chunk.bytes;
       if (complete) finished_ = true;
       else failure_ = errors::UpstreamError{provider_, 0, {}, "", errors::TransportError::closed_early};
+      break;
+    }
+    auto bytes = co_await upstream_->read_some();
+    if (!bytes.empty()) {
+      decoder_->feed(bytes);
+    } else if (upstream_->finished()) {
+      decoder_->end_of_body();  // may queue the last events; they are translated before on_end
+      body_ended_ = true;
     } else {
       failure_ = errors::UpstreamError{provider_, 0, {}, upstream_->error_message(), upstream_->error()};
     }
@@ -160,9 +189,16 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
   bool include_usage = false;
   if (const auto* so = request.body.if_contains("stream_options"); so && so->is_object())
     if (const auto* iu = so->get_object().if_contains("include_usage"); iu && iu->is_bool()) include_usage = iu->get_bool();
-  auto stream = std::make_unique<ChatStream>(
-      std::move(opened.stream), make_stream_translator(endpoint.adapter->wire_format(), request.format, include_usage),
-      endpoint.deployment->provider);
+  // Native dialects decode into OpenAI chunks, with usage whenever anyone downstream needs it.
+  const auto format = endpoint.adapter->wire_format();
+  std::unique_ptr<NativeStreamDecoder> decoder;
+  if (const auto* dialect = endpoint.adapter->dialect())
+    decoder = dialect->stream_decoder(endpoint.deployment->model, include_usage || request.format != format);
+  else
+    decoder = std::make_unique<SseEventDecoder>();
+  auto stream = std::make_unique<ChatStream>(std::move(opened.stream), std::move(decoder),
+                                             make_stream_translator(format, request.format, include_usage),
+                                             endpoint.deployment->provider);
   // Hold everything back until the first content token: a failure before it can still fall back
   // to another deployment without the client seeing a byte.
   std::string prelude;
@@ -181,9 +217,15 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
-  if (!endpoint.adapter) co_return CallResult{std::nullopt, std::nullopt, unsupported(*endpoint.deployment)};
+  if (!endpoint.adapter) co_return CallResult{std::nullopt, std::nullopt, unusable(endpoint)};
   auto upstream = encode_chat(endpoint, request);
   upstream.timeout = timeout;
+  if (endpoint.google_token) {
+    // Usually answered from the cache at once; only a cold or expired cache waits for Google.
+    auto token = co_await endpoint.google_token->token();
+    if (!token.ok()) co_return CallResult{std::nullopt, std::nullopt, std::move(token.error)};
+    upstream.headers.emplace_back("authorization", "Bearer " + token.access_token);
+  }
   if (request.stream) {
     auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));
     co_return streamed;

@@ -12,27 +12,19 @@
 #include "core/chat.h"
 #include "errors/upstream_error.h"
 #include "http/client.h"
-#include "http/sse.h"
 #include "providers/provider.h"
 #include "providers/stream_translate.h"
 
 namespace switchyard::providers {
 
-// A deployment ready to call: its adapter and parsed api_base, prepared once per config load.
-struct Endpoint {
-  const config::Deployment* deployment = nullptr;
-  const ProviderAdapter* adapter = nullptr;  // null: provider not supported yet
-  http::Url base;
-};
-
-Endpoint make_endpoint(const config::Deployment& deployment);
-
 // The rest of a streamed answer after its first content token, in the client's wire format.
 // Destroying it early closes the upstream connection (the client went away: cancel upstream).
 class ChatStream {
  public:
-  ChatStream(std::unique_ptr<http::UpstreamStream> upstream, std::unique_ptr<StreamTranslator> translator,
-             core::Provider provider);
+  // `decoder` turns the upstream body into events in the adapter's wire format (SSE parsing, or a
+  // native dialect's stream decoder); `translator` turns those into the client's.
+  ChatStream(std::unique_ptr<http::UpstreamStream> upstream, std::unique_ptr<NativeStreamDecoder> decoder,
+             std::unique_ptr<StreamTranslator> translator, core::Provider provider);
   ~ChatStream();
 
   struct Piece {
@@ -49,9 +41,10 @@ class ChatStream {
 
  private:
   std::unique_ptr<http::UpstreamStream> upstream_;
+  std::unique_ptr<NativeStreamDecoder> decoder_;
   std::unique_ptr<StreamTranslator> translator_;
-  http::SseParser parser_;
   core::Provider provider_;
+  bool body_ended_ = false;  // the upstream body is complete; only queued events are left
   bool finished_ = false;
   std::optional<errors::UpstreamError> failure_;
 };

@@ -8,7 +8,9 @@ namespace {
 class DatabricksAdapter final : public ProviderAdapter {
  public:
   core::WireFormat wire_format() const override { return core::WireFormat::openai; }
-  void prepare(const config::Deployment& d, const http::Url& base, bool, http::UpstreamRequest& out) const override {
+  void prepare(const Endpoint& e, bool, http::UpstreamRequest& out) const override {
+    const auto& d = *e.deployment;
+    const auto& base = e.base;
     out.target = base.path + "/chat/completions";
     if (!d.api_key.empty()) out.headers.emplace_back("authorization", "Bearer " + d.api_key);
   }

@@ -70,6 +70,8 @@ class Router {
   const errors::Classifier& classifier() const { return classifier_; }
   state::StateStore& state() const { return *state_; }
   bool has_group(const std::string& group) const { return groups_.contains(group); }
+  // Parallel to config().deployments; an endpoint without adapter says why in unusable_reason.
+  const std::vector<providers::Endpoint>& endpoints() const { return endpoints_; }
 
  private:
   std::optional<std::size_t> choose(const std::string& group, const std::vector<std::size_t>& tried, bool allow_repeat,

@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -201,7 +203,12 @@ std::string Process::output() const {
 }
 
 MockProcess start_mock(std::string_view config_yaml, std::vector<std::string> extra_args) {
-  std::vector<std::string> argv{binary_path(), "mock", "--port", "0"};
+  std::vector<std::string> argv{binary_path(), "mock"};
+  // A port may be given (a config that must name the mock's address before it starts).
+  if (std::find(extra_args.begin(), extra_args.end(), "--port") == extra_args.end()) {
+    argv.push_back("--port");
+    argv.push_back("0");
+  }
   if (!config_yaml.empty()) {
     argv.push_back("--config");
     argv.push_back(write_temp_file("mock.yaml", config_yaml).string());

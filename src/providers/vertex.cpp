@@ -1,0 +1,114 @@
+// Vertex AI: Anthropic's Claude models through rawPredict / streamRawPredict (Anthropic's Messages
+// format, `anthropic_version: vertex-2023-10-16` in the body, no `model`), and Google's Gemini
+// models through generateContent / streamGenerateContent (gemini_dialect), under
+//   https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/
+//     publishers/{anthropic|google}/models/{model}:{method}
+// Auth: an OAuth token for the service account in `vertex_credentials` (a key file path or its
+// JSON; else GOOGLE_APPLICATION_CREDENTIALS), from a cached TokenSource; or `api_key` used as a
+// ready-made access token.
+// https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
+#include <map>
+#include <mutex>
+
+#include "providers/cloud_params.h"
+#include "providers/google/token_source.h"
+#include "providers/provider.h"
+
+namespace switchyard::providers {
+namespace {
+constexpr const char* kVertexAnthropicVersion = "vertex-2023-10-16";
+constexpr const char* kDefaultLocation = "us-central1";
+
+// Deployments (and reloaded configs) that use the same service account share one token cache:
+// one token exchange serves them all. Config-load time only, so a mutex is fine here.
+std::shared_ptr<google::TokenSource> shared_token_source(google::ServiceAccount account) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<google::TokenSource>> sources;
+  const auto key = account.client_email + '\n' + account.private_key_id + '\n' + account.token_uri + '\n' +
+                   account.private_key_pem;
+  std::lock_guard lock(mutex);
+  if (auto existing = sources[key].lock()) return existing;
+  auto created = std::make_shared<google::TokenSource>(std::move(account));
+  sources[key] = created;
+  return created;
+}
+
+void configure_vertex(Endpoint& e) {
+  const auto& d = *e.deployment;
+  const auto unusable = [&e](std::string why) {
+    e.adapter = nullptr;
+    e.unusable_reason = std::move(why);
+  };
+  std::string project_from_account;
+  const auto credentials = param_or_env(d, {"vertex_credentials"}, {"GOOGLE_APPLICATION_CREDENTIALS"});
+  if (!credentials.empty()) {
+    auto account = google::load_service_account(credentials);
+    if (!account.ok()) return unusable("vertex_credentials: " + account.error);
+    project_from_account = account.value->project_id;
+    e.google_token = shared_token_source(std::move(*account.value));
+  } else if (d.api_key.empty()) {
+    return unusable("vertex_ai deployments need vertex_credentials (a service-account key file or its JSON) "
+                    "or api_key (an access token)");
+  }
+  e.vertex_project = param_or_env(d, {"vertex_project", "vertex_ai_project"}, {"VERTEXAI_PROJECT"});
+  if (e.vertex_project.empty()) e.vertex_project = project_from_account;
+  if (e.vertex_project.empty()) return unusable("vertex_ai deployments need vertex_project");
+  e.vertex_location = param_or_env(d, {"vertex_location", "vertex_ai_location"}, {"VERTEXAI_LOCATION"});
+  if (e.vertex_location.empty()) e.vertex_location = kDefaultLocation;
+  if (e.base.host.empty()) {
+    e.base.tls = true;
+    e.base.port = "443";
+    e.base.host = e.vertex_location == "global" ? "aiplatform.googleapis.com"
+                                                : e.vertex_location + "-aiplatform.googleapis.com";
+  }
+}
+
+std::string model_path(const Endpoint& e, std::string_view publisher) {
+  return e.base.path + "/v1/projects/" + e.vertex_project + "/locations/" + e.vertex_location + "/publishers/" +
+         std::string(publisher) + "/models/" + e.deployment->model;
+}
+
+// The service account's token is added per call (it is fetched asynchronously); a given token here.
+void add_static_auth(const Endpoint& e, http::UpstreamRequest& out) {
+  if (!e.google_token && !e.deployment->api_key.empty())
+    out.headers.emplace_back("authorization", "Bearer " + e.deployment->api_key);
+}
+
+class VertexClaudeAdapter final : public ProviderAdapter {
+ public:
+  core::WireFormat wire_format() const override { return core::WireFormat::anthropic; }
+  void configure(Endpoint& e) const override { configure_vertex(e); }
+  void shape_body(const Endpoint&, boost::json::object& body) const override {
+    body.erase("model");  // the model is in the URL
+    body["anthropic_version"] = kVertexAnthropicVersion;
+  }
+  void prepare(const Endpoint& e, bool stream, http::UpstreamRequest& out) const override {
+    out.target = model_path(e, "anthropic") + (stream ? ":streamRawPredict" : ":rawPredict");
+    add_static_auth(e, out);
+  }
+};
+
+class VertexGeminiAdapter final : public ProviderAdapter {
+ public:
+  core::WireFormat wire_format() const override { return core::WireFormat::openai; }
+  const NativeDialect* dialect() const override { return &gemini_dialect(); }
+  void configure(Endpoint& e) const override { configure_vertex(e); }
+  void shape_body(const Endpoint&, boost::json::object&) const override {}  // the model is in the URL
+  void prepare(const Endpoint& e, bool stream, http::UpstreamRequest& out) const override {
+    out.target = model_path(e, "google") + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    add_static_auth(e, out);
+  }
+};
+}  // namespace
+
+const ProviderAdapter& vertex_claude_adapter() {
+  static const VertexClaudeAdapter adapter;
+  return adapter;
+}
+
+const ProviderAdapter& vertex_gemini_adapter() {
+  static const VertexGeminiAdapter adapter;
+  return adapter;
+}
+
+}  // namespace switchyard::providers
