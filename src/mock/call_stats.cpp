@@ -43,6 +43,8 @@ void CallStats::reset() {
   total_.store(0);
   aborted_streams_.store(0);
   abandoned_calls_.store(0);
+  token_grants_.store(0);
+  auth_failures_.store(0);
 }
 
 boost::json::object CallStats::to_json() const {
@@ -64,7 +66,10 @@ boost::json::object CallStats::to_json() const {
     m["last_body"] = ec ? boost::json::value(s->last_body) : std::move(body);
     models[name] = std::move(m);
   }
-  return {{"total", total()}, {"aborted_streams", aborted_streams()}, {"abandoned_calls", abandoned_calls()}, {"models", std::move(models)}};
+  return {{"total", total()}, {"aborted_streams", aborted_streams()}, {"abandoned_calls", abandoned_calls()},
+          {"token_grants", token_grants_.load(std::memory_order_relaxed)},
+          {"auth_failures", auth_failures_.load(std::memory_order_relaxed)},
+          {"models", std::move(models)}};
 }
 
 }  // namespace switchyard::mock

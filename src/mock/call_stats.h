@@ -4,7 +4,9 @@
 // `aborted_streams` counts streamed answers cut short because a write to the client failed (the
 // client, e.g. the gateway cancelling upstream, closed the connection mid-stream);
 // `abandoned_calls` counts calls whose client hung up while the mock was still thinking
-// (latency_ms), before any byte of the answer.
+// (latency_ms), before any byte of the answer. `token_grants` counts access tokens the Google
+// token endpoint issued; `auth_failures` requests refused by a token, key or signature check
+// (those never reach the per-model stats).
 #pragma once
 
 #include <atomic>
@@ -27,12 +29,14 @@ class CallStats {
   void record(std::string_view model, std::string_view path, HeaderList headers, std::string body);
   void record_aborted_stream() { aborted_streams_.fetch_add(1, std::memory_order_relaxed); }
   void record_abandoned_call() { abandoned_calls_.fetch_add(1, std::memory_order_relaxed); }
+  void record_token_grant() { token_grants_.fetch_add(1, std::memory_order_relaxed); }
+  void record_auth_failure() { auth_failures_.fetch_add(1, std::memory_order_relaxed); }
   void reset();
   std::uint64_t total() const { return total_.load(std::memory_order_relaxed); }
   std::uint64_t aborted_streams() const { return aborted_streams_.load(std::memory_order_relaxed); }
   std::uint64_t abandoned_calls() const { return abandoned_calls_.load(std::memory_order_relaxed); }
 
-  // {"total":N,"aborted_streams":N,"abandoned_calls":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
+  // {"total":N,"aborted_streams":N,"abandoned_calls":N,"token_grants":N,"auth_failures":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
   //  "last_headers":{…},"last_body":{…} (parsed JSON; the raw text when it is not JSON)}}}
   boost::json::object to_json() const;
 
@@ -48,6 +52,8 @@ class CallStats {
   std::atomic<std::uint64_t> total_{0};
   std::atomic<std::uint64_t> aborted_streams_{0};
   std::atomic<std::uint64_t> abandoned_calls_{0};
+  std::atomic<std::uint64_t> token_grants_{0};
+  std::atomic<std::uint64_t> auth_failures_{0};
   mutable std::shared_mutex mutex_;  // guards the map, not the ModelStats it points to
   std::map<std::string, std::unique_ptr<ModelStats>, std::less<>> models_;
 };

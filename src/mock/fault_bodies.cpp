@@ -1,6 +1,5 @@
 #include "mock/fault_bodies.h"
 
-#include <array>
 
 namespace switchyard::mock {
 namespace {
@@ -15,8 +14,19 @@ constexpr std::string_view kNginx504 =
     "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway "
     "Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
+// Bodies more than one Google-fronted row shares.
+constexpr std::string_view kVertex401 =
+    R"json({"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.","status":"UNAUTHENTICATED"}})json";
+constexpr std::string_view kVertex403 =
+    R"json({"error":{"code":403,"message":"Permission 'aiplatform.endpoints.predict' denied on resource '//aiplatform.googleapis.com/projects/rhel-lightspeed/locations/us-central1/endpoints/openapi' (or it may not exist).","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"IAM_PERMISSION_DENIED","domain":"aiplatform.googleapis.com","metadata":{"resource":"projects/rhel-lightspeed/locations/us-central1/endpoints/openapi","permission":"aiplatform.endpoints.predict"}}]}})json";
+constexpr std::string_view kVertex500 =
+    R"json({"error":{"code":500,"message":"Internal error encountered.","status":"INTERNAL"}})json";
+constexpr std::string_view kVertex504 =
+    R"json({"error":{"code":504,"message":"Deadline expired before operation could complete.","status":"DEADLINE_EXCEEDED"}})json";
+constexpr std::string_view kAmzn = kAmznErrorType;
+
 // retry-after on rate_limit is added from the behaviour (retry_after), not from this table.
-constexpr std::array<FaultBody, 22> kBodies = {{
+constexpr FaultBody kBodies[] = {
     // ---------------------------------------------------------------- Anthropic Messages API
     {F::bad_request, W::anthropic, 400, kJson,
      R"json({"type":"error","error":{"type":"invalid_request_error","message":"messages: roles must alternate between \"user\" and \"assistant\", but found multiple \"user\" roles in a row"}})json",
@@ -105,13 +115,111 @@ constexpr std::array<FaultBody, 22> kBodies = {{
      "error. (Please include the request ID req_540c6eaab7f4556b2baa22bcba915d51 in your email.)\",\n    "
      "\"type\": \"server_error\",\n    \"param\": null,\n    \"code\": null\n  }\n}",
      {}, "openai_server_error_500"},
-}};
+    // --------------------------------------- Vertex AI, Claude (rawPredict / streamRawPredict)
+    // Vertex's front end answers auth, quota, routing and deadline errors in the Google RPC shape;
+    // what Claude itself says (bad request, overload, …) stays Anthropic-shaped.
+    {F::rate_limit, W::vertex_anthropic, 429, kJson,
+     R"json({"error":{"code":429,"message":"Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model with base model: anthropic-claude. Please submit a quota increase request.","status":"RESOURCE_EXHAUSTED"}})json",
+     {}, "vertex_quota_per_minute_per_base_model_429 (adapted: Claude's quota metric)"},
+    {F::authentication, W::vertex_anthropic, 401, kJson, kVertex401, {}, "vertex_unauthenticated_401 (with status, as QwenLM/qwen-code#9016)"},
+    {F::permission_denied, W::vertex_anthropic, 403, kJson, kVertex403, {}, "vertex_permission_denied_predict_array (unwrapped)"},
+    {F::not_found, W::vertex_anthropic, 404, kJson,
+     R"json({"error":{"code":404,"message":"Publisher Model `projects/248190060486/locations/us-east5/publishers/anthropic/models/claude-3-5-sonnet@20240620` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions","status":"NOT_FOUND"}})json",
+     {}, "vertex_publisher_model_not_found_404 (publisher anthropic)"},
+    {F::context_window_exceeded, W::vertex_anthropic, 400, kJson,
+     R"json({"error":{"code":400,"message":"{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long: 200903 tokens \u003e 200000 maximum\"},\"request_id\":\"req_vrtx_011CYiBK5uLAKyWtwdYmsgQa\"}","status":"INVALID_ARGUMENT"}})json",
+     {}, "vertex_claude_prompt_too_long_wrapped"},
+    {F::overloaded, W::vertex_anthropic, 529, kJson,
+     R"json({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_vrtx_011CYiBK5uLAKyWtwdYmsgQa"})json",
+     {}, "vertex_claude_overloaded_529"},
+    {F::timeout, W::vertex_anthropic, 504, kJson, kVertex504, {}, "vertex_deadline_exceeded_504"},
+    {F::server_error, W::vertex_anthropic, 500, kJson, kVertex500, {}, "vertex_internal_500"},
+    // ------------------------------------------------- Vertex AI, Gemini (generateContent)
+    {F::bad_request, W::vertex_gemini, 400, kJson,
+     R"json({"error":{"code":400,"message":"Please ensure that multiturn requests alternate between user and model.","status":"INVALID_ARGUMENT"}})json",
+     {}, "vertex_invalid_argument_multiturn_alternate"},
+    {F::rate_limit, W::vertex_gemini, 429, kJson,
+     R"json({"error":{"code":429,"message":"Quota exceeded for aiplatform.googleapis.com/generate_content_requests_per_minute_per_project_per_base_model with base model: gemini-pro. Please submit a quota increase request. https://cloud.google.com/vertex-ai/docs/generative-ai/quotas-genai.","status":"RESOURCE_EXHAUSTED"}})json",
+     {}, "vertex_quota_per_minute_per_base_model_429"},
+    {F::overloaded, W::vertex_gemini, 429, kJson,
+     R"json({"error":{"code":429,"message":"Unable to submit request because the service is temporarily out of capacity. Try again later.","status":"RESOURCE_EXHAUSTED"}})json",
+     {}, "vertex_out_of_capacity_resource_exhausted"},
+    {F::authentication, W::vertex_gemini, 401, kJson, kVertex401, {}, "vertex_unauthenticated_401 (with status)"},
+    {F::permission_denied, W::vertex_gemini, 403, kJson, kVertex403, {}, "vertex_permission_denied_predict_array (unwrapped)"},
+    {F::not_found, W::vertex_gemini, 404, kJson,
+     R"json({"error":{"code":404,"message":"Publisher Model `projects/248190060486/locations/global/publishers/openai/models/gpt-oss` was not found or your project does not have access to it. Please ensure you are using a valid model version. For more information, see: https://cloud.google.com/vertex-ai/generative-ai/docs/learn/model-versions","status":"NOT_FOUND"}})json",
+     {}, "vertex_publisher_model_not_found_404"},
+    {F::timeout, W::vertex_gemini, 504, kJson, kVertex504, {}, "vertex_deadline_exceeded_504"},
+    {F::server_error, W::vertex_gemini, 500, kJson, kVertex500, {}, "vertex_internal_500"},
+    // ------------------------------------------------------------------ Gemini API (v1beta)
+    {F::bad_request, W::gemini, 400, kJson,
+     R"json({"error":{"code":400,"message":"Please ensure that multiturn requests alternate between user and model.","status":"INVALID_ARGUMENT"}})json",
+     {}, "vertex_invalid_argument_multiturn_alternate (same Google front end)"},
+    {F::context_window_exceeded, W::gemini, 400, kJson,
+     R"json({"error":{"code":400,"message":"The input token count (1091639) exceeds the maximum number of tokens allowed (1048576).","status":"INVALID_ARGUMENT"}})json",
+     {}, "gemini_input_token_count_exceeds"},
+    // Not in provider_errors.yaml: Gemini refuses a blocked prompt with a 200 whose promptFeedback
+    // carries the blockReason and no candidates (ai.google.dev GenerateContentResponse docs).
+    {F::content_policy, W::gemini, 200, kJson,
+     R"json({"promptFeedback":{"blockReason":"SAFETY","safetyRatings":[{"category":"HARM_CATEGORY_DANGEROUS_CONTENT","probability":"HIGH","blocked":true}]},"usageMetadata":{"promptTokenCount":8,"totalTokenCount":8},"modelVersion":"gemini-2.0-flash"})json",
+     {}, "Gemini API docs: promptFeedback.blockReason SAFETY"},
+    {F::authentication, W::gemini, 400, kJson, kGeminiKeyInvalid, {}, "gemini_api_key_invalid"},
+    {F::permission_denied, W::gemini, 400, kJson,
+     R"json({"error":{"code":400,"message":"User location is not supported for the API use.","status":"FAILED_PRECONDITION"}})json",
+     {}, "gemini_user_location_not_supported"},
+    {F::not_found, W::gemini, 404, kJson,
+     R"json({"error":{"code":404,"message":"models/gemini-pro is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.","status":"NOT_FOUND"}})json",
+     {}, "gemini_model_not_found_404"},
+    {F::rate_limit, W::gemini, 429, kJson,
+     R"json({"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_input_token_count","quotaId":"GenerateContentInputTokensPerModelPerMinute-FreeTier","quotaDimensions":{"location":"global","model":"gemini-2.5-pro"},"quotaValue":"250000"}]}]}})json",
+     {}, "gemini_free_tier_per_minute_input_tokens_429 (Help entry dropped)"},
+    {F::quota_exhausted, W::gemini, 429, kJson,
+     R"json({"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, head to: https://ai.dev/rate-limit. \n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 20, model: gemini-3.6-flash\nPlease retry in 36.429760048s.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"GenerateRequestsPerDayPerProjectPerModel-FreeTier","quotaDimensions":{"location":"global","model":"gemini-3.6-flash"},"quotaValue":"20"}]},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"36s"}]}})json",
+     {}, "gemini_free_tier_per_day_quota_429"},
+    {F::overloaded, W::gemini, 503, kJson, kGeminiOverloaded, {}, "gemini_model_overloaded_503"},
+    {F::timeout, W::gemini, 504, kJson, kVertex504, {}, "vertex_deadline_exceeded_504 (same Google front end)"},
+    {F::server_error, W::gemini, 500, kJson,
+     R"json({"error":{"code":500,"message":"An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting","status":"INTERNAL"}})json",
+     {}, "gemini_internal_500"},
+    // ------------------------------------------------------ Bedrock runtime (Converse, restJson1)
+    {F::bad_request, W::bedrock, 400, kJson,
+     R"json({"message":"Malformed input request: #: subject must not be valid against schema {\"required\":[\"messages\"]}#: extraneous key [stream] is not permitted#: extraneous key [model] is not permitted, please reformat your input and try again."})json",
+     {kAmzn, "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_validation_malformed_input"},
+    {F::context_window_exceeded, W::bedrock, 400, kJson, R"json({"message":"Input is too long for requested model."})json",
+     {kAmzn, "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_validation_input_too_long"},
+    // Not in provider_errors.yaml: a guardrail answers 200 with stopReason guardrail_intervened
+    // (Converse API reference, ConverseResponse.stopReason).
+    {F::content_policy, W::bedrock, 200, kJson,
+     R"json({"output":{"message":{"role":"assistant","content":[{"text":"Sorry, the model cannot answer this question."}]}},"stopReason":"guardrail_intervened","usage":{"inputTokens":8,"outputTokens":0,"totalTokens":8},"metrics":{"latencyMs":1}})json",
+     {}, "Bedrock Converse docs: stopReason guardrail_intervened"},
+    {F::authentication, W::bedrock, 403, kJson, R"json({"message":"The security token included in the request is invalid."})json",
+     {kAmzn, "UnrecognizedClientException:http://internal.amazon.com/coral/com.amazon.coral.service/"}, "bedrock_unrecognized_client_invalid_token"},
+    {F::permission_denied, W::bedrock, 403, kJson, R"json({"message":"You don't have access to the model with the specified model ID."})json",
+     {kAmzn, "AccessDeniedException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_access_denied_model"},
+    {F::not_found, W::bedrock, 404, kJson, R"json({"message":"Model not found."})json",
+     {kAmzn, "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_resource_not_found"},
+    {F::rate_limit, W::bedrock, 429, kJson, R"json({"message":"Too many requests, please wait before trying again."})json",
+     {kAmzn, "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_throttling_too_many_requests"},
+    {F::quota_exhausted, W::bedrock, 400, kJson,
+     R"json({"message":"Your request exceeds the service quota for your account. You can view your service quotas at Viewing service quotas. You can resubmit your request later."})json",
+     {kAmzn, "ServiceQuotaExceededException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_service_quota_exceeded"},
+    {F::overloaded, W::bedrock, 503, kJson, R"json({"message":"Bedrock is unable to process your request."})json",
+     {kAmzn, "ServiceUnavailableException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_service_unavailable_503"},
+    {F::timeout, W::bedrock, 408, kJson, R"json({"message":"Model has timed out in processing the request. Try your request again."})json",
+     {kAmzn, "ModelTimeoutException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_model_timeout_408"},
+    {F::server_error, W::bedrock, 500, kJson,
+     R"json({"message":"The system encountered an unexpected error during processing. Try your request again."})json",
+     {kAmzn, "InternalServerException:http://internal.amazon.com/coral/com.amazon.bedrock/"}, "bedrock_internal_server_500"},
+};
+
 
 }  // namespace
 
 const FaultBody* fault_body(Fault fault, WireFormat format) {
   for (const auto& b : kBodies)
     if (b.fault == fault && b.format == format) return &b;
+  if (format == WireFormat::vertex_anthropic) return fault_body(fault, WireFormat::anthropic);
+  if (format == WireFormat::vertex_gemini) return fault_body(fault, WireFormat::gemini);
   return nullptr;
 }
 

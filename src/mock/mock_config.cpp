@@ -93,6 +93,45 @@ Behaviour read_behaviour(config::YamlReader& r, const YAML::Node& node, const st
   return b;
 }
 
+// `google:`, `gemini:` and `aws:`: a map whose every field is a string.
+void read_cloud_section(config::YamlReader& r, const std::string& key, const YAML::Node& node, CloudCredentials& cloud) {
+  if (!r.expect_map(node, key)) return;
+  std::optional<std::string> account, api_key, akid, secret, region;
+  for (const auto& kv : node) {
+    const std::string field = kv.first.Scalar();
+    const std::string what = key + "." + field;
+    std::optional<std::string>* slot = nullptr;
+    if (key == "google" && field == "service_account") slot = &account;
+    if (key == "gemini" && field == "api_key") slot = &api_key;
+    if (key == "aws" && field == "access_key_id") slot = &akid;
+    if (key == "aws" && field == "secret_access_key") slot = &secret;
+    if (key == "aws" && field == "region") slot = &region;
+    if (!slot) {
+      r.error(kv.first, key + ": unknown field '" + field + "'");
+      continue;
+    }
+    *slot = r.string(kv.second, what);
+  }
+  if (key == "google") {
+    if (!account) {
+      r.error(node, "google: service_account is required (a key file path or its JSON)");
+      return;
+    }
+    auto loaded = providers::google::load_service_account(*account);
+    if (!loaded.ok()) r.error(node, "google.service_account: " + loaded.error);
+    else cloud.google_account = std::move(*loaded.value);
+  } else if (key == "gemini") {
+    if (!api_key) r.error(node, "gemini: api_key is required");
+    cloud.gemini_api_key = std::move(api_key);
+  } else {
+    if (!akid || !secret) {
+      r.error(node, "aws: access_key_id and secret_access_key are required");
+      return;
+    }
+    cloud.aws = AwsMockCredentials{std::move(*akid), std::move(*secret), region.value_or(std::string(kDefaultAwsRegion))};
+  }
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> split_model_key(std::string_view key) {
@@ -133,8 +172,10 @@ MockConfigResult load_mock_config_text(std::string_view yaml, const std::string&
         if (model.empty()) r.error(m.first, "models." + name + ": no model name");
         result.config.models.push_back({std::move(model), std::move(b)});
       }
+    } else if (key == "google" || key == "gemini" || key == "aws") {
+      read_cloud_section(r, key, kv.second, result.config.cloud);
     } else {
-      r.error(kv.first, "unknown top-level key '" + key + "' (models, default)");
+      r.error(kv.first, "unknown top-level key '" + key + "' (models, default, google, gemini, aws)");
     }
   }
   result.errors = r.take_errors();

@@ -10,6 +10,12 @@
 //     claude-opus-4-6-b: {model: claude-opus-4-6, path_prefix: /v1}  # same, spelled as fields
 //     "/no-credit|*":    {fault: quota_exhausted}                   # any model under the prefix
 //   default: {reply: "Hello from the mock"}
+//   google: {service_account: /path/key.json}   # or the key JSON itself; Vertex token endpoint
+//   gemini: {api_key: K}                        # absent: any Gemini API key is accepted
+//   aws: {access_key_id: AKID, secret_access_key: S, region: us-east-1}  # Bedrock SigV4
+//
+// Without `google:` the token endpoint refuses every assertion and Vertex accepts any Bearer
+// token; without `aws:` Bedrock requests are not signature-checked.
 //
 // The key is the upstream model name, or "<path-prefix>|<model>" when two deployments send the
 // same model name through different api_bases; `model:`/`path_prefix:` fields say the same and win
@@ -24,6 +30,7 @@
 
 #include "config/config_loader.h"
 #include "mock/behaviour.h"
+#include "providers/google/service_account.h"
 
 namespace switchyard::mock {
 
@@ -34,9 +41,25 @@ struct ModelEntry {
   Behaviour behaviour;
 };
 
+inline constexpr std::string_view kDefaultAwsRegion = "us-east-1";
+
+struct AwsMockCredentials {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string region{kDefaultAwsRegion};
+};
+
+// What the cloud endpoints check callers against (cloud_auth.h).
+struct CloudCredentials {
+  std::optional<providers::google::ServiceAccount> google_account;
+  std::optional<std::string> gemini_api_key;
+  std::optional<AwsMockCredentials> aws;
+};
+
 struct MockConfig {
   std::vector<ModelEntry> models;
   Behaviour default_behaviour;
+  CloudCredentials cloud;
 };
 
 struct MockConfigResult {

@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "mock/cloud_bedrock.h"
+#include "mock/cloud_google.h"
 #include "mock/wire.h"
 
 namespace switchyard::mock {
@@ -35,37 +37,6 @@ http::Awaitable<void> delay(std::chrono::milliseconds ms) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   timer.expires_after(ms);
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-HeaderList lower_cased_headers(const http::Request& request) {
-  HeaderList out;
-  for (const auto& field : request) {
-    std::string name(field.name_string());
-    for (auto& c : name)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    out.emplace_back(std::move(name), std::string(field.value()));
-  }
-  return out;
 }
 
 std::int64_t unix_seconds() {
@@ -100,10 +71,23 @@ void cut_for_fault(Fault step, WireFormat format, std::vector<StreamEvent>& even
     events.push_back({stream_error_event(format), EventKind::other});
 }
 
+http::Response invalid_request_response(WireFormat format, std::string_view message) {
+  auto res = make_response(400, kJsonType, invalid_request_body(format, message));
+  if (format == WireFormat::bedrock)
+    res.set(kAmznErrorType, "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/");
+  return res;
+}
+
+std::string_view stream_content_type(WireFormat format) {
+  if (format == WireFormat::bedrock) return kEventStreamContentType;
+  return "text/event-stream";
+}
+
 }  // namespace
 
 MockServer::MockServer(const MockConfig& config, ListenerOptions options)
     : table_(config),
+      auth_(config.cloud),
       listener_(std::move(options), [this](http::Request& req, http::Responder& res) { return handle(req, res); }) {}
 
 void MockServer::start() { listener_.start(); }
@@ -113,6 +97,11 @@ void MockServer::stop() { listener_.stop(); }
 http::Awaitable<Disposition> MockServer::handle(http::Request& request, http::Responder& responder) {
   const std::string_view target = request.target();
   const std::string_view path = target.substr(0, target.find('?'));
+  if (is_token_path(path) && request.method() == beast_http::verb::post) {
+    co_await responder.send(token_grant(request));
+    co_return Disposition::answered;
+  }
+  if (auto route = cloud_route(path)) co_return co_await answer_cloud(request, responder, std::move(*route), path);
   if (const auto format = format_for_path(path)) co_return co_await answer_call(request, responder, *format, path);
   co_await responder.send(admin(request, path));
   co_return Disposition::answered;
@@ -143,8 +132,64 @@ http::Response MockServer::admin(http::Request& request, std::string_view path) 
     return make_response(200, kJsonType, json::serialize(echo));
   }
   return admin_error(beast_http::status::not_found,
-                     "mock: no such endpoint (POST .../v1/messages or .../chat/completions, GET /mock/stats, "
-                     "POST /mock/reset, PUT /mock/models/<name>)");
+                     "mock: no such endpoint (POST .../v1/messages, .../chat/completions, .../token, Vertex "
+                     ".../models/<m>:rawPredict|:streamRawPredict|:generateContent|:streamGenerateContent, Bedrock "
+                     "/model/<id>/converse|converse-stream; GET /mock/stats, POST /mock/reset, PUT /mock/models/<name>)");
+}
+
+http::Response MockServer::token_grant(const http::Request& request) {
+  auto answer = auth_.grant(request.body(), std::chrono::system_clock::now());
+  if (answer.granted) stats_.record_token_grant();
+  else stats_.record_auth_failure();
+  auto res = make_response(static_cast<unsigned>(answer.status), kJsonType, std::move(answer.body));
+  res.set(beast_http::field::cache_control, "no-cache, no-store, max-age=0, must-revalidate");
+  return res;
+}
+
+std::optional<http::Response> MockServer::authenticate(const http::Request& request, const CloudRoute& route) {
+  const Behaviour no_behaviour;
+  if (route.api == CloudApi::vertex_anthropic || route.api == CloudApi::vertex_gemini) {
+    if (auth_.bearer_ok(request[beast_http::field::authorization])) return std::nullopt;
+    return fault_response(Fault::authentication, route.errors, no_behaviour);
+  }
+  if (route.api == CloudApi::gemini) {
+    std::string key(request["x-goog-api-key"]);
+    if (key.empty()) key = query_param(request.target(), "key").value_or(std::string());
+    if (auth_.gemini_key_ok(key)) return std::nullopt;
+    return fault_response(Fault::authentication, route.errors, no_behaviour);
+  }
+  const auto check = auth_.check_sigv4(request.method_string(), request.target(), lower_cased_headers(request),
+                                       request.body(), std::chrono::system_clock::now());
+  if (check == SigV4Check::ok) return std::nullopt;
+  if (check == SigV4Check::unknown_access_key) return fault_response(Fault::authentication, route.errors, no_behaviour);
+  auto res = make_response(403, kJsonType, std::string(kBedrockInvalidSignatureBody));
+  res.set(kAmznErrorType, kBedrockInvalidSignatureType);
+  return res;
+}
+
+http::Awaitable<Disposition> MockServer::answer_cloud(http::Request& request, http::Responder& responder,
+                                                      CloudRoute route, std::string_view path) {
+  if (auto refusal = authenticate(request, route)) {
+    stats_.record_auth_failure();
+    co_await responder.send(std::move(*refusal));
+    co_return Disposition::answered;
+  }
+  std::string error;
+  std::optional<Call> call;
+  if (route.api == CloudApi::vertex_anthropic) call = parse_vertex_anthropic_call(route, path, request.body(), error);
+  else if (route.api == CloudApi::bedrock) call = parse_bedrock_call(route, request.body(), error);
+  else call = parse_gemini_call(route, request.body(), error);
+  // Gemini streams SSE only with alt=sse (a JSON array otherwise, which the mock does not speak).
+  if (call && route.stream && (route.api == CloudApi::gemini || route.api == CloudApi::vertex_gemini) &&
+      query_param(request.target(), "alt").value_or(std::string()) != "sse") {
+    call.reset();
+    error = "mock: streamGenerateContent is served only with alt=sse";
+  }
+  if (!call) {
+    co_await responder.send(invalid_request_response(route.errors, error));
+    co_return Disposition::answered;
+  }
+  co_return co_await serve(request, responder, *call, route.errors, path);
 }
 
 http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, http::Responder& responder,
@@ -155,6 +200,12 @@ http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, htt
     co_await responder.send(make_response(400, kJsonType, invalid_request_body(format, error)));
     co_return Disposition::answered;
   }
+  co_return co_await serve(request, responder, *call, format, path);
+}
+
+http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Responder& responder, const Call& call_ref,
+                                               WireFormat format, std::string_view path) {
+  const Call* call = &call_ref;
   stats_.record(call->model, path, lower_cased_headers(request), std::move(request.body()));
   const auto entry = table_.lookup(call->model, path);
   const Behaviour& b = entry->behaviour;
@@ -179,7 +230,7 @@ http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, htt
     co_await responder.send(fault_response(step, format, b));
     co_return Disposition::answered;
   }
-  const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds()};
+  const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds(), b.latency_ms};
   const ToolCall* tool = b.tool_call && call->has_tools ? &*b.tool_call : nullptr;
   if (!call->stream) {
     // No `?:` with temporaries in this coroutine (GCC 12 destroys them twice).
@@ -195,7 +246,7 @@ http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, htt
   cut_for_fault(step, format, events);
   beast_http::response_header<> header;
   header.result(beast_http::status::ok);
-  header.set(beast_http::field::content_type, "text/event-stream");
+  header.set(beast_http::field::content_type, stream_content_type(call->format));
   header.set(beast_http::field::cache_control, "no-cache");
   if (!co_await responder.start_stream(std::move(header))) co_return Disposition::answered;
   for (std::size_t i = 0; i < events.size(); ++i) {

@@ -1,5 +1,7 @@
-// `switchyard mock`: a fake upstream that speaks Anthropic Messages and OpenAI chat completions
-// and answers each call as its model's Behaviour says (reply, tool call, real provider error body,
+// `switchyard mock`: a fake upstream that speaks Anthropic Messages and OpenAI chat completions,
+// and the cloud providers' endpoints (cloud_routes.h: Vertex AI Claude and Gemini, the Gemini
+// API, Bedrock Converse, the Google OAuth token endpoint) checking credentials as they do
+// (cloud_auth.h), and answers each call as its model's Behaviour says (reply, tool call, real provider error body,
 // reset, hang, garbage, a stream failing before or after its first content), plus a small admin
 // API for tests:
 //   GET  /health                  200 {"status":"ok"}
@@ -7,6 +9,7 @@
 //                                  "calls_by_path","last_path","last_headers" (lower-cased names),
 //                                  "last_body" (what the caller sent, as JSON)}}}
 //                                 aborted_streams: streams cut short by the client closing
+//                                 token_grants, auth_failures: see call_stats.h
 //   POST /mock/reset              zero the stats and restart every script
 //   PUT  /mock/models/<name>      set a model's behaviour at runtime; <name> is "<model>" or
 //                                 "<path-prefix>|<model>" (percent-encoded as needed); the body is
@@ -21,11 +24,16 @@
 #include <atomic>
 #include <memory>
 
+#include <optional>
+
 #include "mock/behaviour_table.h"
 #include "mock/call_stats.h"
+#include "mock/cloud_auth.h"
+#include "mock/cloud_routes.h"
 #include "mock/fault_bodies.h"
 #include "mock/listener.h"
 #include "mock/mock_config.h"
+#include "mock/wire.h"
 
 namespace switchyard::mock {
 
@@ -43,8 +51,18 @@ class MockServer {
   http::Response admin(http::Request& request, std::string_view path);
   http::Awaitable<Disposition> answer_call(http::Request& request, http::Responder& responder, WireFormat format,
                                            std::string_view path);
+  http::Awaitable<Disposition> answer_cloud(http::Request& request, http::Responder& responder, CloudRoute route,
+                                            std::string_view path);
+  // The refusal when the caller's token, key or signature does not check out.
+  std::optional<http::Response> authenticate(const http::Request& request, const CloudRoute& route);
+  http::Response token_grant(const http::Request& request);
+  // Behaviour lookup, stats, latency, fault or reply: the same for every API. `errors` is the
+  // shape faults and stream error events take (call.format is the shape of the replies).
+  http::Awaitable<Disposition> serve(http::Request& request, http::Responder& responder, const Call& call,
+                                     WireFormat errors, std::string_view path);
 
   BehaviourTable table_;
+  CloudAuth auth_;
   CallStats stats_;
   std::atomic<std::uint64_t> sequence_{0};
   Listener listener_;

@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "mock/cloud_bedrock.h"
+#include "mock/cloud_google.h"
+
 namespace switchyard::mock {
 namespace json = boost::json;
 namespace {
@@ -32,7 +35,7 @@ std::string azure_deployment(std::string_view path) {
 
 // The reply cut at word boundaries into pieces that concatenate back: kMaxStreamTextChunks of
 // them, more when that would put over kMaxWordsPerChunk words in one.
-std::vector<std::string_view> split_reply(std::string_view reply) {
+std::vector<std::string_view> split_reply_words(std::string_view reply) {
   std::vector<std::string_view> words;  // each word with the whitespace before it
   std::size_t start = 0;
   for (std::size_t i = 1; i <= reply.size(); ++i) {
@@ -56,7 +59,7 @@ std::vector<std::string_view> split_reply(std::string_view reply) {
 
 // Tool arguments (JSON text) cut into at most kMaxStreamTextChunks fragments, never inside a
 // UTF-8 sequence, as providers stream them: pieces of JSON that only parse once reassembled.
-std::vector<std::string_view> split_arguments(std::string_view json_text) {
+std::vector<std::string_view> split_json_text(std::string_view json_text) {
   std::vector<std::string_view> out;
   const std::size_t size = (json_text.size() + kMaxStreamTextChunks - 1) / kMaxStreamTextChunks;
   std::size_t start = 0;
@@ -69,14 +72,6 @@ std::vector<std::string_view> split_arguments(std::string_view json_text) {
   return out;
 }
 
-json::object parse_arguments(const ToolCall& tool) {
-  boost::system::error_code ec;
-  auto v = json::parse(tool.arguments_json, ec);
-  if (ec || !v.is_object()) return {};
-  return std::move(v.get_object());
-}
-
-std::int64_t tool_call_tokens(const ToolCall& tool) { return 1 + count_words(tool.arguments_json); }
 
 std::string sse(std::string_view event, const json::value& data) {
   std::string out;
@@ -128,7 +123,7 @@ std::vector<StreamEvent> openai_stream(const Call& call, std::string_view reply,
   const OpenAiChunks c(call, ids);
   std::vector<StreamEvent> events;
   events.push_back({c.chunk({{"role", "assistant"}, {"content", ""}}, nullptr), EventKind::opening});
-  for (const auto piece : split_reply(reply)) events.push_back({c.chunk({{"content", piece}}, nullptr), EventKind::content});
+  for (const auto piece : split_reply_words(reply)) events.push_back({c.chunk({{"content", piece}}, nullptr), EventKind::content});
   c.finish(events, "stop", count_words(reply));
   return events;
 }
@@ -147,7 +142,7 @@ std::vector<StreamEvent> openai_tool_stream(const Call& call, const ToolCall& to
                              {"refusal", nullptr}},
                             nullptr),
                     EventKind::content});
-  for (const auto piece : split_arguments(tool.arguments_json)) {
+  for (const auto piece : split_json_text(tool.arguments_json)) {
     json::object fragment{{"index", 0}, {"function", {{"arguments", piece}}}};
     events.push_back({c.chunk({{"tool_calls", json::array{std::move(fragment)}}}, nullptr), EventKind::content});
   }
@@ -194,7 +189,7 @@ std::vector<StreamEvent> anthropic_stream(const Call& call, std::string_view rep
                                                             {"content_block", {{"type", "text"}, {"text", ""}}}}),
                     EventKind::other});
   events.push_back({sse("ping", json::object{{"type", "ping"}}), EventKind::other});
-  for (const auto piece : split_reply(reply))
+  for (const auto piece : split_reply_words(reply))
     events.push_back(anthropic_delta({{"type", "text_delta"}, {"text", piece}}, EventKind::content));
   anthropic_finish(events, "end_turn", count_words(reply));
   return events;
@@ -212,7 +207,7 @@ std::vector<StreamEvent> anthropic_tool_stream(const Call& call, const ToolCall&
                     EventKind::content});
   events.push_back({sse("ping", json::object{{"type", "ping"}}), EventKind::other});
   events.push_back(anthropic_delta({{"type", "input_json_delta"}, {"partial_json", ""}}, EventKind::other));
-  for (const auto piece : split_arguments(tool.arguments_json))
+  for (const auto piece : split_json_text(tool.arguments_json))
     events.push_back(anthropic_delta({{"type", "input_json_delta"}, {"partial_json", piece}}, EventKind::content));
   anthropic_finish(events, "tool_use", tool_call_tokens(tool));
   return events;
@@ -229,6 +224,18 @@ bool tool_choice_none(const json::value* choice) {
 
 }  // namespace
 
+std::vector<std::string_view> split_reply(std::string_view reply) { return split_reply_words(reply); }
+std::vector<std::string_view> split_arguments(std::string_view json_text) { return split_json_text(json_text); }
+
+json::object tool_arguments(const ToolCall& tool) {
+  boost::system::error_code ec;
+  auto v = json::parse(tool.arguments_json, ec);
+  if (ec || !v.is_object()) return {};
+  return std::move(v.get_object());
+}
+
+std::int64_t tool_call_tokens(const ToolCall& tool) { return 1 + count_words(tool.arguments_json); }
+
 std::optional<WireFormat> format_for_path(std::string_view path) {
   if (path.ends_with(kAnthropicPathSuffix)) return WireFormat::anthropic;
   if (path.ends_with(kOpenAiPathSuffix)) return WireFormat::openai;
@@ -242,7 +249,8 @@ std::int64_t count_words(std::string_view text) {
   return n;
 }
 
-std::optional<Call> parse_call(WireFormat format, std::string_view path, std::string_view body, std::string& error) {
+std::optional<Call> parse_call(WireFormat format, std::string_view path, std::string_view body, std::string& error,
+                               std::string_view url_model) {
   boost::system::error_code ec;
   const auto parsed = json::parse(body, ec);
   if (ec || !parsed.is_object()) {
@@ -254,6 +262,7 @@ std::optional<Call> parse_call(WireFormat format, std::string_view path, std::st
   call.format = format;
   if (const auto* m = o.if_contains("model"); m && m->is_string()) call.model = m->get_string();
   if (call.model.empty() && format == WireFormat::openai) call.model = azure_deployment(path);
+  if (call.model.empty()) call.model = url_model;
   if (call.model.empty()) {
     error = "model: field required";
     return std::nullopt;
@@ -273,6 +282,8 @@ std::optional<Call> parse_call(WireFormat format, std::string_view path, std::st
 }
 
 std::string reply_body(const Call& call, std::string_view reply, ReplyIds ids) {
+  if (call.format == WireFormat::gemini) return gemini_reply_body(call, reply, ids);
+  if (call.format == WireFormat::bedrock) return bedrock_reply_body(call, reply, ids);
   const auto output = count_words(reply);
   if (call.format == WireFormat::anthropic) {
     return json::serialize(json::object{
@@ -297,6 +308,8 @@ std::string reply_body(const Call& call, std::string_view reply, ReplyIds ids) {
 }
 
 std::string tool_call_body(const Call& call, const ToolCall& tool, ReplyIds ids) {
+  if (call.format == WireFormat::gemini) return gemini_tool_call_body(call, tool, ids);
+  if (call.format == WireFormat::bedrock) return bedrock_tool_call_body(call, tool, ids);
   const auto output = tool_call_tokens(tool);
   if (call.format == WireFormat::anthropic) {
     return json::serialize(json::object{
@@ -307,7 +320,7 @@ std::string tool_call_body(const Call& call, const ToolCall& tool, ReplyIds ids)
         {"content", json::array{json::object{{"type", "tool_use"},
                                              {"id", "toolu_mock_" + std::to_string(ids.sequence)},
                                              {"name", tool.name},
-                                             {"input", parse_arguments(tool)}}}},
+                                             {"input", tool_arguments(tool)}}}},
         {"stop_reason", "tool_use"},
         {"stop_sequence", nullptr},
         {"usage", {{"input_tokens", call.input_tokens}, {"output_tokens", output}}}});
@@ -331,6 +344,8 @@ std::string tool_call_body(const Call& call, const ToolCall& tool, ReplyIds ids)
 }
 
 std::vector<StreamEvent> reply_events(const Call& call, std::string_view reply, ReplyIds ids) {
+  if (call.format == WireFormat::gemini) return gemini_reply_events(call, reply, ids);
+  if (call.format == WireFormat::bedrock) return bedrock_reply_events(call, reply, ids);
   if (call.format == WireFormat::anthropic) return anthropic_stream(call, reply, ids);
   return openai_stream(call, reply, ids);
 }
@@ -342,12 +357,16 @@ std::vector<std::string> reply_stream(const Call& call, std::string_view reply, 
 }
 
 std::vector<StreamEvent> tool_call_events(const Call& call, const ToolCall& tool, ReplyIds ids) {
+  if (call.format == WireFormat::gemini) return gemini_tool_call_events(call, tool, ids);
+  if (call.format == WireFormat::bedrock) return bedrock_tool_call_events(call, tool, ids);
   if (call.format == WireFormat::anthropic) return anthropic_tool_stream(call, tool, ids);
   return openai_tool_stream(call, tool, ids);
 }
 
 std::string stream_error_event(WireFormat format) {
-  if (format == WireFormat::anthropic)
+  if (format == WireFormat::gemini || format == WireFormat::vertex_gemini) return gemini_stream_error_event();
+  if (format == WireFormat::bedrock) return bedrock_stream_error_frame();
+  if (format == WireFormat::anthropic || format == WireFormat::vertex_anthropic)
     return sse("error", json::object{{"type", "error"},
                                      {"error", {{"type", "overloaded_error"}, {"message", "Overloaded"}}}});
   return sse({}, json::object{{"error",
@@ -358,7 +377,9 @@ std::string stream_error_event(WireFormat format) {
 }
 
 std::string invalid_request_body(WireFormat format, std::string_view message) {
-  if (format == WireFormat::anthropic)
+  if (format == WireFormat::gemini || format == WireFormat::vertex_gemini) return google_invalid_argument_body(message);
+  if (format == WireFormat::bedrock) return json::serialize(json::object{{"message", message}});
+  if (format == WireFormat::anthropic || format == WireFormat::vertex_anthropic)
     return json::serialize(json::object{{"type", "error"},
                                         {"error", {{"type", "invalid_request_error"}, {"message", message}}}});
   return json::serialize(json::object{

@@ -1,9 +1,11 @@
-// The two wire formats the mock speaks, chosen by path: Anthropic Messages (`…/v1/messages`) and
-// OpenAI chat completions (`…/chat/completions`, which also covers Databricks serving endpoints
-// and Azure deployments). Decodes just enough of a request to answer it, and encodes successful
+// The wire formats the mock speaks: Anthropic Messages (`…/v1/messages`) and OpenAI chat
+// completions (`…/chat/completions`, which also covers Databricks serving endpoints and Azure
+// deployments), chosen by path here; Gemini and Bedrock Converse bodies (cloud_google.h,
+// cloud_bedrock.h; routes in cloud_routes.h) are dispatched to from the same functions. Decodes just enough of a request to answer it, and encodes successful
 // replies, whole or as server-sent events. No I/O here.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,8 +28,10 @@ struct Call {
 };
 
 // nullopt with `error` set when the body is not a request the mock can answer (not JSON, no
-// model). Azure's model is the `{name}` of `/openai/deployments/{name}/…` when the body has none.
-std::optional<Call> parse_call(WireFormat format, std::string_view path, std::string_view body, std::string& error);
+// model). Azure's model is the `{name}` of `/openai/deployments/{name}/…` when the body has none;
+// `url_model` (Vertex: the model is in the URL) likewise.
+std::optional<Call> parse_call(WireFormat format, std::string_view path, std::string_view body, std::string& error,
+                               std::string_view url_model = {});
 
 // Rough token count: whitespace-separated words.
 std::int64_t count_words(std::string_view text);
@@ -35,7 +39,15 @@ std::int64_t count_words(std::string_view text);
 struct ReplyIds {
   std::uint64_t sequence = 0;  // msg_mock_N / chatcmpl-mock-N
   std::int64_t created = 0;    // unix seconds (OpenAI `created`)
+  std::int64_t latency_ms = 0;  // Bedrock `metrics.latencyMs`
 };
+
+// The reply cut at word boundaries into pieces that concatenate back (see kMaxStreamTextChunks).
+std::vector<std::string_view> split_reply(std::string_view reply);
+// Tool arguments (JSON text) cut into at most kMaxStreamTextChunks fragments on UTF-8 boundaries.
+std::vector<std::string_view> split_arguments(std::string_view json_text);
+boost::json::object tool_arguments(const ToolCall& tool);  // the arguments object ({} if not one)
+std::int64_t tool_call_tokens(const ToolCall& tool);
 
 std::string reply_body(const Call& call, std::string_view reply, ReplyIds ids);
 
@@ -56,7 +68,7 @@ struct StreamEvent {
   EventKind kind = EventKind::other;
 };
 
-// The complete SSE stream of a text reply, its text spread over kMaxStreamTextChunks deltas (more
+// The whole stream of a text reply (SSE; Bedrock: eventstream frames), its text spread over kMaxStreamTextChunks deltas (more
 // for long replies: at most kMaxWordsPerChunk words a delta).
 inline constexpr std::size_t kMaxStreamTextChunks = 4;
 inline constexpr std::size_t kMaxWordsPerChunk = 8;
