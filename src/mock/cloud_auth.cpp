@@ -66,7 +66,7 @@ TokenAnswer CloudAuth::grant(std::string_view form_body, std::chrono::system_clo
   }
   return {200,
           json::serialize(json::object{
-              {"access_token", token}, {"expires_in", kAccessTokenLifetimeSeconds}, {"token_type", "Bearer"}}),
+              {"access_token", token}, {"expires_in", credentials_.google_token_ttl_seconds}, {"token_type", "Bearer"}}),
           true};
 }
 

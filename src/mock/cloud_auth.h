@@ -17,7 +17,6 @@
 
 namespace switchyard::mock {
 
-inline constexpr std::int64_t kAccessTokenLifetimeSeconds = 3600;
 inline constexpr std::string_view kJwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 struct TokenAnswer {

@@ -1,5 +1,7 @@
 #include "mock/mock_config.h"
 
+#include <cstdlib>
+
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
@@ -96,12 +98,13 @@ Behaviour read_behaviour(config::YamlReader& r, const YAML::Node& node, const st
 // `google:`, `gemini:` and `aws:`: a map whose every field is a string.
 void read_cloud_section(config::YamlReader& r, const std::string& key, const YAML::Node& node, CloudCredentials& cloud) {
   if (!r.expect_map(node, key)) return;
-  std::optional<std::string> account, api_key, akid, secret, region;
+  std::optional<std::string> account, api_key, akid, secret, region, token_ttl;
   for (const auto& kv : node) {
     const std::string field = kv.first.Scalar();
     const std::string what = key + "." + field;
     std::optional<std::string>* slot = nullptr;
     if (key == "google" && field == "service_account") slot = &account;
+    if (key == "google" && field == "token_ttl_seconds") slot = &token_ttl;
     if (key == "gemini" && field == "api_key") slot = &api_key;
     if (key == "aws" && field == "access_key_id") slot = &akid;
     if (key == "aws" && field == "secret_access_key") slot = &secret;
@@ -116,6 +119,14 @@ void read_cloud_section(config::YamlReader& r, const std::string& key, const YAM
     if (!account) {
       r.error(node, "google: service_account is required (a key file path or its JSON)");
       return;
+    }
+    if (token_ttl) {
+      char* end = nullptr;
+      const long ttl = std::strtol(token_ttl->c_str(), &end, 10);
+      if (end == token_ttl->c_str() || *end != '\0' || ttl <= 0 || ttl > 86400)
+        r.error(node, "google.token_ttl_seconds must be a whole number of seconds in 1..86400");
+      else
+        cloud.google_token_ttl_seconds = ttl;
     }
     auto loaded = providers::google::load_service_account(*account);
     if (!loaded.ok()) r.error(node, "google.service_account: " + loaded.error);

@@ -11,6 +11,7 @@
 //     "/no-credit|*":    {fault: quota_exhausted}                   # any model under the prefix
 //   default: {reply: "Hello from the mock"}
 //   google: {service_account: /path/key.json}   # or the key JSON itself; Vertex token endpoint
+//           (token_ttl_seconds: N — lifetime of issued tokens, default 3600)
 //   gemini: {api_key: K}                        # absent: any Gemini API key is accepted
 //   aws: {access_key_id: AKID, secret_access_key: S, region: us-east-1}  # Bedrock SigV4
 //
@@ -52,6 +53,7 @@ struct AwsMockCredentials {
 // What the cloud endpoints check callers against (cloud_auth.h).
 struct CloudCredentials {
   std::optional<providers::google::ServiceAccount> google_account;
+  long google_token_ttl_seconds = 3600;  // expires_in of issued tokens (short: exercise refresh)
   std::optional<std::string> gemini_api_key;
   std::optional<AwsMockCredentials> aws;
 };

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "chat_client.h"
 #include "harness.h"
@@ -50,10 +51,11 @@ struct CloudStack {
   // `models`: the mock's behaviours; `deployments`: model_list entries ($BASE, $SA replaced);
   // `gateway_secret`: the AWS secret the gateway signs with (the mock knows kAwsSecret).
   CloudStack(const std::string& tag, const std::string& models, const std::string& deployments,
-             const std::string& router_settings, std::string_view gateway_secret = kAwsSecret) {
+             const std::string& router_settings, std::string_view gateway_secret = kAwsSecret,
+             const std::string& google_options = "") {
     mock_port = free_port();
     const auto account = service_account_file(mock_port, tag);
-    const std::string mock_yaml = "google: {service_account: '" + account.string() + "'}\n" +
+    const std::string mock_yaml = "google: {service_account: '" + account.string() + "'" + google_options + "}\n" +
                                   "gemini: {api_key: gemini-test-key}\n" +
                                   "aws: {access_key_id: " + std::string(kAwsKeyId) + ", secret_access_key: '" +
                                   std::string(kAwsSecret) + "', region: us-east-1}\n" + "models:\n" + models;
@@ -215,6 +217,33 @@ TEST(CloudFallback, WrongSigV4SignatureIsRefusedAndFallsBack) {
   EXPECT_EQ(r.header("x-switchyard-fallback-path"), "bedrock,backup");
   EXPECT_EQ(json::parse(r.body).at("choices").at(0).at("message").at("content"), "Hello from the backup");
   EXPECT_EQ(s.stats().at("auth_failures").to_number<int>(), 1);
+  s.expect_clean_exit();
+}
+
+// A token close to expiry is still used, and replaced in the background: requests never wait
+// for the token endpoint once a token is cached. The mock issues tokens valid 200 s, which is
+// inside the gateway's refresh window (300 s) but above its minimum (30 s).
+TEST(CloudFallback, VertexTokenIsRefreshedInTheBackgroundBeforeItExpires) {
+  CloudStack s("refresh", "  claude-on-vertex: {reply: \"Hello from Vertex\"}\n",
+               "  - {model_name: vertex, litellm_params: {model: vertex_ai/claude-on-vertex, api_base: '$BASE', vertex_credentials: '$SA'}}\n",
+               "  num_retries: 0\n", kAwsSecret, ", token_ttl_seconds: 200");
+  const auto authorization = [&s] {
+    return std::string(s.stats().at("models").at("claude-on-vertex").at("last_headers").at("authorization").as_string());
+  };
+  ASSERT_EQ(post_chat(s.port, Client::openai, chat_body(Client::openai, "vertex", false)).status, 200);
+  EXPECT_EQ(s.stats().at("token_grants").to_number<int>(), 1);
+  const auto first_token = authorization();
+
+  ASSERT_EQ(post_chat(s.port, Client::openai, chat_body(Client::openai, "vertex", false)).status, 200);
+  EXPECT_EQ(authorization(), first_token) << "the old token still served this request";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (s.stats().at("token_grants").to_number<int>() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(s.stats().at("token_grants").to_number<int>(), 2) << "no background refresh";
+
+  ASSERT_EQ(post_chat(s.port, Client::openai, chat_body(Client::openai, "vertex", false)).status, 200);
+  EXPECT_NE(authorization(), first_token) << "the refreshed token is used";
+  EXPECT_EQ(s.stats().at("auth_failures").to_number<int>(), 0);
   s.expect_clean_exit();
 }
 
