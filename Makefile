@@ -7,10 +7,12 @@ FUZZ_BUILD ?= build-fuzz
 SAN_BUILD ?= build-asan
 FUZZ_SECONDS ?= 20
 
+# prometheus: its promtool checks /metrics with Prometheus' own exposition parser in the tests.
 DEBIAN_PACKAGES := cmake make g++ pkg-config curl ca-certificates openssl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev libyaml-cpp-dev libre2-dev libcli11-dev \
   libspdlog-dev libfmt-dev libhiredis-dev redis-server libgtest-dev libgmock-dev libbenchmark-dev \
-  wrk nginx-light clang libclang-rt-14-dev
+  wrk nginx-light clang libclang-rt-14-dev \
+  prometheus
 
 .PHONY: all deps build test demo fuzz sanitize clean
 

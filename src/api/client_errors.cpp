@@ -1,11 +1,20 @@
 #include "api/client_errors.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "providers/wire_errors.h"
 
 namespace switchyard::api {
 namespace json = boost::json;
+
+void set_retry_after(http::Response& res, double seconds) {
+  // Whole seconds, rounded up: a client that waits exactly this long finds a slot.
+  const auto whole = static_cast<long long>(std::ceil(std::max(seconds, 0.0)));
+  res.set(http::beast_http::field::retry_after, std::to_string(std::max(whole, 1LL)));
+}
+
 http::Response client_error(core::WireFormat format, http::beast_http::status status, errors::ErrorClass cls,
                             std::string_view message, unsigned version) {
   http::Response res{status, version};
@@ -19,6 +28,7 @@ http::Response routing_failure(core::WireFormat format, const router::RouteOutco
   if (outcome.failures.empty()) {
     auto res = client_error(format, http::beast_http::status::too_many_requests, errors::ErrorClass::rate_limit,
                             "switchyard: no deployment available: " + outcome.unavailable_reason, version);
+    if (outcome.retry_after_seconds) set_retry_after(res, *outcome.retry_after_seconds);
     return res;
   }
   std::string message = "switchyard: " + std::to_string(outcome.failures.size()) +

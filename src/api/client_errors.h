@@ -16,6 +16,9 @@ namespace switchyard::api {
 // every attempt as `group/deployment: class: provider message`.
 http::Response routing_failure(core::WireFormat format, const router::RouteOutcome& outcome, unsigned version);
 
+// Retry-After in whole seconds (at least 1).
+void set_retry_after(http::Response& res, double seconds);
+
 http::Response client_error(core::WireFormat format, http::beast_http::status status, errors::ErrorClass cls,
                             std::string_view message, unsigned version);
 

@@ -3,10 +3,15 @@
 #include <openssl/crypto.h>
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <random>
 
+#include "api/admin.h"
 #include "api/client_errors.h"
+#include "api/key_limits.h"
 #include "providers/stream_translate.h"
 #include "providers/translate.h"
 
@@ -35,20 +40,6 @@ std::string request_id_for(const http::Request& req) {
   return buf;
 }
 
-// master_key accepted as `Authorization: Bearer K` (OpenAI SDK) or `x-api-key: K` (Anthropic SDK).
-bool authorized(const http::Request& req, const std::string& master_key) {
-  if (master_key.empty()) return true;
-  std::string_view presented;
-  if (const auto it = req.find(bh::field::authorization); it != req.end()) {
-    presented = it->value();
-    if (presented.starts_with("Bearer ") || presented.starts_with("bearer ")) presented.remove_prefix(7);
-  } else if (const auto key = req.find("x-api-key"); key != req.end()) {
-    presented = key->value();
-  }
-  return presented.size() == master_key.size() &&
-         CRYPTO_memcmp(presented.data(), master_key.data(), master_key.size()) == 0;  // constant time
-}
-
 json::object models_list(const router::Router& router, bool anthropic_shape) {
   json::array data;
   for (const auto& group : router.config().groups()) {
@@ -65,6 +56,27 @@ json::object models_list(const router::Router& router, bool anthropic_shape) {
   return {{"object", "list"}, {"data", std::move(data)}};
 }
 
+// Admin endpoints take the master_key only (client keys may call models, not manage the
+// gateway); without a master_key the gateway has no auth and they are open, like the rest.
+bool master_key_presented(const http::Request& req, const std::string& master_key) {
+  if (master_key.empty()) return true;
+  const auto presented = presented_key(req);
+  return presented.size() == master_key.size() &&
+         CRYPTO_memcmp(presented.data(), master_key.data(), master_key.size()) == 0;  // constant time
+}
+
+// nginx's status for "the client closed the connection before the answer".
+constexpr int kClientClosedRequest = 499;
+
+// What the log line and the metrics need from the routing, copied (the outcome dies first).
+void summarize(const router::RouteOutcome& o, RequestSummary& s) {
+  s.answered_by_group = o.group;
+  if (o.deployment) s.deployment = o.deployment->id;
+  s.answer_latency_ms = o.answer_latency_ms;
+  s.groups_tried = o.groups_tried;
+  s.failures = o.failures;
+}
+
 void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
   if (!o.group.empty()) res.set("x-switchyard-model-group", o.group);
   else if (!o.groups_tried.empty()) res.set("x-switchyard-model-group", o.groups_tried.back());
@@ -77,7 +89,19 @@ void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
 
 }  // namespace
 
-Gateway::Gateway(std::shared_ptr<const router::Router> router) : router_(std::move(router)) {}
+Gateway::Gateway(std::shared_ptr<const router::Router> router, Operations operations)
+    : ops_(std::move(operations)), admin_pool_(std::make_unique<boost::asio::thread_pool>(1)) {
+  swap_router(std::move(router));
+}
+
+Gateway::~Gateway() { admin_pool_->join(); }
+
+void Gateway::swap_router(std::shared_ptr<const router::Router> router) {
+  auto generation = std::make_shared<Generation>();
+  generation->redact = Redactor(router->config());
+  generation->router = std::move(router);
+  generation_.store(std::move(generation));
+}
 
 // Everything that is answered without routing, decided synchronously. GCC 12 mishandles
 // temporaries inside co_await expressions (double destruction), so coroutines here only ever
@@ -98,7 +122,7 @@ std::optional<http::Response> Gateway::answer_directly(const http::Request& req,
   if (!is_chat && !is_models)
     return client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
                         "no route for " + std::string(req.method_string()) + " " + std::string(path), version);
-  if (!authorized(req, router.config().general.master_key))
+  if (!key_authorized(req, router.config().general))  // master_key or a general_settings.keys entry
     return client_error(format, bh::status::unauthorized, errors::ErrorClass::authentication,
                         "invalid or missing API key for this gateway", version);
   if (is_models) {
@@ -112,13 +136,95 @@ std::optional<http::Response> Gateway::answer_directly(const http::Request& req,
 }
 
 http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& responder) const {
-  const auto router = router_.load();  // this request finishes on the config it started with
-  if (auto direct = answer_directly(req, *router)) {
+  const auto generation = generation_.load();  // this request finishes on the config it started with
+  const auto& router = *generation->router;
+  if (co_await operate(req, responder, router)) co_return;
+  if (auto direct = answer_directly(req, router)) {
     co_await responder.send(std::move(*direct));
     co_return;
   }
+  const auto started = std::chrono::steady_clock::now();
   const auto format = path_of(req.target()) == "/v1/messages" ? core::WireFormat::anthropic : core::WireFormat::openai;
-  co_await chat(format, req, responder, *router);
+  RequestSummary summary;
+  summary.method = std::string(req.method_string());
+  summary.path = std::string(path_of(req.target()));
+  summary.client_format = format;
+  if (ops_.metrics) ops_.metrics->in_flight.fetch_add(1, std::memory_order_relaxed);
+  co_await chat(format, req, responder, router, summary);
+  if (ops_.metrics) ops_.metrics->in_flight.fetch_sub(1, std::memory_order_relaxed);
+  const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (summary.response_started != std::chrono::steady_clock::time_point{})
+    summary.response_started_ms =
+        std::chrono::duration<double, std::milli>(summary.response_started - started).count();
+  observe(summary, generation->redact, duration);
+}
+
+void Gateway::observe(const RequestSummary& summary, const Redactor& redact, double duration_ms) const {
+  if (ops_.request_log) {
+    RequestSummary logged = summary;
+    logged.duration_ms = duration_ms;
+    ops_.request_log->write(logged, redact);
+  }
+  if (ops_.metrics) {
+    // The gateway's own share: everything but the upstream call, for requests answered by their
+    // first attempt (retries add backoff waits, which are not overhead).
+    std::optional<double> overhead;
+    if (summary.failures.empty() && !summary.deployment.empty() && summary.response_started_ms > 0)
+      overhead = std::max(0.0, summary.response_started_ms - summary.answer_latency_ms) / 1000;
+    record_request(*ops_.metrics, summary, overhead);
+  }
+}
+
+// /metrics (open, like the health endpoints: scrapers carry no keys) and /admin/* (master_key).
+http::Awaitable<bool> Gateway::operate(http::Request& req, http::Responder& responder, const router::Router& router) const {
+  const auto path = path_of(req.target());
+  const auto version = req.version();
+  const auto method = req.method();
+  if (path == "/metrics") {
+    if (!ops_.metrics) co_return false;
+    http::Response res{bh::status::ok, version};
+    res.set(bh::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    res.body() = ops_.metrics->scrape([&router](std::string& out) { write_state_gauges(out, router); });
+    co_await responder.send(std::move(res));
+    co_return true;
+  }
+  if (!path.starts_with("/admin/")) co_return false;
+  std::optional<http::Response> res;
+  const auto& master_key = router.config().general.master_key;
+  if (!master_key_presented(req, master_key)) {
+    res = client_error(core::WireFormat::openai, bh::status::unauthorized, errors::ErrorClass::authentication,
+                       "admin endpoints need the gateway's master_key", version);
+  } else if (path == "/admin/deployments" && method == bh::verb::get) {
+    res = json_response(version, bh::status::ok, json::serialize(deployments_view(router)));
+  } else if (path == "/admin/cooldowns/clear" && method == bh::verb::post) {
+    const auto cleared = clear_cooldowns(router);
+    res = json_response(version, bh::status::ok, json::serialize(json::object{{"cleared", cleared}}));
+  } else if (path == "/admin/reload" && method == bh::verb::post) {
+    if (!ops_.reload) {
+      res = client_error(core::WireFormat::openai, bh::status::not_found, errors::ErrorClass::not_found,
+                         "reload is not available", version);
+    } else {
+      // Reading and validating the config is file I/O: done on the admin thread, then back here.
+      const auto io = co_await boost::asio::this_coro::executor;
+      co_await boost::asio::post(admin_pool_->get_executor(), boost::asio::use_awaitable);
+      const auto result = ops_.reload();
+      co_await boost::asio::post(io, boost::asio::use_awaitable);
+      json::array errors_list, warnings_list;
+      for (const auto& e : result.errors) errors_list.push_back(json::string(e));
+      for (const auto& w : result.warnings) warnings_list.push_back(json::string(w));
+      json::object body{{"reloaded", result.ok}, {"summary", result.summary}, {"errors", std::move(errors_list)},
+                        {"warnings", std::move(warnings_list)}};
+      const auto status = result.ok ? bh::status::ok : bh::status::unprocessable_entity;
+      res = json_response(version, status, json::serialize(body));
+    }
+  } else {
+    res = client_error(core::WireFormat::openai, bh::status::not_found, errors::ErrorClass::not_found,
+                       "no admin route for " + std::string(req.method_string()) + " " + std::string(path) +
+                           " (GET /admin/deployments, POST /admin/cooldowns/clear, POST /admin/reload)",
+                       version);
+  }
+  co_await responder.send(std::move(*res));
+  co_return true;
 }
 
 // Decodes and validates a chat body; an error response when it cannot be routed.
@@ -151,13 +257,27 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
 }
 
 http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req, http::Responder& responder,
-                                    const router::Router& router) const {
+                                    const router::Router& router, RequestSummary& summary) const {
   auto decoded = decode_chat(format, req, router);
   if (auto* refusal = std::get_if<http::Response>(&decoded)) {
+    summary.status = static_cast<int>(refusal->result_int());
+    summary.request_id = request_id_for(req);
+    refusal->set("x-request-id", summary.request_id);
     co_await responder.send(std::move(*refusal));
     co_return;
   }
   const auto& request = std::get<core::ChatRequest>(decoded);
+  summary.request_id = request.request_id;
+  summary.model_group = request.model;
+  summary.stream = request.stream;
+  // The client key's rpm/tpm limits, across instances (key_limits.h).
+  auto key_check = enforce_key_limits(req, format, router);
+  auto over_limit = co_await std::move(key_check);
+  if (over_limit) {
+    summary.status = static_cast<int>(over_limit->result_int());
+    co_await responder.send(std::move(*over_limit));
+    co_return;
+  }
 
   // Race the routing against the client's disconnect: a client that goes away cancels the
   // upstream call (its connection is closed) and any backoff wait, instead of the gateway
@@ -167,23 +287,28 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   auto race = std::move(routing) || std::move(disconnect);
   auto raced = co_await std::move(race);
   if (raced.index() == 1) {
+    summary.status = kClientClosedRequest;
     responder.abandon();
     co_return;
   }
   auto& outcome = std::get<0>(raced);
+  summarize(outcome, summary);
 
   if (!outcome.response && !outcome.stream) {
     auto res = routing_failure(format, outcome, req.version());
     set_routing_headers(res, outcome);
     res.set("x-request-id", request.request_id);
+    summary.status = static_cast<int>(res.result_int());
     co_await responder.send(std::move(res));
     co_return;
   }
+  summary.status = 200;
   if (outcome.stream) {
-    co_await pump_stream(format, req, responder, router, outcome, request.request_id);
+    co_await pump_stream(format, req, responder, router, outcome, summary);
     co_return;
   }
   auto& answer = *outcome.response;
+  record_key_usage(req, router, answer.usage);
   if (answer.format != format) {
     if (format == core::WireFormat::openai) answer.body = providers::anthropic_response_to_openai(answer.body);
     else answer.body = providers::openai_response_to_anthropic(answer.body);
@@ -194,6 +319,8 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   res.set("x-request-id", request.request_id);
   res.set(bh::field::content_type, "application/json");
   res.body() = json::serialize(answer.body);
+  summary.usage = answer.usage;
+  summary.response_started = std::chrono::steady_clock::now();
   co_await responder.send(std::move(res));
 }
 
@@ -203,13 +330,14 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
 // away ends the loop; dropping the stream closes the upstream connection.
 http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::Request& req, http::Responder& responder,
                                            const router::Router& router, router::RouteOutcome& outcome,
-                                           const std::string& request_id) const {
+                                           RequestSummary& summary) const {
   http::Response head{bh::status::ok, req.version()};
   set_routing_headers(head, outcome);
-  head.set("x-request-id", request_id);
+  head.set("x-request-id", summary.request_id);
   head.set(bh::field::content_type, "text/event-stream");
   head.set(bh::field::cache_control, "no-cache");
   auto& start = *outcome.stream;
+  summary.response_started = std::chrono::steady_clock::now();
   bool client_there = co_await responder.start_stream(std::move(head.base()));
   if (client_there) client_there = co_await responder.write_chunk(start.prelude);
   auto& rest = *start.rest;
@@ -222,10 +350,13 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
     const auto message = "switchyard: " + std::string(to_string(c.error_class)) + " from " + outcome.deployment->id +
                          " after the stream started: " + c.message;
     const auto event = providers::stream_error_event(format, c.error_class, message);
+    summary.stream_error = std::string(to_string(c.error_class));
     client_there = co_await responder.write_chunk(event);
   }
+  summary.usage = rest.usage();
   if (client_there) co_await responder.finish_stream();
   else responder.close_after_response();
+  if (!client_there) summary.status = kClientClosedRequest;
   if (rest.finished()) co_await rest.drain();
 }
 

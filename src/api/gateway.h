@@ -1,7 +1,8 @@
 // The HTTP surface of DESIGN.md: /v1/chat/completions (OpenAI), /v1/messages (Anthropic),
-// /v1/models, /health/liveliness, /health/readiness, optional master_key auth, and the
-// x-switchyard-* headers. Decodes the client's body into a ChatRequest, asks the router, and
-// answers in the client's wire format. Holds no routing logic.
+// /v1/models, /health/liveliness, /health/readiness, /metrics, the /admin/* endpoints, optional
+// master_key auth, and the x-switchyard-* headers. Decodes the client's body into a ChatRequest,
+// asks the router, and answers in the client's wire format; every chat request ends in one log
+// line and its metrics. Holds no routing logic.
 #pragma once
 
 #include <atomic>
@@ -9,6 +10,11 @@
 #include <optional>
 #include <variant>
 
+#include <boost/asio/thread_pool.hpp>
+
+#include "api/operations.h"
+#include "api/redact.h"
+#include "api/request_summary.h"
 #include "http/responder.h"
 #include "http/types.h"
 #include "router/router.h"
@@ -17,25 +23,38 @@ namespace switchyard::api {
 
 class Gateway {
  public:
-  explicit Gateway(std::shared_ptr<const router::Router> router);
+  explicit Gateway(std::shared_ptr<const router::Router> router, Operations operations = {});
+  ~Gateway();
 
   http::Awaitable<void> handle(http::Request& request, http::Responder& responder) const;
 
   // A new config takes effect for requests that start after the swap (live reload).
-  void swap_router(std::shared_ptr<const router::Router> router) { router_.store(std::move(router)); }
-  std::shared_ptr<const router::Router> router() const { return router_.load(); }
+  void swap_router(std::shared_ptr<const router::Router> router);
+  std::shared_ptr<const router::Router> router() const { return generation_.load()->router; }
 
  private:
   std::optional<http::Response> answer_directly(const http::Request& request, const router::Router& router) const;
   std::variant<core::ChatRequest, http::Response> decode_chat(core::WireFormat format, const http::Request& request,
                                                                const router::Router& router) const;
   http::Awaitable<void> chat(core::WireFormat format, http::Request& request, http::Responder& responder,
-                             const router::Router& router) const;
+                             const router::Router& router, RequestSummary& summary) const;
+  // /metrics and /admin/*; false when the path is neither.
+  http::Awaitable<bool> operate(http::Request& request, http::Responder& responder, const router::Router& router) const;
+  void observe(const RequestSummary& summary, const Redactor& redact, double duration_ms) const;
   http::Awaitable<void> pump_stream(core::WireFormat format, const http::Request& req, http::Responder& responder,
                                     const router::Router& router, router::RouteOutcome& outcome,
-                                    const std::string& request_id) const;
+                                    RequestSummary& summary) const;
 
-  std::atomic<std::shared_ptr<const router::Router>> router_;
+  // A config generation: its router and what is derived from the same config.
+  struct Generation {
+    std::shared_ptr<const router::Router> router;
+    Redactor redact;
+  };
+  Operations ops_;
+  std::atomic<std::shared_ptr<const Generation>> generation_;
+  // Reloads read files: they run here, never on an I/O thread.
+  std::unique_ptr<boost::asio::thread_pool> admin_pool_;
+  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace switchyard::api

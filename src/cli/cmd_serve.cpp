@@ -1,9 +1,11 @@
-// `switchyard serve --config F [--host 127.0.0.1] [--port 4000] [--threads N]`: load the config
-// (refusing it with file:line:col errors), build the router, serve until SIGINT/SIGTERM.
+// `switchyard serve --config F [--host 127.0.0.1] [--port 4000] [--threads N] [--log-format text|json]
+// [--no-request-log] [--no-metrics]`: load the config (refusing it with file:line:col errors),
+// build the router, serve until SIGINT/SIGTERM; SIGHUP (or POST /admin/reload) reloads the config.
 #include <pthread.h>
 #include <signal.h>
 
 #include <iostream>
+#include <mutex>
 
 #include "api/gateway.h"
 #include "cli/commands.h"
@@ -12,6 +14,7 @@
 #include "providers/chat_call.h"
 #include "router/router.h"
 #include "state/in_memory_store.h"
+#include "state/make_store.h"
 
 namespace switchyard::cli {
 namespace {
@@ -21,13 +24,61 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 4000;
   int threads = 0;
+  std::string log_format = "text";
+  bool request_log = true;
+  bool metrics = true;
 };
 
 std::shared_ptr<const router::Router> build_router(std::shared_ptr<const config::Config> cfg) {
-  auto store = std::make_shared<state::InMemoryStore>(cfg->deployments.size());
+  auto store = state::make_state_store(*cfg);  // Redis-shared when router_settings names a Redis
   return std::make_shared<const router::Router>(std::move(cfg), std::move(store), std::make_shared<core::SteadyClock>(),
                                                 providers::call_deployment, router::asio_sleep);
 }
+
+void warn_unusable(const router::Router& router) {
+  // Deployments that load but cannot be called (missing cloud credentials…) are served as
+  // not_found and fall back; say so once per load.
+  for (const auto& endpoint : router.endpoints())
+    if (!endpoint.adapter)
+      std::cerr << "switchyard: warning: deployment " << endpoint.deployment->id << " (group '"
+                << endpoint.deployment->group << "') cannot be called: " << endpoint.unusable_reason << '\n';
+}
+
+// Live reload: a config that does not load is refused with the same file:line:col errors and
+// the old one keeps serving; a good one takes effect for requests that start after the swap.
+class Reloader {
+ public:
+  Reloader(std::string config_path, std::shared_ptr<api::Metrics> metrics)
+      : config_path_(std::move(config_path)), metrics_(std::move(metrics)) {}
+  void attach(std::weak_ptr<api::Gateway> gateway) { gateway_ = std::move(gateway); }
+
+  api::ReloadResult reload() {
+    std::lock_guard lock(mutex_);  // SIGHUP and POST /admin/reload may race
+    api::ReloadResult result;
+    const auto loaded = config::load_config_file(config_path_);
+    for (const auto& w : loaded.warnings) result.warnings.push_back(w.to_string());
+    for (const auto& e : loaded.errors) result.errors.push_back(e.to_string());
+    const auto gateway = gateway_.lock();
+    result.ok = loaded.ok() && gateway;
+    if (metrics_) metrics_->add(api::Family::config_reloads, {result.ok ? "success" : "failure"});
+    if (!result.ok) {
+      result.summary = "config refused, still serving the previous one";
+      return result;
+    }
+    auto router = build_router(loaded.config);
+    warn_unusable(*router);
+    gateway->swap_router(std::move(router));
+    result.summary = std::to_string(loaded.config->deployments.size()) + " deployments in " +
+                     std::to_string(loaded.config->groups().size()) + " model groups";
+    return result;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string config_path_;
+  std::shared_ptr<api::Metrics> metrics_;
+  std::weak_ptr<api::Gateway> gateway_;
+};
 
 int run_serve(const ServeOptions& o) {
   const auto loaded = config::load_config_file(o.config_path);
@@ -42,17 +93,21 @@ int run_serve(const ServeOptions& o) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
   auto router = build_router(loaded.config);
-  // Deployments that load but cannot be called (missing cloud credentials…) are served as
-  // not_found and fall back; say so once, at start.
-  for (const auto& endpoint : router->endpoints())
-    if (!endpoint.adapter)
-      std::cerr << "switchyard: warning: deployment " << endpoint.deployment->id << " (group '"
-                << endpoint.deployment->group << "') cannot be called: " << endpoint.unusable_reason << '\n';
-  auto gateway = std::make_shared<api::Gateway>(std::move(router));
+  warn_unusable(*router);
+  api::Operations operations;
+  if (o.metrics) operations.metrics = std::make_shared<api::Metrics>();
+  if (o.request_log)
+    operations.request_log =
+        std::make_shared<const api::RequestLog>(o.log_format == "json" ? api::LogFormat::json : api::LogFormat::text);
+  auto reloader = std::make_shared<Reloader>(o.config_path, operations.metrics);
+  operations.reload = [reloader] { return reloader->reload(); };
+  auto gateway = std::make_shared<api::Gateway>(std::move(router), std::move(operations));
+  reloader->attach(gateway);
   http::ServerOptions options;
   options.host = o.host;
   options.port = o.port;
@@ -67,7 +122,12 @@ int run_serve(const ServeOptions& o) {
   std::cout << "switchyard listening on http://" << o.host << ":" << server.port() << " (" << server.threads()
             << " threads, " << loaded.config->deployments.size() << " deployments)" << std::endl;
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    const auto result = reloader->reload();
+    for (const auto& line : result.warnings) std::cerr << line << '\n';
+    for (const auto& line : result.errors) std::cerr << line << '\n';
+    std::cerr << "switchyard: SIGHUP: " << (result.ok ? "config reloaded: " : "") << result.summary << std::endl;
+  }
   std::cout << "switchyard: signal " << received << ", stopping" << std::endl;
   server.stop();
   server.wait();
@@ -83,6 +143,10 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--host", o->host, "address to listen on");
   cmd->add_option("--port,-p", o->port, "port to listen on (0: any free port)");
   cmd->add_option("--threads", o->threads, "I/O threads (default: one per core)");
+  cmd->add_option("--log-format", o->log_format, "request log lines: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("!--no-request-log", o->request_log, "no per-request log line");
+  cmd->add_flag("!--no-metrics", o->metrics, "no Prometheus metrics (GET /metrics answers 404)");
   cmd->callback([o, &exit_code] { exit_code = run_serve(*o); });
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/redis_endpoint.h"
 #include "core/provider.h"
 #include "errors/classifier.h"
 
@@ -62,10 +63,23 @@ struct RouterSettings {
   errors::ClassifierSettings classifier;  // fallback_on, retry_policy, allowed_fails_policy
   std::string redis_url;                  // empty: in-memory state
   std::string redis_password;
+  // Resolved from redis_url or redis_host/redis_port/redis_db/redis_password; absent: in-memory.
+  std::optional<RedisEndpoint> redis;
+};
+
+// A client key of general_settings.keys, accepted like master_key, with optional limits that
+// hold across every instance sharing the Redis.
+struct ApiKey {
+  std::string key;   // secret: never log
+  std::string name;  // shown in errors and used as the shared-state subject
+  std::optional<std::int64_t> rpm_limit;
+  std::optional<std::int64_t> tpm_limit;
+  SourceLocation where;
 };
 
 struct GeneralSettings {
-  std::string master_key;  // secret: empty means no auth
+  std::string master_key;  // secret: empty means no auth (unless keys are listed)
+  std::vector<ApiKey> keys;
 };
 
 struct Config {

@@ -39,6 +39,12 @@ std::string strip_trailing_slash(std::string s) {
 }
 
 class Loader {
+  struct RedisNodes {
+    YAML::Node url, host;
+    std::string host_value;
+    std::optional<int> port, db;
+  };
+
  public:
   Loader(std::string file, EnvLookup env) : r_(std::move(file), std::move(env)) {}
 
@@ -71,6 +77,7 @@ class Loader {
     if (const auto ls = root["litellm_settings"]) read_litellm_settings(ls);
     if (const auto rs = root["router_settings"]) read_router_settings(rs);
     if (const auto gs = root["general_settings"]) read_general_settings(gs);
+    resolve_redis();
     for (const auto& kv : root) {
       const auto key = kv.first.as<std::string>("");
       static const std::set<std::string> kKnown = {"environment_variables", "model_list", "litellm_settings",
@@ -295,9 +302,21 @@ class Loader {
     else if (key == "fallback_on") read_fallback_on(v);
     else if (key == "retry_policy") read_class_policy(v, key, rs.classifier.retries_by_class);
     else if (key == "allowed_fails_policy") read_class_policy(v, key, rs.classifier.allowed_fails_by_class);
-    else if (key == "redis_url") rs.redis_url = r_.string(v, key).value_or("");
-    else if (key == "redis_password") rs.redis_password = r_.string(v, key).value_or("");
-    else return false;
+    else if (key == "redis_url") {
+      rs.redis_url = r_.string(v, key).value_or("");
+      redis_nodes_.url = v;
+    } else if (key == "redis_password") rs.redis_password = r_.string(v, key).value_or("");
+    else if (key == "redis_host") {
+      redis_nodes_.host_value = r_.string(v, key).value_or("");
+      redis_nodes_.host = v;
+    } else if (key == "redis_port") {
+      if (auto n = r_.non_negative_int(v, key)) {
+        if (*n == 0 || *n > 65535) r_.error(v, "redis_port must be 1-65535");
+        else redis_nodes_.port = static_cast<int>(*n);
+      }
+    } else if (key == "redis_db") {
+      if (auto n = r_.non_negative_int(v, key)) redis_nodes_.db = static_cast<int>(std::min<std::int64_t>(*n, 1'000'000));
+    } else return false;
     return true;
   }
 
@@ -410,7 +429,64 @@ class Loader {
     for (const auto& kv : gs) {
       const auto key = kv.first.as<std::string>("");
       if (key == "master_key") cfg_.general.master_key = r_.string(kv.second, key).value_or("");
+      else if (key == "keys") read_api_keys(kv.second);
       else r_.warn(kv.first, "general_settings." + key + " is not acted on by Switchyard; ignored");
+    }
+  }
+
+  // general_settings.keys: [{key: os.environ/TEAM_A_KEY, name: team-a, rpm_limit: 100, tpm_limit: 100000}]
+  void read_api_keys(const YAML::Node& v) {
+    if (!r_.expect_sequence(v, "general_settings.keys")) return;
+    for (const auto& item : v) {
+      if (!r_.expect_map(item, "general_settings.keys entry")) continue;
+      ApiKey k;
+      k.where = r_.where(item);
+      for (const auto& kv : item) {
+        const auto field = kv.first.as<std::string>("");
+        if (field == "key") k.key = r_.string(kv.second, "keys.key").value_or("");
+        else if (field == "name" || field == "key_alias") k.name = r_.string(kv.second, "keys." + field).value_or("");
+        else if (field == "rpm_limit") k.rpm_limit = r_.non_negative_int(kv.second, "keys.rpm_limit");
+        else if (field == "tpm_limit") k.tpm_limit = r_.non_negative_int(kv.second, "keys.tpm_limit");
+        else r_.warn(kv.first, "general_settings.keys." + field + " is not acted on by Switchyard; ignored");
+      }
+      if (k.key.empty()) {
+        r_.error(item, "general_settings.keys entry has no key");
+        continue;
+      }
+      if (k.name.empty()) k.name = "key-" + std::to_string(cfg_.general.keys.size() + 1);
+      for (const auto& other : cfg_.general.keys) {
+        if (other.key == k.key) r_.error(item, "general_settings.keys: the same key is listed twice (first at line " + std::to_string(other.where.line) + ")");
+        else if (other.name == k.name) r_.error(item, "general_settings.keys: name '" + k.name + "' is used twice");
+      }
+      cfg_.general.keys.push_back(std::move(k));
+    }
+  }
+
+  // redis_url wins; else redis_host (+ port, db). redis_password applies to both unless the URL
+  // carries its own. hiredis as packaged by Debian 12 (0.14) has no TLS, so rediss:// is refused.
+  void resolve_redis() {
+    auto& rs = cfg_.router;
+    if (!rs.redis_url.empty()) {
+      auto parsed = parse_redis_url(rs.redis_url);
+      if (auto* message = std::get_if<std::string>(&parsed)) {
+        r_.error(redis_nodes_.url, *message);
+        return;
+      }
+      auto ep = std::get<RedisEndpoint>(std::move(parsed));
+      if (ep.tls) {
+        r_.error(redis_nodes_.url, "rediss:// (TLS) is not supported: this build's hiredis (0.14) has no TLS; "
+                                   "use redis:// on a private network or a TLS tunnel such as stunnel");
+        return;
+      }
+      if (ep.password.empty()) ep.password = rs.redis_password;
+      rs.redis = std::move(ep);
+    } else if (!redis_nodes_.host_value.empty()) {
+      RedisEndpoint ep;
+      ep.host = redis_nodes_.host_value;
+      ep.port = redis_nodes_.port.value_or(kDefaultRedisPort);
+      ep.db = redis_nodes_.db.value_or(0);
+      ep.password = rs.redis_password;
+      rs.redis = std::move(ep);
     }
   }
 
@@ -463,6 +539,7 @@ class Loader {
 
   YamlReader r_;
   Config cfg_;
+  RedisNodes redis_nodes_;
   std::vector<std::pair<std::string, SourceLocation>> explicit_ids_;
   std::map<std::string, YAML::Node> target_nodes_;
   YAML::Node default_fallbacks_node_;

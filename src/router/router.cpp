@@ -61,18 +61,19 @@ Router::Router(std::shared_ptr<const config::Config> config, std::shared_ptr<sta
 }
 
 std::optional<std::size_t> Router::choose(const std::string& group, const std::vector<std::size_t>& tried,
-                                          bool allow_repeat, core::Nanos now) const {
+                                          bool allow_repeat, core::Nanos now,
+                                          const std::vector<std::size_t>& at_limit) const {
   const auto it = groups_.find(group);
   if (it == groups_.end()) return std::nullopt;
   std::vector<std::size_t> fresh, repeat;
   for (auto d : it->second) {
-    if (state_->cooldown(d, now)) continue;
+    if (state_->cooldown(d, now) || std::find(at_limit.begin(), at_limit.end(), d) != at_limit.end()) continue;
     (std::find(tried.begin(), tried.end(), d) == tried.end() ? fresh : repeat).push_back(d);
   }
   // Untried deployments first: a different provider needs no backoff.
   const auto& pool = !fresh.empty() ? fresh : repeat;
   if (pool.empty() || (&pool == &repeat && !allow_repeat)) return std::nullopt;
-  return pool[pick(strategy_, pool, *config_, *state_, thread_rng())];
+  return pool[pick(strategy_, pool, *config_, *state_, thread_rng(), now)];
 }
 
 state::FailurePolicy Router::failure_policy(const errors::Classification& c) const {
@@ -127,6 +128,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       clock_->now() + core::seconds_to_nanos(rs.timeout_seconds.value_or(kDefaultRequestTimeoutSeconds));
   std::optional<std::string> group = request.model;
   errors::FallbackScope scope = errors::FallbackScope::general;
+  std::vector<std::size_t> at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
 
   while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
     out.groups_tried.push_back(*group);
@@ -139,9 +141,20 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
     while (!stop_group) {
       const auto now = clock_->now();
       if (now >= deadline) break;
-      const auto d = choose(*group, tried, allow_repeat, now);
-      if (!d) break;  // every deployment of this group is cooling down or already failed
+      const auto d = choose(*group, tried, allow_repeat, now, at_limit);
+      if (!d) break;  // every deployment of this group is cooling down, at its limit or already failed
       const auto& dep = config_->deployments[*d];
+      const auto limits = deployment_limits(dep);
+      if (limits.any()) {  // only limited deployments ever wait on the shared store
+        auto subject = state::deployment_subject(dep.id);
+        const auto admission = co_await state_->admit(std::move(subject), limits, now);
+        if (!admission.admitted) {
+          at_limit.push_back(*d);
+          const double wait = static_cast<double>(admission.retry_after) / 1e9;
+          out.retry_after_seconds = std::min(out.retry_after_seconds.value_or(wait), wait);
+          continue;
+        }
+      }
       const auto per_attempt = dep.timeout_seconds ? std::min(deadline - now, core::seconds_to_nanos(*dep.timeout_seconds))
                                                    : deadline - now;
       ++out.attempts;
@@ -159,10 +172,15 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
 
       if (result.ok()) {
         state_->record_success(*d, latency);
+        if (limits.any() || strategy_ == Strategy::usage_based) {
+          const auto tokens = result.response ? result.response->usage.input_tokens + result.response->usage.output_tokens : 0;
+          state_->record_usage(state::deployment_subject(dep.id), tokens, clock_->now());
+        }
         out.response = std::move(result.response);
         out.stream = std::move(result.stream);
         out.group = *group;
         out.deployment = &dep;
+        out.answer_latency_ms = static_cast<double>(latency) / 1e6;
         co_return out;
       }
 
@@ -187,7 +205,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
         }
         ++retries_used;
         // Another untried deployment needs no wait; the same one again gets a backoff.
-        if (choose(*group, tried, false, clock_->now())) continue;
+        if (choose(*group, tried, false, clock_->now(), at_limit)) continue;
         const auto delay = backoff_delay(backoffs++, c.retry_after_seconds, thread_rng());
         if (!delay || clock_->now() + core::seconds_to_nanos(static_cast<double>(delay->count()) / 1000.0) >= deadline) {
           stop_group = true;
@@ -202,7 +220,9 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
     if (scope == errors::FallbackScope::none) break;
     group = next_group(request.model, scope, out.groups_tried);
   }
-  if (out.attempts == 0) out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is cooling down";
+  if (out.attempts == 0)
+    out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is " +
+                             (at_limit.empty() ? "cooling down" : "cooling down or at its rpm/tpm limit");
   co_return out;
 }
 

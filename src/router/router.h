@@ -45,10 +45,12 @@ struct RouteOutcome {
   std::optional<providers::StreamStart> stream;     // streaming answer, first content included
   std::string group;                                // the group that answered
   const config::Deployment* deployment = nullptr;   // the deployment that answered
+  double answer_latency_ms = 0;  // its call: the whole answer, or (streams) up to the first content token
   int attempts = 0;                                 // upstream calls made
   std::vector<std::string> groups_tried;            // fallback path, in order
   std::vector<FailedAttempt> failures;
   std::string unavailable_reason;  // set when no deployment could even be tried
+  std::optional<double> retry_after_seconds;  // every candidate at its rpm/tpm limit: when one frees
 };
 
 inline constexpr double kDefaultRequestTimeoutSeconds = 600;
@@ -74,8 +76,9 @@ class Router {
   const std::vector<providers::Endpoint>& endpoints() const { return endpoints_; }
 
  private:
+  // Skips cooled-down deployments and those refused for their rpm/tpm limit in this request.
   std::optional<std::size_t> choose(const std::string& group, const std::vector<std::size_t>& tried, bool allow_repeat,
-                                    core::Nanos now) const;
+                                    core::Nanos now, const std::vector<std::size_t>& at_limit = {}) const;
   state::FailurePolicy failure_policy(const errors::Classification& c) const;
   std::optional<std::string> next_group(const std::string& origin, errors::FallbackScope scope,
                                         const std::vector<std::string>& visited) const;

@@ -1,6 +1,8 @@
 #include "router/strategy.h"
 
 #include <algorithm>
+#include <compare>
+#include <optional>
 #include <vector>
 
 namespace switchyard::router {
@@ -8,6 +10,7 @@ namespace switchyard::router {
 Strategy strategy_from_name(std::string_view name) {
   if (name == "least-busy") return Strategy::least_busy;
   if (name == "latency-based-routing") return Strategy::latency_based;
+  if (name == "usage-based-routing" || name == "usage-based-routing-v2") return Strategy::usage_based;
   return Strategy::simple_shuffle;
 }
 
@@ -31,8 +34,15 @@ std::size_t random_among(const std::vector<std::size_t>& ties, std::mt19937_64& 
 
 }  // namespace
 
+double usage_fraction(const config::Deployment& d, const state::WindowUsage& u) {
+  double f = 0;
+  if (d.rpm && *d.rpm > 0) f = std::max(f, static_cast<double>(u.requests) / static_cast<double>(*d.rpm));
+  if (d.tpm && *d.tpm > 0) f = std::max(f, static_cast<double>(u.tokens) / static_cast<double>(*d.tpm));
+  return f;
+}
+
 std::size_t pick(Strategy strategy, std::span<const std::size_t> c, const config::Config& config,
-                 const state::StateStore& state, std::mt19937_64& rng) {
+                 const state::StateStore& state, std::mt19937_64& rng, core::Nanos now) {
   if (c.size() == 1) return 0;
   switch (strategy) {
     case Strategy::simple_shuffle: return weighted_random(c, config, rng);
@@ -59,6 +69,29 @@ std::size_t pick(Strategy strategy, std::span<const std::size_t> c, const config
       for (std::size_t k = 0; k < c.size(); ++k)
         if (state.average_latency(c[k]) <= limit) near.push_back(k);
       return random_among(near, rng);
+    }
+    case Strategy::usage_based: {
+      // Most headroom first: the lowest used fraction of rpm/tpm; among deployments without
+      // limits (fraction 0), the fewest tokens then requests this minute, as LiteLLM does.
+      struct Score {
+        double fraction;
+        std::int64_t tokens, requests;
+        auto operator<=>(const Score&) const = default;
+      };
+      std::optional<Score> best;
+      std::vector<std::size_t> ties;
+      for (std::size_t k = 0; k < c.size(); ++k) {
+        const auto& dep = config.deployments[c[k]];
+        const auto u = state.usage(state::deployment_subject(dep.id), now);
+        const Score score{usage_fraction(dep, u), u.tokens, u.requests};
+        if (!best || score < *best) {
+          best = score;
+          ties.assign(1, k);
+        } else if (score == *best) {
+          ties.push_back(k);
+        }
+      }
+      return random_among(ties, rng);
     }
   }
   return 0;

@@ -67,4 +67,54 @@ void InMemoryStore::clear_cooldowns() {
   }
 }
 
+void InMemoryStore::apply_cooldown(std::size_t d, errors::ErrorClass cause, core::Nanos until) {
+  if (d >= size_) return;
+  auto& s = slots_[d];
+  auto current = s.cooldown_until.load(std::memory_order_relaxed);
+  while (current < until && !s.cooldown_until.compare_exchange_weak(current, until, std::memory_order_release)) {
+  }
+  if (current < until) s.cooldown_cause.store(static_cast<int>(cause), std::memory_order_relaxed);
+}
+
+void InMemoryStore::clear_cooldown(std::size_t d) {
+  if (d >= size_) return;
+  slots_[d].cooldown_until.store(0, std::memory_order_release);
+  slots_[d].window_failures = 0;
+}
+
+std::vector<InMemoryStore::ActiveCooldown> InMemoryStore::active_cooldowns(core::Nanos now) const {
+  std::vector<ActiveCooldown> out;
+  for (std::size_t d = 0; d < size_; ++d)
+    if (auto c = cooldown(d, now)) out.push_back({d, *c});
+  return out;
+}
+
+Admission InMemoryStore::admit_now(const std::string& subject, const RateLimits& limits, core::Nanos now) {
+  if (!limits.any()) return {};
+  const std::lock_guard lock(windows_mutex_);
+  return windows_[subject].try_admit(limits, now);
+}
+
+void InMemoryStore::note_admitted(const std::string& subject, const RateLimits& limits, core::Nanos now) {
+  if (!limits.any()) return;
+  const std::lock_guard lock(windows_mutex_);
+  windows_[subject].note_request(limits, now);
+}
+
+http::Awaitable<Admission> InMemoryStore::admit(std::string subject, RateLimits limits, core::Nanos now) {
+  const Admission admission = admit_now(subject, limits, now);
+  co_return admission;
+}
+
+void InMemoryStore::record_usage(const std::string& subject, std::int64_t tokens, core::Nanos now) {
+  const std::lock_guard lock(windows_mutex_);
+  windows_[subject].add_usage(tokens, now);
+}
+
+WindowUsage InMemoryStore::usage(const std::string& subject, core::Nanos now) const {
+  const std::lock_guard lock(windows_mutex_);
+  const auto it = windows_.find(subject);
+  return it == windows_.end() ? WindowUsage{} : it->second.usage(now);
+}
+
 }  // namespace switchyard::state

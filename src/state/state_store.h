@@ -1,14 +1,19 @@
 // What the router remembers about deployments between requests: cooldowns (with the class that
 // caused them), failures in the current minute, in-flight counts, recent latency. The in-memory
-// store is the default; a Redis-backed store shares the same view across instances (issue 6).
-// Deployments are addressed by their index in Config::deployments. Never blocks an I/O thread.
+// store is the default; the Redis-backed store (redis_store.h) shares the same view across
+// instances. Deployments are addressed by their index in Config::deployments; rate windows by a
+// subject string that is the same on every instance (`deployment:<Deployment::id>`, `key:<name>`).
+// Never blocks an I/O thread: reads come from a local view, shared writes are queued.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <string>
 
 #include "core/clock.h"
 #include "errors/error_class.h"
+#include "http/types.h"
 
 namespace switchyard::state {
 
@@ -26,6 +31,31 @@ struct FailurePolicy {
   core::Nanos cooldown_for = 0;   // how long a cooldown lasts
 };
 
+// Requests and tokens allowed per sliding minute; 0 means no limit.
+struct RateLimits {
+  std::int64_t rpm = 0;
+  std::int64_t tpm = 0;
+  bool any() const { return rpm > 0 || tpm > 0; }
+};
+
+struct Admission {
+  bool admitted = true;
+  core::Nanos retry_after = 0;  // when refused: how long until a slot frees (an estimate for tpm)
+};
+
+// What a subject used in the last minute, as this instance sees it (shared view when Redis is on).
+struct WindowUsage {
+  std::int64_t requests = 0;
+  std::int64_t tokens = 0;
+};
+
+// Shared-state health, for the metrics endpoint (redis_up, redis_errors_total).
+struct SharedStatus {
+  bool enabled = false;  // false: in-memory only
+  bool up = false;
+  std::uint64_t errors_total = 0;
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -40,6 +70,17 @@ class StateStore {
   virtual int in_flight(std::size_t deployment) const = 0;
   virtual core::Nanos average_latency(std::size_t deployment) const = 0;  // 0 when unknown
   virtual void clear_cooldowns() = 0;
+
+  // Takes one request slot of `subject` within `limits` (rpm: sliding minute; tpm: tokens
+  // recorded so far this minute). Subjects without limits are always admitted at once.
+  virtual http::Awaitable<Admission> admit(std::string subject, RateLimits limits, core::Nanos now) = 0;
+  // Counts a finished request's tokens (tpm windows and usage-based routing).
+  virtual void record_usage(const std::string& subject, std::int64_t tokens, core::Nanos now) = 0;
+  virtual WindowUsage usage(const std::string& subject, core::Nanos now) const = 0;
+  virtual SharedStatus shared_status() const { return {}; }
 };
+
+inline std::string deployment_subject(const std::string& deployment_id) { return "deployment:" + deployment_id; }
+inline std::string key_subject(const std::string& key_name) { return "key:" + key_name; }
 
 }  // namespace switchyard::state

@@ -230,5 +230,31 @@ router_settings: {num_retries: 0, default_fallbacks: [b]}
   EXPECT_EQ(o.failures[0].classification.error_class, errors::ErrorClass::authentication);
 }
 
+
+TEST_F(RouterTest, DeploymentAtItsRpmLimitIsSkippedLikeACooledDownOne) {
+  load(R"(model_list:
+  - {model_name: a, litellm_params: {model: openai/a1, api_base: 'http://127.0.0.1:9/v1', rpm: 2}}
+  - {model_name: b, litellm_params: {model: openai/b, api_base: 'http://127.0.0.1:9/v1', rpm: 1}}
+router_settings: {fallbacks: [{a: [b]}]}
+)");
+  EXPECT_EQ(route("a").group, "a");
+  EXPECT_EQ(route("a").group, "a");
+  auto third = route("a");  // a1 used its 2 slots this minute: the fallback answers
+  ASSERT_TRUE(third.response);
+  EXPECT_EQ(third.group, "b");
+  EXPECT_EQ(third.attempts, 1);
+  auto fourth = route("a");  // every deployment at its limit: nothing is called
+  EXPECT_FALSE(fourth.response);
+  EXPECT_EQ(fourth.attempts, 0);
+  EXPECT_NE(fourth.unavailable_reason.find("rpm/tpm limit"), std::string::npos);
+  ASSERT_TRUE(fourth.retry_after_seconds);
+  EXPECT_GT(*fourth.retry_after_seconds, 0);
+  EXPECT_LE(*fourth.retry_after_seconds, 60);
+  EXPECT_EQ(upstream_.calls("a1"), 2);
+  EXPECT_EQ(upstream_.calls("b"), 1);
+  clock_->advance(std::chrono::seconds(61));  // the sliding minute moves on
+  EXPECT_EQ(route("a").group, "a");
+}
+
 }  // namespace
 }  // namespace switchyard::router

@@ -1,0 +1,60 @@
+#include "api/redact.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace switchyard::api {
+namespace {
+constexpr std::string_view kRedacted = "[redacted]";
+constexpr std::size_t kMinSecretLength = 6;  // shorter values ("1", "us") would redact noise
+
+// Param names whose values are credentials.
+bool is_secret_param(std::string_view name) {
+  for (std::string_view marker : {"key", "secret", "token", "password", "credential"})
+    if (name.find(marker) != std::string_view::npos) return true;
+  return false;
+}
+
+bool token_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' || c == '='; }
+
+// Replaces the token that follows each occurrence of `prefix` (if at least `min_len` long).
+void redact_after(std::string& text, std::string_view prefix, std::size_t min_len, bool keep_prefix) {
+  for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+    std::size_t end = at + prefix.size();
+    while (end < text.size() && token_char(text[end])) ++end;
+    if (end - at - prefix.size() < min_len) continue;
+    const std::size_t from = keep_prefix ? at + prefix.size() : at;
+    text.replace(from, end - from, kRedacted);
+  }
+}
+}  // namespace
+
+Redactor::Redactor(const config::Config& config) {
+  const auto add = [this](const std::string& s) {
+    if (s.size() >= kMinSecretLength) secrets_.push_back(s);
+  };
+  add(config.general.master_key);
+  add(config.router.redis_password);
+  for (const auto& d : config.deployments) {
+    add(d.api_key);
+    for (const auto& [name, value] : d.params)
+      if (is_secret_param(name)) add(value);
+  }
+  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  secrets_.erase(std::unique(secrets_.begin(), secrets_.end()), secrets_.end());
+}
+
+std::string Redactor::operator()(std::string_view text) const {
+  std::string out(text);
+  for (const auto& secret : secrets_)
+    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + kRedacted.size()))
+      out.replace(at, secret.size(), kRedacted);
+  redact_after(out, "Bearer ", 8, true);
+  redact_after(out, "bearer ", 8, true);
+  redact_after(out, "sk-", 16, false);    // OpenAI and Anthropic (sk-ant-…) keys
+  redact_after(out, "AKIA", 12, false);   // AWS access key ids
+  redact_after(out, "AIza", 20, false);   // Google API keys
+  return out;
+}
+
+}  // namespace switchyard::api

@@ -1,0 +1,25 @@
+// Keeps secrets out of logs and metrics. Provider error messages sometimes echo what they were
+// sent (a key prefix, a bearer token); the redactor replaces every secret the config holds (api
+// keys, the master key, cloud secrets) and anything shaped like a bearer token or an API key
+// (`Bearer …`, `sk-…`, `sk-ant-…`, `AKIA…`) with "[redacted]". Built once per config load.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+
+namespace switchyard::api {
+
+class Redactor {
+ public:
+  Redactor() = default;
+  explicit Redactor(const config::Config& config);
+  std::string operator()(std::string_view text) const;
+
+ private:
+  std::vector<std::string> secrets_;  // longest first, so a secret containing another goes whole
+};
+
+}  // namespace switchyard::api

@@ -1,0 +1,119 @@
+#include "api/request_log.h"
+
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <ctime>
+
+namespace switchyard::api {
+namespace json = boost::json;
+namespace {
+constexpr std::size_t kQueueLines = 8192;
+
+std::string utc_timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const auto t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[96];  // room for any int the compiler imagines in each field
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+// Boost.JSON prints doubles in exponent form (8.67E-1): durations go out as whole microseconds.
+std::int64_t micros(double ms) { return static_cast<std::int64_t>(ms * 1000 + 0.5); }
+
+std::string json_line(const RequestSummary& s, const Redactor& redact) {
+  json::array attempts;
+  for (const auto& f : s.failures)
+    attempts.push_back({{"group", f.group},
+                        {"deployment", f.deployment_id},
+                        {"result", to_string(f.classification.error_class)},
+                        {"status", f.status},
+                        {"latency_us", micros(f.latency_ms)},
+                        {"cooled_down", f.cooled_down},
+                        {"rule", f.classification.rule},
+                        {"message", redact(f.classification.message)}});
+  if (!s.deployment.empty())
+    attempts.push_back({{"group", s.answered_by_group},
+                        {"deployment", s.deployment},
+                        {"result", "success"},
+                        {"status", 200},
+                        {"latency_us", micros(s.answer_latency_ms)}});
+  json::array path;
+  for (const auto& g : s.groups_tried) path.push_back(json::string(g));
+  json::object line{{"ts", utc_timestamp()},
+                    {"level", "info"},
+                    {"msg", "request"},
+                    {"request_id", s.request_id},
+                    {"method", s.method},
+                    {"path", s.path},
+                    {"client_format", core::to_string(s.client_format)},
+                    {"model_group", s.model_group},
+                    {"stream", s.stream},
+                    {"status", s.status},
+                    {"deployment", s.deployment},
+                    {"answered_by_group", s.answered_by_group},
+                    {"fallback_path", std::move(path)},
+                    {"attempts", std::move(attempts)},
+                    {"tokens", {{"input", s.usage.input_tokens}, {"output", s.usage.output_tokens}, {"cached", s.usage.cached_tokens}}},
+                    {"duration_us", micros(s.duration_ms)}};
+  if (!s.stream_error.empty()) line["stream_error"] = s.stream_error;
+  return json::serialize(line);
+}
+
+std::string text_line(const RequestSummary& s, const Redactor& redact) {
+  char duration[32];
+  std::snprintf(duration, sizeof duration, "%.3f", s.duration_ms);
+  std::string out = utc_timestamp() + " request id=" + s.request_id + " " + s.method + " " + s.path +
+                    " format=" + std::string(core::to_string(s.client_format)) + " group=" + s.model_group +
+                    " stream=" + (s.stream ? "true" : "false") + " status=" + std::to_string(s.status);
+  if (!s.deployment.empty()) out += " deployment=" + s.deployment;
+  std::string path;
+  for (const auto& g : s.groups_tried) path += (path.empty() ? "" : ",") + g;
+  if (!path.empty()) out += " fallback_path=" + path;
+  out += " attempts=" + std::to_string(s.failures.size() + (s.deployment.empty() ? 0 : 1));
+  for (const auto& f : s.failures) {
+    char latency[32];
+    std::snprintf(latency, sizeof latency, "%.1fms", f.latency_ms);
+    out += " [" + f.group + "/" + f.deployment_id + " " + std::string(to_string(f.classification.error_class)) + " " +
+           std::to_string(f.status) + " " + latency + ": " + redact(f.classification.message) + "]";
+  }
+  if (!s.stream_error.empty()) out += " stream_error=" + s.stream_error;
+  out += " tokens_in=" + std::to_string(s.usage.input_tokens) + " tokens_out=" + std::to_string(s.usage.output_tokens);
+  out += " duration_ms=";
+  out += duration;
+  return out;
+}
+
+}  // namespace
+
+RequestLog::RequestLog(LogFormat format) : format_(format) {
+  // One logging thread for the process; lines queue without blocking the I/O threads.
+  static std::once_flag pool_once;
+  std::call_once(pool_once, [] { spdlog::init_thread_pool(kQueueLines, 1); });
+  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  logger_ = std::make_shared<spdlog::async_logger>("switchyard.requests", std::move(sink), spdlog::thread_pool(),
+                                                   spdlog::async_overflow_policy::overrun_oldest);
+  logger_->set_pattern("%v");
+  logger_->flush_on(spdlog::level::info);
+}
+
+RequestLog::~RequestLog() {
+  if (logger_) logger_->flush();
+}
+
+void RequestLog::write(const RequestSummary& s, const Redactor& redact) const {
+  logger_->info("{}", format_line(format_, s, redact));
+}
+
+std::string RequestLog::format_line(LogFormat format, const RequestSummary& s, const Redactor& redact) {
+  return format == LogFormat::json ? json_line(s, redact) : text_line(s, redact);
+}
+
+}  // namespace switchyard::api

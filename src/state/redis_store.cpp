@@ -1,0 +1,591 @@
+#include "state/redis_store.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/use_awaitable.hpp>
+#include <charconv>
+#include <iostream>
+#include <random>
+
+namespace switchyard::state {
+namespace {
+
+constexpr const char* kEvents = "switchyard:events";
+constexpr std::int64_t kShareTtlSeconds = 60;       // latency / in-flight entries of live instances
+constexpr std::int64_t kShareFreshMs = 5000;         // entries older than this are a dead instance's
+constexpr std::size_t kMaxQueuedJobs = 100'000;      // beyond this, writes are dropped (Redis too slow)
+constexpr std::int64_t kForeverThresholdMs = 7LL * 24 * 3600 * 1000;  // longer: treat as until-reload
+
+// Sliding-minute rpm (a ZSET of admission times) and tpm (per-minute token counters, the previous
+// minute weighted) checked and taken in one step, on Redis's clock so instance clocks don't matter.
+// Returns {admitted, retry_after_ms}.
+constexpr const char* kAdmitScript = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local s, rpm, tpm = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+if tpm > 0 then
+  local m = math.floor(now / 60000)
+  local cur = tonumber(redis.call('GET', 'switchyard:tpm:' .. s .. ':' .. m) or '0')
+  local prev = tonumber(redis.call('GET', 'switchyard:tpm:' .. s .. ':' .. (m - 1)) or '0')
+  if cur + prev * (1 - (now % 60000) / 60000) >= tpm then return {0, 60000 - (now % 60000)} end
+end
+if rpm > 0 then
+  local z = 'switchyard:rpm:' .. s
+  redis.call('ZREMRANGEBYSCORE', z, '-inf', now - 60000)
+  if redis.call('ZCARD', z) >= rpm then
+    local oldest = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
+    return {0, math.max(1, tonumber(oldest[2]) + 60000 - now)}
+  end
+  redis.call('ZADD', z, now, ARGV[4])
+  redis.call('PEXPIRE', z, 61000)
+end
+return {1, 0}
+)lua";
+
+// A finished request: one request and its tokens in this minute's counters.
+constexpr const char* kUsageScript = R"lua(
+local t = redis.call('TIME')
+local m = math.floor((tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) / 60000)
+local k = 'switchyard:tpm:' .. ARGV[1] .. ':' .. m
+redis.call('INCRBY', k, ARGV[2])
+redis.call('EXPIRE', k, 180)
+local r = 'switchyard:req:' .. ARGV[1] .. ':' .. m
+redis.call('INCR', r)
+redis.call('EXPIRE', r, 180)
+return 1
+)lua";
+
+// A failure: counts it in the shared minute (allowed_fails across instances) and, when it cools
+// the deployment down (now, or over the allowance), stores the cooldown and publishes it.
+// ARGV: id, cause, allowed_fails, cool_now (0/1), cooldown_ms, origin. Returns until_ms or 0.
+constexpr const char* kFailureScript = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local id = ARGV[1]
+local fails = 'switchyard:fails:' .. id
+local cool = ARGV[4] == '1'
+if not cool then
+  local n = redis.call('INCR', fails)
+  if n == 1 then redis.call('PEXPIRE', fails, 60000) end
+  cool = n > tonumber(ARGV[3])
+end
+if not cool then return 0 end
+local key = 'switchyard:cooldown:' .. id
+local until_ms = now + tonumber(ARGV[5])
+local current = tonumber(redis.call('HGET', key, 'until_ms') or '0')
+if current > until_ms then until_ms = current end
+redis.call('HSET', key, 'cause', ARGV[2], 'until_ms', until_ms, 'set_ms', now)
+redis.call('PEXPIREAT', key, until_ms)
+redis.call('SADD', 'switchyard:cooldowns', id)
+redis.call('DEL', fails)
+local set_us = t[1] .. string.format('%06d', tonumber(t[2]))
+redis.call('PUBLISH', 'switchyard:events', 'cd|' .. ARGV[2] .. '|' .. until_ms .. '|' .. set_us .. '|' .. ARGV[6] .. '|' .. id)
+return until_ms
+)lua";
+
+std::string random_instance_id() {
+  std::random_device rd;
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%08x%04x", rd(), static_cast<unsigned>(getpid()) & 0xffffU);
+  return buf;
+}
+
+std::int64_t to_int(std::string_view s, std::int64_t fallback = 0) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc{} && end == s.data() + s.size() ? v : fallback;
+}
+
+std::int64_t reply_int(const redisReply* r) {
+  if (!r) return 0;
+  if (r->type == REDIS_REPLY_INTEGER) return r->integer;
+  if (r->type == REDIS_REPLY_STRING) return to_int(std::string_view(r->str, r->len));
+  return 0;
+}
+
+std::string_view reply_str(const redisReply* r) {
+  return r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS) ? std::string_view(r->str, r->len)
+                                                                                : std::string_view();
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep, std::size_t max_parts) {
+  std::vector<std::string_view> out;
+  while (out.size() + 1 < max_parts) {
+    const auto at = s.find(sep);
+    if (at == std::string_view::npos) break;
+    out.push_back(s.substr(0, at));
+    s.remove_prefix(at + 1);
+  }
+  out.push_back(s);
+  return out;
+}
+
+timeval to_timeval(std::chrono::milliseconds ms) {
+  return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
+}
+
+}  // namespace
+
+RedisStore::RedisStore(std::vector<std::string> deployment_ids, RedisStoreOptions options)
+    : ids_(std::move(deployment_ids)),
+      options_(std::move(options)),
+      instance_id_(random_instance_id()),
+      local_(ids_.size()),
+      others_in_flight_(std::make_unique<std::atomic<int>[]>(ids_.size())),
+      shared_latency_(std::make_unique<std::atomic<core::Nanos>[]>(ids_.size())) {
+  for (std::size_t i = 0; i < ids_.size(); ++i) index_.emplace(ids_[i], i);
+  writer_thread_ = std::thread([this] { writer_loop(); });
+  subscriber_thread_ = std::thread([this] { subscriber_loop(); });
+}
+
+RedisStore::~RedisStore() {
+  {
+    const std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_changed_.notify_all();
+  kick_subscriber();
+  writer_thread_.join();
+  subscriber_thread_.join();
+}
+
+// ---- clocks: Redis holds wall-clock unix ms; the local view holds steady-clock nanos ----
+
+std::int64_t RedisStore::wall_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+core::Nanos RedisStore::steady_from_wall_ms(std::int64_t until_ms) const {
+  const auto left_ms = until_ms - wall_ms();
+  if (left_ms > kForeverThresholdMs) return kForever;
+  return clock_.now() + left_ms * 1'000'000;
+}
+
+std::int64_t RedisStore::wall_ms_from_steady(core::Nanos until) const {
+  if (until == kForever) return wall_ms() + kForeverCooldownMs;
+  return wall_ms() + (until - clock_.now()) / 1'000'000;
+}
+
+std::optional<std::size_t> RedisStore::index_of(std::string_view id) const {
+  const auto it = index_.find(std::string(id));
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+// ---- the StateStore interface: local view first, shared writes queued ----
+
+std::optional<Cooldown> RedisStore::cooldown(std::size_t d, core::Nanos now) const { return local_.cooldown(d, now); }
+
+std::optional<Cooldown> RedisStore::record_failure(std::size_t d, errors::ErrorClass cause, const FailurePolicy& policy,
+                                                   core::Nanos now) {
+  auto local = local_.record_failure(d, cause, policy, now);
+  if (d >= ids_.size()) return local;
+  const std::int64_t cooldown_ms = policy.cooldown_for >= kForever - now
+                                       ? kForeverCooldownMs
+                                       : std::min(policy.cooldown_for / 1'000'000, kForeverCooldownMs);
+  const bool cool_now = policy.cooldown_now || local.has_value();
+  enqueue({{"EVAL", kFailureScript, "0", ids_[d], std::string(errors::to_string(cause)),
+            std::to_string(policy.allowed_fails), cool_now ? "1" : "0", std::to_string(std::max<std::int64_t>(cooldown_ms, 1)),
+            instance_id_},
+           nullptr});
+  return local;
+}
+
+void RedisStore::record_success(std::size_t d, core::Nanos latency) { local_.record_success(d, latency); }
+void RedisStore::begin_request(std::size_t d) { local_.begin_request(d); }
+void RedisStore::end_request(std::size_t d) { local_.end_request(d); }
+
+int RedisStore::in_flight(std::size_t d) const {
+  if (d >= ids_.size()) return 0;
+  return local_.in_flight(d) + others_in_flight_[d].load(std::memory_order_relaxed);
+}
+
+core::Nanos RedisStore::average_latency(std::size_t d) const {
+  if (d >= ids_.size()) return 0;
+  const auto shared = shared_latency_[d].load(std::memory_order_relaxed);
+  return shared > 0 ? shared : local_.average_latency(d);
+}
+
+void RedisStore::clear_cooldowns() {
+  local_.clear_cooldowns();
+  for (const auto& id : ids_) {
+    enqueue({{"DEL", "switchyard:cooldown:" + id}, nullptr});
+    enqueue({{"PUBLISH", kEvents, "clr|-|0|0|" + instance_id_ + "|" + id}, nullptr});
+  }
+}
+
+void RedisStore::start_admit(std::string subject, RateLimits limits, core::Nanos now,
+                             std::function<void(Admission)> done) {
+  static std::atomic<std::uint64_t> sequence{0};
+  const auto member = instance_id_ + ":" + std::to_string(sequence.fetch_add(1, std::memory_order_relaxed));
+  auto argv = std::vector<std::string>{"EVAL", kAdmitScript, "0", subject, std::to_string(limits.rpm),
+                                       std::to_string(limits.tpm), member};
+  enqueue({std::move(argv), [this, subject = std::move(subject), limits, now, done = std::move(done)](const redisReply* r) {
+             if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2) {
+               Admission a;
+               a.admitted = reply_int(r->element[0]) == 1;
+               a.retry_after = reply_int(r->element[1]) * 1'000'000;
+               if (a.admitted) local_.note_admitted(subject, limits, now);
+               done(a);
+               return;
+             }
+             done(local_.admit_now(subject, limits, now));  // Redis unavailable: count locally
+           }});
+}
+
+http::Awaitable<Admission> RedisStore::admit(std::string subject, RateLimits limits, core::Nanos now) {
+  if (!limits.any()) {
+    const Admission free_pass;
+    co_return free_pass;
+  }
+  if (!up_.load(std::memory_order_relaxed)) {
+    const Admission local = local_.admit_now(subject, limits, now);
+    co_return local;
+  }
+  const Admission shared = co_await async_admit(std::move(subject), limits, now, boost::asio::use_awaitable);
+  co_return shared;
+}
+
+void RedisStore::record_usage(const std::string& subject, std::int64_t tokens, core::Nanos now) {
+  local_.record_usage(subject, tokens, now);
+  if (up_.load(std::memory_order_relaxed))
+    enqueue({{"EVAL", kUsageScript, "0", subject, std::to_string(std::max<std::int64_t>(tokens, 0))}, nullptr});
+}
+
+WindowUsage RedisStore::usage(const std::string& subject, core::Nanos now) const {
+  auto u = local_.usage(subject, now);
+  const std::lock_guard lock(usage_mutex_);
+  if (const auto it = shared_usage_.find(subject); it != shared_usage_.end()) {
+    u.requests = std::max(u.requests, it->second.requests);
+    u.tokens = std::max(u.tokens, it->second.tokens);
+  }
+  return u;
+}
+
+SharedStatus RedisStore::shared_status() const { return {true, redis_up(), redis_errors_total()}; }
+
+// ---- the Redis thread ----
+
+void RedisStore::enqueue(Job job) {
+  {
+    const std::lock_guard lock(queue_mutex_);
+    if (queue_.size() < kMaxQueuedJobs) {
+      queue_.push_back(std::move(job));
+      job.done = nullptr;
+    }
+  }
+  if (job.done) job.done(nullptr);  // queue full: answer from the local view at once
+  else queue_changed_.notify_one();
+}
+
+redisContext* RedisStore::connect(std::string& error) const {
+  const auto& ep = options_.endpoint;
+  redisContext* c = redisConnectWithTimeout(ep.host.c_str(), ep.port, to_timeval(options_.connect_timeout));
+  if (!c || c->err) {
+    error = c ? c->errstr : "cannot allocate a hiredis context";
+    if (c) redisFree(c);
+    return nullptr;
+  }
+  redisSetTimeout(c, to_timeval(options_.command_timeout));
+  redisEnableKeepAlive(c);
+  auto command = [&](std::vector<std::string> argv) {
+    std::vector<const char*> ptrs;
+    std::vector<std::size_t> lens;
+    for (const auto& a : argv) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), ptrs.data(), lens.data()));
+    bool ok = r && r->type != REDIS_REPLY_ERROR;
+    if (!ok) error = r ? std::string(r->str, r->len) : std::string(c->errstr);
+    if (r) freeReplyObject(r);
+    return ok;
+  };
+  bool ok = true;
+  if (!ep.password.empty()) {
+    ok = ep.username.empty() ? command({"AUTH", ep.password}) : command({"AUTH", ep.username, ep.password});
+  }
+  if (ok && ep.db != 0) ok = command({"SELECT", std::to_string(ep.db)});
+  if (ok) ok = command({"PING"});  // a stopped Redis still completes the TCP handshake
+  if (!ok) {
+    redisFree(c);
+    return nullptr;
+  }
+  return c;
+}
+
+void RedisStore::mark_down(const std::string& why) {
+  errors_total_.fetch_add(1, std::memory_order_relaxed);
+  up_.store(false, std::memory_order_relaxed);
+  if (!warned_down_) {
+    std::cerr << "switchyard: warning: redis " << options_.endpoint.display() << " unavailable (" << why
+              << "): serving from the local view, limits counted per instance until it returns" << std::endl;
+    warned_down_ = true;
+  }
+}
+
+void RedisStore::mark_up() {
+  up_.store(true, std::memory_order_relaxed);
+  {
+    const std::lock_guard lock(queue_mutex_);
+    resubscribe_ = true;  // the subscriber may be waiting out a backoff: Redis is back, go now
+  }
+  queue_changed_.notify_all();
+  std::cerr << "switchyard: redis " << options_.endpoint.display() << " connected" << std::endl;
+  warned_down_ = false;
+}
+
+void RedisStore::fail_jobs(std::vector<Job>& jobs) {
+  for (auto& j : jobs)
+    if (j.done) j.done(nullptr);
+  jobs.clear();
+}
+
+void RedisStore::writer_loop() {
+  auto backoff = std::chrono::milliseconds(100);
+  auto next_resync = std::chrono::steady_clock::now();
+  bool ever_connected = false;
+  std::vector<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      if (stopping_) break;
+    }
+    if (!writer_) {
+      std::string error;
+      writer_ = connect(error);
+      if (!writer_) {
+        mark_down(error);
+        // Down: answer queued work from the local view until the backoff is over.
+        const auto until = std::chrono::steady_clock::now() + backoff;
+        backoff = std::min(backoff * 2, options_.max_backoff);
+        std::unique_lock lock(queue_mutex_);
+        while (!stopping_ && std::chrono::steady_clock::now() < until) {
+          queue_changed_.wait_until(lock, until, [&] { return stopping_ || !queue_.empty(); });
+          batch.swap(queue_);
+          lock.unlock();
+          fail_jobs(batch);
+          lock.lock();
+        }
+        continue;
+      }
+      backoff = std::chrono::milliseconds(100);
+      mark_up();
+      if (ever_connected) kick_subscriber();  // it may sit on a dead connection; resubscribe
+      ever_connected = true;
+      republish_cooldowns();  // a restarted Redis lost them; others learn them again
+      if (!resync()) continue;
+      next_resync = std::chrono::steady_clock::now() + options_.resync_interval;
+    }
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_changed_.wait_until(lock, next_resync, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) break;
+      batch.swap(queue_);
+    }
+    if (!batch.empty() && !run_batch(batch)) continue;
+    if (std::chrono::steady_clock::now() >= next_resync) {
+      if (!resync()) continue;
+      next_resync = std::chrono::steady_clock::now() + options_.resync_interval;
+    }
+  }
+  std::vector<Job> rest;
+  {
+    const std::lock_guard lock(queue_mutex_);
+    rest.swap(queue_);
+  }
+  fail_jobs(rest);
+  if (writer_) redisFree(writer_);
+  writer_ = nullptr;
+}
+
+// Pipelined: every command is written, then every reply read. A broken connection fails the rest
+// (their callers fall back to the local view) and drops the connection for a reconnect.
+bool RedisStore::run_batch(std::vector<Job>& batch) {
+  for (const auto& job : batch) {
+    std::vector<const char*> ptrs;
+    std::vector<std::size_t> lens;
+    for (const auto& a : job.argv) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    redisAppendCommandArgv(writer_, static_cast<int>(job.argv.size()), ptrs.data(), lens.data());
+  }
+  std::size_t i = 0;
+  for (; i < batch.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(writer_, &raw) != REDIS_OK) break;
+    auto* reply = static_cast<redisReply*>(raw);
+    if (reply && reply->type == REDIS_REPLY_ERROR) {
+      errors_total_.fetch_add(1, std::memory_order_relaxed);
+      std::cerr << "switchyard: warning: redis: " << std::string_view(reply->str, reply->len) << std::endl;
+    }
+    if (batch[i].done) batch[i].done(reply && reply->type != REDIS_REPLY_ERROR ? reply : nullptr);
+    freeReplyObject(reply);
+  }
+  if (i == batch.size()) {
+    batch.clear();
+    return true;
+  }
+  const std::string why = writer_->errstr[0] ? writer_->errstr : "connection lost";
+  for (; i < batch.size(); ++i)
+    if (batch[i].done) batch[i].done(nullptr);
+  batch.clear();
+  redisFree(writer_);
+  writer_ = nullptr;
+  mark_down(why);
+  return false;
+}
+
+// This instance's live cooldowns written again (after a Redis restart, or learned while it was down).
+void RedisStore::republish_cooldowns() {
+  for (const auto& a : local_.active_cooldowns(clock_.now())) {
+    const auto until_ms = wall_ms_from_steady(a.cooldown.until);
+    const auto left_ms = std::max<std::int64_t>(until_ms - wall_ms(), 1);
+    enqueue({{"EVAL", kFailureScript, "0", ids_[a.deployment], std::string(errors::to_string(a.cooldown.cause)), "0", "1",
+              std::to_string(left_ms), instance_id_},
+             nullptr});
+  }
+}
+
+// Converges the local view with Redis: cooldowns (missed messages), other instances' latency and
+// in-flight counts, usage counters; and shares this instance's latency and in-flight counts.
+bool RedisStore::resync() {
+  const auto now_ms = wall_ms();
+  const auto minute = now_ms / 60'000;
+  const double into = static_cast<double>(now_ms % 60'000) / 60'000.0;
+  std::vector<Job> batch;
+  std::vector<std::pair<std::string, WindowUsage>> usage;
+  usage.reserve(ids_.size());
+  for (std::size_t d = 0; d < ids_.size(); ++d) {
+    const auto& id = ids_[d];
+    batch.push_back({{"HMGET", "switchyard:cooldown:" + id, "cause", "until_ms"}, [this, d](const redisReply* r) {
+                       if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) return;
+                       const auto cause = errors::error_class_from_string(reply_str(r->element[0]));
+                       const auto until_ms = reply_int(r->element[1]);
+                       if (cause && until_ms > wall_ms()) local_.apply_cooldown(d, *cause, steady_from_wall_ms(until_ms));
+                     }});
+    const auto field_value = [&](std::int64_t value) { return std::to_string(value) + ":" + std::to_string(now_ms); };
+    batch.push_back({{"HSET", "switchyard:latency:" + id, instance_id_, field_value(local_.average_latency(d))}, nullptr});
+    batch.push_back({{"HSET", "switchyard:inflight:" + id, instance_id_, field_value(local_.in_flight(d))}, nullptr});
+    batch.push_back({{"EXPIRE", "switchyard:latency:" + id, std::to_string(kShareTtlSeconds)}, nullptr});
+    batch.push_back({{"EXPIRE", "switchyard:inflight:" + id, std::to_string(kShareTtlSeconds)}, nullptr});
+    // Fresh entries of every instance: latency averaged, others' in-flight summed.
+    auto read_shared = [this, d, now_ms](const redisReply* r, bool latency) {
+      if (!r || r->type != REDIS_REPLY_ARRAY) return;
+      std::int64_t sum = 0, count = 0;
+      for (std::size_t k = 0; k + 1 < r->elements; k += 2) {
+        const auto who = reply_str(r->element[k]);
+        const auto parts = split(reply_str(r->element[k + 1]), ':', 2);
+        if (parts.size() != 2 || now_ms - to_int(parts[1]) > kShareFreshMs) continue;
+        const auto value = to_int(parts[0]);
+        if (latency) {
+          if (value > 0) sum += value, ++count;
+        } else if (who != instance_id_) {
+          sum += value;
+        }
+      }
+      if (latency) shared_latency_[d].store(count ? sum / count : 0, std::memory_order_relaxed);
+      else others_in_flight_[d].store(static_cast<int>(sum), std::memory_order_relaxed);
+    };
+    batch.push_back({{"HGETALL", "switchyard:latency:" + id}, [read_shared](const redisReply* r) { read_shared(r, true); }});
+    batch.push_back({{"HGETALL", "switchyard:inflight:" + id}, [read_shared](const redisReply* r) { read_shared(r, false); }});
+    const auto subject = deployment_subject(id);
+    const auto m = std::to_string(minute), prev = std::to_string(minute - 1);
+    usage.emplace_back(subject, WindowUsage{});
+    batch.push_back({{"MGET", "switchyard:req:" + subject + ":" + m, "switchyard:req:" + subject + ":" + prev,
+                      "switchyard:tpm:" + subject + ":" + m, "switchyard:tpm:" + subject + ":" + prev},
+                     [&usage, d, into](const redisReply* r) {
+                       if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) return;
+                       const auto weigh = [into](std::int64_t cur, std::int64_t old) {
+                         return cur + static_cast<std::int64_t>(static_cast<double>(old) * (1.0 - into));
+                       };
+                       usage[d].second = {weigh(reply_int(r->element[0]), reply_int(r->element[1])),
+                                          weigh(reply_int(r->element[2]), reply_int(r->element[3]))};
+                     }});
+  }
+  if (!run_batch(batch)) return false;
+  const std::lock_guard lock(usage_mutex_);
+  for (auto& [subject, u] : usage) shared_usage_[subject] = u;
+  return true;
+}
+
+// ---- pub/sub: other instances' cooldowns within milliseconds ----
+
+void RedisStore::kick_subscriber() {
+  const std::lock_guard lock(subscriber_mutex_);
+  if (subscriber_fd_ >= 0) ::shutdown(subscriber_fd_, SHUT_RDWR);
+}
+
+void RedisStore::subscriber_loop() {
+  auto backoff = std::chrono::milliseconds(100);
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      if (stopping_) return;
+    }
+    std::string error;
+    redisContext* c = connect(error);
+    if (c) {
+      redisSetTimeout(c, timeval{0, 0});  // block until a message; shutdown() ends the wait
+      auto* r = static_cast<redisReply*>(redisCommand(c, "SUBSCRIBE %s", kEvents));
+      const bool subscribed = r && r->type == REDIS_REPLY_ARRAY;
+      if (r) freeReplyObject(r);
+      if (subscribed) {
+        backoff = std::chrono::milliseconds(100);
+        {
+          const std::lock_guard lock(subscriber_mutex_);
+          subscriber_fd_ = c->fd;
+        }
+        bool stop = false;
+        {
+          const std::lock_guard lock(queue_mutex_);
+          stop = stopping_;
+        }
+        while (!stop) {
+          void* raw = nullptr;
+          if (redisGetReply(c, &raw) != REDIS_OK) break;
+          auto* msg = static_cast<redisReply*>(raw);
+          if (msg && msg->type == REDIS_REPLY_ARRAY && msg->elements == 3 && reply_str(msg->element[0]) == "message")
+            on_event(reply_str(msg->element[2]));
+          if (msg) freeReplyObject(msg);
+        }
+        const std::lock_guard lock(subscriber_mutex_);
+        subscriber_fd_ = -1;
+      }
+      redisFree(c);
+    }
+    std::unique_lock lock(queue_mutex_);
+    queue_changed_.wait_for(lock, backoff, [&] { return stopping_ || resubscribe_; });
+    resubscribe_ = false;
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+// "cd|cause|until_ms|set_us|origin|id" or "clr|-|0|0|origin|id" (the id last: it may hold '|').
+void RedisStore::on_event(std::string_view payload) {
+  const auto parts = split(payload, '|', 6);
+  if (parts.size() != 6) return;
+  const auto d = index_of(parts[5]);
+  if (!d) return;  // a deployment this instance does not have
+  if (parts[0] == "clr") {
+    local_.clear_cooldown(*d);
+    return;
+  }
+  const auto cause = errors::error_class_from_string(parts[1]);
+  if (parts[0] != "cd" || !cause) return;
+  const auto until_ms = to_int(parts[2]);
+  local_.apply_cooldown(*d, *cause, steady_from_wall_ms(until_ms));
+  if (parts[4] != instance_id_) {
+    const auto now_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto delay_ms = static_cast<double>(now_us - to_int(parts[3])) / 1000.0;
+    std::cerr << "switchyard: redis: cooldown of " << parts[5] << " (" << parts[1] << ") learned from instance "
+              << parts[4] << ", " << delay_ms << " ms after it was set" << std::endl;
+  }
+}
+
+}  // namespace switchyard::state

@@ -1,0 +1,139 @@
+// The StateStore shared by every instance pointing at the same Redis. Hot-path reads come from a
+// local view (an InMemoryStore) kept fresh by pub/sub on `switchyard:events` and a resync every
+// second; writes go to a dedicated Redis thread through a queue and are pipelined there. I/O
+// threads never wait on Redis: only admit() for a subject WITH limits awaits a reply, and it
+// awaits it asynchronously (the reply is posted back to the caller's executor).
+// Redis down, slow or restarted: the local view keeps serving, limits are counted locally, one
+// warning per outage; on reconnect this instance republishes its live cooldowns and resyncs.
+// Layout (all keys under `switchyard:`), see docs/ARCHITECTURE.md "Shared state".
+#pragma once
+
+#include <hiredis/hiredis.h>
+
+#include <atomic>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "config/redis_endpoint.h"
+#include "state/in_memory_store.h"
+
+namespace switchyard::state {
+
+struct RedisStoreOptions {
+  config::RedisEndpoint endpoint;
+  std::chrono::milliseconds connect_timeout{200};
+  std::chrono::milliseconds command_timeout{250};  // a slow Redis costs at most this per batch
+  std::chrono::milliseconds resync_interval{1000};
+  std::chrono::milliseconds max_backoff{2000};
+};
+
+// Forever cooldowns (until reload) are stored with this TTL in Redis.
+inline constexpr std::int64_t kForeverCooldownMs = 30LL * 24 * 3600 * 1000;
+
+class RedisStore final : public StateStore {
+ public:
+  // deployment_ids: Config::deployments' ids, in index order (the order may differ per instance).
+  RedisStore(std::vector<std::string> deployment_ids, RedisStoreOptions options);
+  ~RedisStore() override;
+  RedisStore(const RedisStore&) = delete;
+  RedisStore& operator=(const RedisStore&) = delete;
+
+  std::optional<Cooldown> cooldown(std::size_t d, core::Nanos now) const override;
+  std::optional<Cooldown> record_failure(std::size_t d, errors::ErrorClass cause, const FailurePolicy& policy,
+                                         core::Nanos now) override;
+  void record_success(std::size_t d, core::Nanos latency) override;
+  void begin_request(std::size_t d) override;
+  void end_request(std::size_t d) override;
+  int in_flight(std::size_t d) const override;
+  core::Nanos average_latency(std::size_t d) const override;
+  void clear_cooldowns() override;
+  http::Awaitable<Admission> admit(std::string subject, RateLimits limits, core::Nanos now) override;
+  void record_usage(const std::string& subject, std::int64_t tokens, core::Nanos now) override;
+  WindowUsage usage(const std::string& subject, core::Nanos now) const override;
+  SharedStatus shared_status() const override;
+
+  bool redis_up() const { return up_.load(std::memory_order_relaxed); }
+  std::uint64_t redis_errors_total() const { return errors_total_.load(std::memory_order_relaxed); }
+  const std::string& instance_id() const { return instance_id_; }
+
+ private:
+  // One command for the Redis thread; done(nullptr) when Redis could not answer.
+  struct Job {
+    std::vector<std::string> argv;
+    std::function<void(const redisReply*)> done;
+  };
+
+  template <typename Token>
+  auto async_admit(std::string subject, RateLimits limits, core::Nanos now, Token&& token) {
+    return boost::asio::async_initiate<Token, void(Admission)>(
+        [this](auto handler, std::string s, RateLimits l, core::Nanos n) {
+          auto executor = boost::asio::get_associated_executor(handler);
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          start_admit(std::move(s), l, n, [shared, executor](Admission a) {
+            boost::asio::post(executor, [shared, a]() mutable { (*shared)(a); });
+          });
+        },
+        token, std::move(subject), limits, now);
+  }
+  void start_admit(std::string subject, RateLimits limits, core::Nanos now, std::function<void(Admission)> done);
+
+  void enqueue(Job job);
+  void writer_loop();
+  void subscriber_loop();
+  redisContext* connect(std::string& error) const;
+  bool run_batch(std::vector<Job>& batch);  // false when the connection broke
+  bool resync();
+  void republish_cooldowns();
+  void fail_jobs(std::vector<Job>& jobs);
+  void mark_down(const std::string& why);
+  void mark_up();
+  void kick_subscriber();
+  void on_event(std::string_view payload);
+
+  std::int64_t wall_ms() const;
+  core::Nanos steady_from_wall_ms(std::int64_t until_ms) const;
+  std::int64_t wall_ms_from_steady(core::Nanos until) const;
+  std::optional<std::size_t> index_of(std::string_view id) const;
+
+  std::vector<std::string> ids_;
+  std::unordered_map<std::string, std::size_t> index_;
+  RedisStoreOptions options_;
+  std::string instance_id_;
+  core::SteadyClock clock_;
+  InMemoryStore local_;
+
+  // Other instances' view, refreshed by resync (read lock-free by the strategies).
+  std::unique_ptr<std::atomic<int>[]> others_in_flight_;
+  std::unique_ptr<std::atomic<core::Nanos>[]> shared_latency_;
+  mutable std::mutex usage_mutex_;
+  std::unordered_map<std::string, WindowUsage> shared_usage_;
+
+  std::atomic<bool> up_{false};
+  std::atomic<std::uint64_t> errors_total_{0};
+  bool warned_down_ = false;  // Redis thread only
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_changed_;
+  std::vector<Job> queue_;
+  bool stopping_ = false;      // under queue_mutex_
+  bool resubscribe_ = false;   // under queue_mutex_: the writer reconnected
+
+  redisContext* writer_ = nullptr;  // Redis thread only
+  std::mutex subscriber_mutex_;
+  int subscriber_fd_ = -1;  // to shut the blocking SUBSCRIBE read down
+
+  std::thread writer_thread_;
+  std::thread subscriber_thread_;
+};
+
+}  // namespace switchyard::state
