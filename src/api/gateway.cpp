@@ -354,6 +354,8 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
     client_there = co_await responder.write_chunk(event);
   }
   summary.usage = rest.usage();
+  router.report_stream_usage(*outcome.deployment, summary.usage);
+  record_key_usage(req, router, summary.usage);
   if (client_there) co_await responder.finish_stream();
   else responder.close_after_response();
   if (!client_there) summary.status = kClientClosedRequest;

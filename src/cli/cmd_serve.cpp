@@ -6,6 +6,7 @@
 
 #include <iostream>
 #include <mutex>
+#include <vector>
 
 #include "api/gateway.h"
 #include "cli/commands.h"
@@ -67,13 +68,23 @@ class Reloader {
     }
     auto router = build_router(loaded.config);
     warn_unusable(*router);
+    retired_.push_back(gateway->router());
     gateway->swap_router(std::move(router));
     result.summary = std::to_string(loaded.config->deployments.size()) + " deployments in " +
                      std::to_string(loaded.config->groups().size()) + " model groups";
     return result;
   }
 
+  // Old routers are released here, on the main thread, once no request uses them: their state
+  // store may own threads and connections (Redis), whose shutdown must not land on an I/O thread
+  // as the last request on the old config finishes.
+  void release_retired() {
+    std::lock_guard lock(mutex_);
+    std::erase_if(retired_, [](const auto& router) { return router.use_count() == 1; });
+  }
+
  private:
+  std::vector<std::shared_ptr<const router::Router>> retired_;
   std::mutex mutex_;
   std::string config_path_;
   std::shared_ptr<api::Metrics> metrics_;
@@ -122,7 +133,14 @@ int run_serve(const ServeOptions& o) {
   std::cout << "switchyard listening on http://" << o.host << ":" << server.port() << " (" << server.threads()
             << " threads, " << loaded.config->deployments.size() << " deployments)" << std::endl;
   int received = 0;
-  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+  for (;;) {
+    const timespec tick{1, 0};  // wake up now and then to release routers retired by reloads
+    received = sigtimedwait(&signals, nullptr, &tick);
+    if (received < 0) {
+      reloader->release_retired();
+      continue;
+    }
+    if (received != SIGHUP) break;
     const auto result = reloader->reload();
     for (const auto& line : result.warnings) std::cerr << line << '\n';
     for (const auto& line : result.errors) std::cerr << line << '\n';

@@ -172,8 +172,9 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
 
       if (result.ok()) {
         state_->record_success(*d, latency);
-        if (limits.any() || strategy_ == Strategy::usage_based) {
-          const auto tokens = result.response ? result.response->usage.input_tokens + result.response->usage.output_tokens : 0;
+        // A stream's tokens are known at its end: the gateway reports them (report_stream_usage).
+        if (result.response && (limits.any() || strategy_ == Strategy::usage_based)) {
+          const auto tokens = result.response->usage.input_tokens + result.response->usage.output_tokens;
           state_->record_usage(state::deployment_subject(dep.id), tokens, clock_->now());
         }
         out.response = std::move(result.response);
@@ -224,6 +225,11 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
     out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is " +
                              (at_limit.empty() ? "cooling down" : "cooling down or at its rpm/tpm limit");
   co_return out;
+}
+
+void Router::report_stream_usage(const config::Deployment& deployment, const core::Usage& usage) const {
+  if (!deployment_limits(deployment).any() && strategy_ != Strategy::usage_based) return;
+  state_->record_usage(state::deployment_subject(deployment.id), usage.input_tokens + usage.output_tokens, clock_->now());
 }
 
 errors::Classification Router::report_stream_failure(const config::Deployment& deployment,

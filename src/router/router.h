@@ -65,6 +65,9 @@ class Router {
 
   // A stream that failed after content reached the client: classify it and count it against the
   // deployment (cooldown), as any other failure. The client's stream is ended by the caller.
+  // A stream that ended (completely or not): its tokens count toward tpm and usage-based routing.
+  void report_stream_usage(const config::Deployment& deployment, const core::Usage& usage) const;
+
   errors::Classification report_stream_failure(const config::Deployment& deployment,
                                                const errors::UpstreamError& error) const;
 

@@ -178,6 +178,11 @@ std::optional<int> Process::wait_for_exit(std::chrono::milliseconds timeout) {
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     std::this_thread::sleep_for(kReapPollInterval);  // bounded by the deadline above
   }
+  // The process is gone, but the reader thread may not have drained the pipe yet: callers read
+  // output() next, so wait (bounded) for the end of its output.
+  std::unique_lock lock(mutex_);
+  changed_.wait_until(lock, std::max(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(2)),
+                      [this] { return output_closed_; });
   return exit_code_;
 }
 
