@@ -156,15 +156,12 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
   if (summary.response_started != std::chrono::steady_clock::time_point{})
     summary.response_started_ms =
         std::chrono::duration<double, std::milli>(summary.response_started - started).count();
-  observe(summary, generation->redact, duration);
+  summary.duration_ms = duration;
+  observe(summary, generation->redact);
 }
 
-void Gateway::observe(const RequestSummary& summary, const Redactor& redact, double duration_ms) const {
-  if (ops_.request_log) {
-    RequestSummary logged = summary;
-    logged.duration_ms = duration_ms;
-    ops_.request_log->write(logged, redact);
-  }
+void Gateway::observe(const RequestSummary& summary, const Redactor& redact) const {
+  if (ops_.request_log) ops_.request_log->write(summary, redact);
   if (ops_.metrics) {
     // The gateway's own share: everything but the upstream call, for requests answered by their
     // first attempt (retries add backoff waits, which are not overhead).
@@ -270,13 +267,15 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   summary.request_id = request.request_id;
   summary.model_group = request.model;
   summary.stream = request.stream;
-  // The client key's rpm/tpm limits, across instances (key_limits.h).
-  auto key_check = enforce_key_limits(req, format, router);
-  auto over_limit = co_await std::move(key_check);
-  if (over_limit) {
-    summary.status = static_cast<int>(over_limit->result_int());
-    co_await responder.send(std::move(*over_limit));
-    co_return;
+  // The client key's rpm/tpm limits, across instances (key_limits.h); no keys, no coroutine.
+  if (!router.config().general.keys.empty()) {
+    auto key_check = enforce_key_limits(req, format, router);
+    auto over_limit = co_await std::move(key_check);
+    if (over_limit) {
+      summary.status = static_cast<int>(over_limit->result_int());
+      co_await responder.send(std::move(*over_limit));
+      co_return;
+    }
   }
 
   // Race the routing against the client's disconnect: a client that goes away cancels the

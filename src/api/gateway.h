@@ -40,7 +40,7 @@ class Gateway {
                              const router::Router& router, RequestSummary& summary) const;
   // /metrics and /admin/*; false when the path is neither.
   http::Awaitable<bool> operate(http::Request& request, http::Responder& responder, const router::Router& router) const;
-  void observe(const RequestSummary& summary, const Redactor& redact, double duration_ms) const;
+  void observe(const RequestSummary& summary, const Redactor& redact) const;
   http::Awaitable<void> pump_stream(core::WireFormat format, const http::Request& req, http::Responder& responder,
                                     const router::Router& router, router::RouteOutcome& outcome,
                                     RequestSummary& summary) const;

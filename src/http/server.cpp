@@ -105,7 +105,9 @@ Awaitable<bool> Responder::send(Response response) {
 Awaitable<void> Responder::until_client_gone() {
   auto& socket = stream_.socket();
   auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
-  if (ec == asio::error::operation_aborted) throw boost::system::system_error(ec);  // the work won
+  // Cancelled: the work finished first and won the race; returning now is not seen as a
+  // disconnect (the race already has its winner). No exception: this happens on every request.
+  if (ec == asio::error::operation_aborted) co_return;
   if (ec) co_return;  // the socket itself failed: nobody is listening any more
   // Readable: either the peer closed (recv sees the end or an error) or it pipelined more bytes.
   char byte = 0;
@@ -113,7 +115,8 @@ Awaitable<void> Responder::until_client_gone() {
   if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) co_return;
   // Still there: wait until the racing work finishes and cancels this wait.
   asio::steady_timer forever(socket.get_executor(), asio::steady_timer::time_point::max());
-  co_await forever.async_wait(asio::use_awaitable);
+  auto [wait_ec] = co_await forever.async_wait(kUseTuple);
+  (void)wait_ec;
 }
 
 Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {

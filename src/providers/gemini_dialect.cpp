@@ -7,40 +7,22 @@
 #include <map>
 #include <random>
 
+#include "providers/ids.h"
 #include "providers/json_fields.h"
 #include "providers/native_dialect.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
 namespace {
+using json_fields::array_at;
 using json_fields::integer;
 using json_fields::object_at;
+using json_fields::parse_object;
 using json_fields::str;
 
 // Gemini 3 wants each functionCall's thoughtSignature sent back with it on the next turn; OpenAI
 // clients only keep the tool call id, so the signature rides in the id (LiteLLM does the same).
 constexpr std::string_view kThoughtSignatureSeparator = "__thought__";
-
-std::optional<json::object> parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.get_object());
-}
-
-const json::array* array_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_array() ? &v->get_array() : nullptr;
-}
-
-std::string random_id(std::string_view prefix) {
-  constexpr int kHexDigits = 24;
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(prefix);
-  for (int i = 0; i < kHexDigits; ++i) id += kHex[rng() & 0xf];
-  return id;
-}
 
 // ---- OpenAI request → Gemini ------------------------------------------------------------------
 

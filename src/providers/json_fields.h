@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace switchyard::providers::json_fields {
@@ -30,6 +31,19 @@ inline std::int64_t integer(const boost::json::object& o, std::string_view key) 
 inline const boost::json::object* object_at(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+inline const boost::json::array* array_at(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_array() ? &v->get_array() : nullptr;
+}
+
+// A JSON object from text; nullopt when the text is not one (never throws).
+inline std::optional<boost::json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.get_object());
 }
 
 }  // namespace switchyard::providers::json_fields

@@ -11,14 +11,8 @@ namespace json = boost::json;
 namespace {
 using json_fields::integer;
 using json_fields::object_at;
+using json_fields::parse_object;
 using json_fields::str;
-
-std::optional<json::object> parse_object(std::string_view data) {
-  boost::system::error_code ec;
-  auto v = json::parse(data, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.get_object());
-}
 
 void read_openai_usage(const json::object& chunk, core::Usage& u) {
   if (object_at(chunk, "usage")) u = usage_of(core::WireFormat::openai, chunk);
