@@ -55,4 +55,9 @@ echo "   calls the mock received: anthropic=$(calls claude-opus-4-6) databricks=
 echo; echo "== 5. A real client error stays the client's: no fallback, no cooldown"
 echo '{"type":"error","error":{"type":"invalid_request_error","message":"messages: roles must alternate between \"user\" and \"assistant\", but found multiple \"user\" roles in a row"}}' \
   | "$bin" explain --provider anthropic --status 400 --body - | sed 's/^/   explain: /'
+echo; echo "== 6. What an operator sees: /metrics and one log line per request"
+curl -s "http://127.0.0.1:$gw_port/metrics" | grep -E '^switchyard_(fallbacks_total|deployment_cooldown|attempts_total)' \
+  | sed 's/^/   /'
+sleep 1.2  # the request log is flushed once a second
+grep -m1 ' request ' "$work/gw.log" | cut -c1-300 | sed 's/^/   log: /' || true
 echo; echo "Done. Try it yourself: $bin mock --port 4010 --config examples/mock.yaml & $bin serve --config examples/quickstart.yaml"
