@@ -1,6 +1,7 @@
 // `switchyard serve --config F [--host 127.0.0.1] [--port 4000] [--threads N] [--log-format text|json]
-// [--no-request-log] [--no-metrics]`: load the config (refusing it with file:line:col errors),
-// build the router, serve until SIGINT/SIGTERM; SIGHUP (or POST /admin/reload) reloads the config.
+// [--no-request-log] [--no-metrics] [--drain-seconds S]`: load the config (refusing it with
+// file:line:col errors), build the router, serve until SIGINT/SIGTERM (then drain: no new
+// connections, requests in flight finish); SIGHUP (or POST /admin/reload) reloads the config.
 #include <pthread.h>
 #include <signal.h>
 
@@ -28,6 +29,7 @@ struct ServeOptions {
   std::string log_format = "text";
   bool request_log = true;
   bool metrics = true;
+  double drain_seconds = 10;
 };
 
 std::shared_ptr<const router::Router> build_router(std::shared_ptr<const config::Config> cfg) {
@@ -146,7 +148,11 @@ int run_serve(const ServeOptions& o) {
     for (const auto& line : result.errors) std::cerr << line << '\n';
     std::cerr << "switchyard: SIGHUP: " << (result.ok ? "config reloaded: " : "") << result.summary << std::endl;
   }
-  std::cout << "switchyard: signal " << received << ", stopping" << std::endl;
+  // Graceful: stop accepting, let requests in flight finish (streams included), then stop.
+  std::cout << "switchyard: signal " << received << ", draining" << std::endl;
+  const auto left = server.drain(std::chrono::milliseconds(static_cast<long long>(o.drain_seconds * 1000)));
+  if (left > 0) std::cerr << "switchyard: " << left << " requests still in flight after the drain; stopping" << std::endl;
+  std::cout << "switchyard: stopped" << std::endl;
   server.stop();
   server.wait();
   return 0;
@@ -165,6 +171,9 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("!--no-request-log", o->request_log, "no per-request log line");
   cmd->add_flag("!--no-metrics", o->metrics, "no Prometheus metrics (GET /metrics answers 404)");
+  cmd->add_option("--drain-seconds", o->drain_seconds,
+                  "on SIGTERM/SIGINT: stop accepting and wait this long for requests in flight (default 10)")
+      ->check(CLI::Range(0.0, 3600.0));
   cmd->callback([o, &exit_code] { exit_code = run_serve(*o); });
 }
 

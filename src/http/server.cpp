@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -32,7 +33,8 @@ Response plain_error(unsigned version, beast_http::status status, std::string_vi
 }
 
 // One connection: read → handle → write, until the client closes or asks to close.
-Awaitable<void> session(tcp::socket socket, const Handler& handler, const ServerOptions& options) {
+Awaitable<void> session(tcp::socket socket, const Handler& handler, const ServerOptions& options,
+                        Server::Shared& shared) {
   beast::tcp_stream stream(std::move(socket));
   stream.socket().set_option(tcp::no_delay(true));
   beast::flat_buffer buffer;
@@ -70,7 +72,11 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const Server
     stream.expires_never();
     Request request = parser.release();
     Responder responder(stream, request.version(), request.keep_alive());
+    // Draining: answer, then close, so the client's next request goes to another instance.
+    if (shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
+    shared.in_flight.fetch_add(1, std::memory_order_relaxed);
     co_await handler(request, responder);
+    shared.in_flight.fetch_sub(1, std::memory_order_relaxed);
     if (!responder.answered()) {
       auto fallback = plain_error(request.version(), beast_http::status::internal_server_error, "no response");
       co_await responder.send(std::move(fallback));
@@ -81,12 +87,13 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const Server
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, const ServerOptions& options) {
+Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, const ServerOptions& options,
+                            Server::Shared& shared) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
-    if (ec == asio::error::operation_aborted) co_return;
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) continue;  // EMFILE and friends: keep serving the connections we have
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), handler, options), asio::detached);
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), handler, options, shared), asio::detached);
   }
 }
 
@@ -177,7 +184,8 @@ void Server::start() {
   for (int i = 0; i < n; ++i) {
     auto* ctx = contexts_[i].get();
     auto acceptor = std::shared_ptr<tcp::acceptor>(std::move(acceptors[i]));
-    asio::co_spawn(*ctx, [acceptor, this]() -> Awaitable<void> { co_await accept_loop(*acceptor, handler_, options_); },
+    acceptors_.push_back(acceptor);
+    asio::co_spawn(*ctx, [acceptor, this]() -> Awaitable<void> { co_await accept_loop(*acceptor, handler_, options_, shared_); },
                    asio::detached);
     threads_.emplace_back([ctx] { ctx->run(); });
   }
@@ -191,6 +199,21 @@ void Server::wait() {
 
 void Server::stop() {
   for (auto& ctx : contexts_) ctx->stop();
+}
+
+int Server::drain(std::chrono::milliseconds limit) {
+  shared_.draining.store(true);
+  // Each acceptor is closed on its own thread (asio objects are not thread-safe); the listening
+  // sockets go away, so new connections are refused and the load balancer moves on.
+  for (std::size_t i = 0; i < acceptors_.size(); ++i)
+    asio::post(*contexts_[i], [acceptor = acceptors_[i]] {
+      beast::error_code ignored;
+      acceptor->close(ignored);
+    });
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (shared_.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the main thread, not an I/O thread
+  return shared_.in_flight.load();
 }
 
 }  // namespace switchyard::http

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -46,6 +48,16 @@ class Server {
   // Blocks until stop() (or a signal handler calling it) ends every I/O thread.
   void wait();
   void stop();
+  // Graceful shutdown, first half: stop accepting connections, answer requests already being
+  // handled with `Connection: close`, and wait (up to `limit`) until none is in flight. Returns
+  // how many were still in flight when it gave up (0: drained). Call stop() afterwards.
+  int drain(std::chrono::milliseconds limit);
+
+  // What sessions share with the server (requests in flight, draining).
+  struct Shared {
+    std::atomic<int> in_flight{0};
+    std::atomic<bool> draining{false};
+  };
 
   std::uint16_t port() const { return bound_port_; }
   int threads() const { return static_cast<int>(contexts_.size()); }
@@ -55,6 +67,8 @@ class Server {
   Handler handler_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::thread> threads_;
+  std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  Shared shared_;
   std::uint16_t bound_port_ = 0;
 };
 

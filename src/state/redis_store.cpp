@@ -1,5 +1,7 @@
 #include "state/redis_store.h"
 
+#include <sstream>
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -583,8 +585,11 @@ void RedisStore::on_event(std::string_view payload) {
     const auto now_us =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto delay_ms = static_cast<double>(now_us - to_int(parts[3])) / 1000.0;
-    std::cerr << "switchyard: redis: cooldown of " << parts[5] << " (" << parts[1] << ") learned from instance "
-              << parts[4] << ", " << delay_ms << " ms after it was set" << std::endl;
+    // One write per line: std::cerr is unbuffered, and a line written in pieces can interleave.
+    std::ostringstream line;
+    line << "switchyard: redis: cooldown of " << parts[5] << " (" << parts[1] << ") learned from instance " << parts[4]
+         << ", " << delay_ms << " ms after it was set\n";
+    std::cerr << line.str() << std::flush;
   }
 }
 

@@ -252,5 +252,31 @@ TEST(Operations, ReloadUnderLoadLosesNoRequestAndRefusesABadConfig) {
   EXPECT_EQ(s.gateway->stop(), 0);
 }
 
+// SIGTERM drains: the listening socket closes at once (new connections refused), a request in
+// flight still gets its answer, then the process exits 0.
+TEST(Operations, SigtermDrainsRequestsInFlight) {
+  OpsStack s("drain", "  gpt-slow: {latency_ms: 1500, reply: \"finished anyway\"}\n");
+  overwrite(s.config, config_text(s.mock.port,
+                                  "  - {model_name: slow, litellm_params: {model: openai_compatible/gpt-slow, api_base: 'http://127.0.0.1:" +
+                                      std::to_string(s.mock.port) + "/v1'}}\n"));
+  ASSERT_EQ(request(s.port, "POST", "/admin/reload", "", s.admin()).status, 200);
+  HttpResult in_flight;
+  std::thread client([&] {
+    in_flight = request(s.port, "POST", "/v1/chat/completions", chat_body(Client::openai, "slow", false), s.admin());
+  });
+  const auto reached = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (s.mock_calls("gpt-slow") == 0 && std::chrono::steady_clock::now() < reached)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(s.mock_calls("gpt-slow"), 1);
+  ::kill(s.gateway->pid(), SIGTERM);
+  ASSERT_TRUE(s.gateway->wait_for_line("draining"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(request(s.port, "GET", "/health/liveliness").ok()) << "new connections are refused while draining";
+  client.join();
+  EXPECT_EQ(in_flight.status, 200) << in_flight.body << in_flight.error.message();
+  EXPECT_NE(in_flight.body.find("finished anyway"), std::string::npos);
+  EXPECT_EQ(s.gateway->wait_for_exit(std::chrono::seconds(5)), 0);
+}
+
 }  // namespace
 }  // namespace switchyard::testing
