@@ -6,11 +6,11 @@
 // each message's `:event-type` header names the event and its payload is that event's JSON.
 #include <boost/json.hpp>
 #include <chrono>
-#include <deque>
 #include <map>
 #include <random>
 
 #include "providers/aws/eventstream.h"
+#include "providers/chunk_queue.h"
 #include "providers/ids.h"
 #include "providers/json_fields.h"
 #include "providers/native_dialect.h"
@@ -244,14 +244,14 @@ std::string exception_type(std::string_view stream_name) {
 class BedrockStreamDecoder final : public NativeStreamDecoder {
  public:
   BedrockStreamDecoder(std::string_view model, bool include_usage)
-      : model_(model), include_usage_(include_usage), id_(random_id("chatcmpl-")), created_(unix_seconds()) {}
+      : chunks_(model, random_id("chatcmpl-"), unix_seconds()), include_usage_(include_usage) {}
 
   void feed(std::string_view bytes) override {
     if (!error_ && !ended_) frames_.feed(bytes);
   }
 
   std::optional<http::SseEvent> next() override {
-    while (ready_.empty() && !error_ && !done_) {
+    while (chunks_.empty() && !error_ && !done_) {
       auto message = frames_.next();
       if (!message) {
         if (frames_.error()) error_ = exception_json("InternalServerException", "event stream: " + *frames_.error());
@@ -259,10 +259,7 @@ class BedrockStreamDecoder final : public NativeStreamDecoder {
       }
       on_message(*message);
     }
-    if (ready_.empty()) return std::nullopt;
-    auto event = std::move(ready_.front());
-    ready_.pop_front();
-    return event;
+    return chunks_.pop();
   }
 
   // Converse sends metadata after messageStop; a body that ends after messageStop without it is
@@ -338,10 +335,7 @@ class BedrockStreamDecoder final : public NativeStreamDecoder {
 
   void on_stop(const json::object& event) {
     start();
-    json::object chunk = base();
-    chunk["choices"] = json::array{
-        {{"index", 0}, {"delta", json::object{}}, {"logprobs", nullptr}, {"finish_reason", finish_reason(str(event, "stopReason"))}}};
-    emit(chunk);
+    chunks_.choice(0, json::object{}, json::value(finish_reason(str(event, "stopReason"))));
     stopped_ = true;
     if (usage_) finish();
   }
@@ -354,13 +348,8 @@ class BedrockStreamDecoder final : public NativeStreamDecoder {
 
   // The usage chunk only when Converse reported usage: zeros would be counted as real.
   void finish() {
-    if (include_usage_ && usage_) {
-      json::object chunk = base();
-      chunk["choices"] = json::array{};
-      chunk["usage"] = *usage_;
-      emit(chunk);
-    }
-    ready_.push_back({"", "[DONE]"});
+    if (include_usage_ && usage_) chunks_.usage(*usage_);
+    chunks_.done();
     done_ = true;
   }
 
@@ -371,25 +360,11 @@ class BedrockStreamDecoder final : public NativeStreamDecoder {
     return it->second;
   }
 
-  json::object base() const {
-    return {{"id", id_}, {"object", "chat.completion.chunk"}, {"created", created_}, {"model", model_}};
-  }
+  void emit_delta(json::object delta) { chunks_.choice(0, std::move(delta)); }
 
-  void emit_delta(json::object delta) {
-    json::object chunk = base();
-    chunk["choices"] =
-        json::array{{{"index", 0}, {"delta", std::move(delta)}, {"logprobs", nullptr}, {"finish_reason", nullptr}}};
-    emit(chunk);
-  }
-
-  void emit(const json::object& chunk) { ready_.push_back({"", json::serialize(chunk)}); }
-
-  std::string model_;
+  OpenAiChunkQueue chunks_;
   bool include_usage_;
-  std::string id_;
-  std::int64_t created_;
   aws::eventstream::Decoder frames_;
-  std::deque<http::SseEvent> ready_;
   std::map<std::int64_t, std::int64_t> tool_indexes_;
   std::int64_t next_tool_index_ = 0;
   std::optional<json::object> usage_;

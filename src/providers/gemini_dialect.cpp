@@ -3,10 +3,10 @@
 // is a whole GenerateContentResponse holding only the new parts, with no terminal event.
 #include <algorithm>
 #include <boost/json.hpp>
-#include <deque>
 #include <map>
 #include <random>
 
+#include "providers/chunk_queue.h"
 #include "providers/ids.h"
 #include "providers/json_fields.h"
 #include "providers/native_dialect.h"
@@ -331,14 +331,15 @@ json::object error_json(int code, std::string_view message, std::string_view sta
 
 class GeminiStreamDecoder final : public NativeStreamDecoder {
  public:
-  GeminiStreamDecoder(std::string_view model, bool include_usage) : model_(model), include_usage_(include_usage) {}
+  GeminiStreamDecoder(std::string_view model, bool include_usage)
+      : chunks_(model, "", 0), include_usage_(include_usage) {}
 
   void feed(std::string_view bytes) override {
     if (!error_ && !ended_) parser_.feed(bytes);
   }
 
   std::optional<http::SseEvent> next() override {
-    while (ready_.empty() && !error_) {
+    while (chunks_.empty() && !error_) {
       auto event = parser_.next();
       if (!event) {
         if (parser_.overflowed()) error_ = json::serialize(error_json(500, "stream event too large", "INTERNAL"));
@@ -346,10 +347,7 @@ class GeminiStreamDecoder final : public NativeStreamDecoder {
       }
       translate(event->data);
     }
-    if (ready_.empty()) return std::nullopt;
-    auto event = std::move(ready_.front());
-    ready_.pop_front();
-    return event;
+    return chunks_.pop();
   }
 
   void end_of_body() override {
@@ -359,13 +357,8 @@ class GeminiStreamDecoder final : public NativeStreamDecoder {
       else break;
     ended_ = true;
     if (error_ || !finished_) return;
-    if (include_usage_) {
-      json::object chunk = base();
-      chunk["choices"] = json::array{};
-      chunk["usage"] = openai_usage(usage_);
-      emit(chunk);
-    }
-    ready_.push_back({"", "[DONE]"});
+    if (include_usage_) chunks_.usage(openai_usage(usage_));
+    chunks_.done();
   }
 
   const std::optional<std::string>& error() const override { return error_; }
@@ -391,8 +384,8 @@ class GeminiStreamDecoder final : public NativeStreamDecoder {
       error_ = data;
       return;
     }
-    if (id_.empty()) id_ = chat_id(*response);
-    if (model_.empty()) model_ = model_name(model_, *response);
+    chunks_.set_id_if_unset(chat_id(*response));
+    chunks_.set_model_if_unset(str(*response, "modelVersion"));
     if (const auto* usage = object_at(*response, "usageMetadata")) usage_ = *usage;  // cumulative
     if (!has_candidates) return;
     for (std::size_t i = 0; i < candidates->size(); ++i)
@@ -425,22 +418,13 @@ class GeminiStreamDecoder final : public NativeStreamDecoder {
     }
   }
 
-  json::object base() const {
-    return {{"id", id_}, {"object", "chat.completion.chunk"}, {"created", 0}, {"model", model_}};
-  }
   void emit_choice(std::int64_t index, json::object delta, json::value finish_reason) {
-    json::object chunk = base();
-    chunk["choices"] = json::array{
-        {{"index", index}, {"delta", std::move(delta)}, {"logprobs", nullptr}, {"finish_reason", std::move(finish_reason)}}};
-    emit(chunk);
+    chunks_.choice(index, std::move(delta), std::move(finish_reason));
   }
-  void emit(const json::object& chunk) { ready_.push_back({"", json::serialize(chunk)}); }
 
   http::SseParser parser_;
-  std::deque<http::SseEvent> ready_;
+  OpenAiChunkQueue chunks_;
   std::optional<std::string> error_;
-  std::string id_;
-  std::string model_;
   bool include_usage_;
   json::object usage_;
   std::map<std::int64_t, CandidateState> candidates_;
