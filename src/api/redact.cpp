@@ -35,6 +35,8 @@ Redactor::Redactor(const config::Config& config) {
   };
   add(config.general.master_key);
   add(config.router.redis_password);
+  if (config.router.redis) add(config.router.redis->password);
+  for (const auto& k : config.general.keys) add(k.key);
   for (const auto& d : config.deployments) {
     add(d.api_key);
     for (const auto& [name, value] : d.params)

@@ -44,13 +44,13 @@ TEST(Redactor, ConfiguredSecretsAndKeyShapedTokensNeverSurvive) {
       "  - {model_name: a, litellm_params: {model: anthropic/claude-x, api_key: sk-ant-api03-CONFIGURED-SECRET}}\n"
       "  - {model_name: b, litellm_params: {model: bedrock/m, aws_region_name: us-east-1, aws_access_key_id: AKIDCONFIGURED01,"
       " aws_secret_access_key: wJalrXUtnFEMI-CONFIGURED}}\n"
-      "general_settings: {master_key: master-CONFIGURED-1234}\n",
+      "general_settings: {master_key: master-CONFIGURED-1234, keys: [{key: team-CONFIGURED-5678, name: team}]}\n",
       "redact.yaml");
   ASSERT_TRUE(loaded.ok());
   const Redactor redact(*loaded.config);
   const auto out = redact(
       "key sk-ant-api03-CONFIGURED-SECRET was refused; aws wJalrXUtnFEMI-CONFIGURED / AKIDCONFIGURED01; "
-      "master-CONFIGURED-1234; header Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.payload.sig; "
+      "master-CONFIGURED-1234; team-CONFIGURED-5678; header Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.payload.sig; "
       "Incorrect API key provided: sk-proj-abcdefghijklmnopqrstuvwxyz; us-east-1 stays");
   for (const auto secret : {"CONFIGURED", "eyJhbGci", "sk-proj-abc"}) EXPECT_EQ(out.find(secret), std::string::npos) << out;
   EXPECT_NE(out.find("Bearer [redacted]"), std::string::npos) << out;
