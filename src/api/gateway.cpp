@@ -138,7 +138,12 @@ std::optional<http::Response> Gateway::answer_directly(const http::Request& req,
 http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& responder) const {
   const auto generation = generation_.load();  // this request finishes on the config it started with
   const auto& router = *generation->router;
-  if (co_await operate(req, responder, router)) co_return;
+  // Decided here, not in a coroutine: chat requests must not pay for an extra frame.
+  const auto target = path_of(req.target());
+  if ((target == "/metrics" && ops_.metrics) || target.starts_with("/admin/")) {
+    co_await operate(req, responder, router);
+    co_return;
+  }
   if (auto direct = answer_directly(req, router)) {
     co_await responder.send(std::move(*direct));
     co_return;
@@ -173,19 +178,17 @@ void Gateway::observe(const RequestSummary& summary, const Redactor& redact) con
 }
 
 // /metrics (open, like the health endpoints: scrapers carry no keys) and /admin/* (master_key).
-http::Awaitable<bool> Gateway::operate(http::Request& req, http::Responder& responder, const router::Router& router) const {
+http::Awaitable<void> Gateway::operate(http::Request& req, http::Responder& responder, const router::Router& router) const {
   const auto path = path_of(req.target());
   const auto version = req.version();
   const auto method = req.method();
   if (path == "/metrics") {
-    if (!ops_.metrics) co_return false;
-    http::Response res{bh::status::ok, version};
-    res.set(bh::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    res.body() = ops_.metrics->scrape([&router](std::string& out) { write_state_gauges(out, router); });
-    co_await responder.send(std::move(res));
-    co_return true;
+    http::Response metrics{bh::status::ok, version};
+    metrics.set(bh::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    metrics.body() = ops_.metrics->scrape([&router](std::string& out) { write_state_gauges(out, router); });
+    co_await responder.send(std::move(metrics));
+    co_return;
   }
-  if (!path.starts_with("/admin/")) co_return false;
   std::optional<http::Response> res;
   const auto& master_key = router.config().general.master_key;
   if (!master_key_presented(req, master_key)) {
@@ -221,7 +224,6 @@ http::Awaitable<bool> Gateway::operate(http::Request& req, http::Responder& resp
                        version);
   }
   co_await responder.send(std::move(*res));
-  co_return true;
 }
 
 // Decodes and validates a chat body; an error response when it cannot be routed.

@@ -38,8 +38,8 @@ class Gateway {
                                                                const router::Router& router) const;
   http::Awaitable<void> chat(core::WireFormat format, http::Request& request, http::Responder& responder,
                              const router::Router& router, RequestSummary& summary) const;
-  // /metrics and /admin/*; false when the path is neither.
-  http::Awaitable<bool> operate(http::Request& request, http::Responder& responder, const router::Router& router) const;
+  // /metrics and /admin/* (the caller checked the path).
+  http::Awaitable<void> operate(http::Request& request, http::Responder& responder, const router::Router& router) const;
   void observe(const RequestSummary& summary, const Redactor& redact) const;
   http::Awaitable<void> pump_stream(core::WireFormat format, const http::Request& req, http::Responder& responder,
                                     const router::Router& router, router::RouteOutcome& outcome,
