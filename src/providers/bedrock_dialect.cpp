@@ -14,6 +14,7 @@
 #include "providers/ids.h"
 #include "providers/json_fields.h"
 #include "providers/native_dialect.h"
+#include "providers/turns.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
@@ -88,21 +89,6 @@ std::string text_of(const json::value* content) {
 json::object tool_input(std::string_view arguments) {
   auto parsed = parse_object(arguments);
   return parsed ? std::move(*parsed) : json::object{};
-}
-
-// Converse requires user and assistant turns to alternate: consecutive messages of one role
-// (several tool results, a tool result followed by a user remark) become one message.
-void append_turn(json::array& messages, std::string_view role, json::array blocks) {
-  if (blocks.empty()) return;
-  if (!messages.empty()) {
-    auto& last = messages.back().as_object();
-    if (str(last, "role") == role) {
-      auto& content = last["content"].as_array();
-      for (auto& b : blocks) content.push_back(std::move(b));
-      return;
-    }
-  }
-  messages.push_back(json::object{{"role", role}, {"content", std::move(blocks)}});
 }
 
 json::array assistant_blocks(const json::object& m) {

@@ -10,6 +10,7 @@
 #include "providers/ids.h"
 #include "providers/json_fields.h"
 #include "providers/native_dialect.h"
+#include "providers/turns.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
@@ -97,21 +98,6 @@ std::string flatten_text(const json::value* content) {
       out += text;
     }
   return out;
-}
-
-// Gemini's `contents` should alternate roles; consecutive same-role turns (several tool results,
-// a tool result then a user message) become one content.
-void append_content(json::array& contents, std::string_view role, json::array parts) {
-  if (parts.empty()) return;
-  if (!contents.empty()) {
-    auto& last = contents.back().as_object();
-    if (str(last, "role") == role) {
-      auto& existing = last["parts"].as_array();
-      for (auto& p : parts) existing.push_back(std::move(p));
-      return;
-    }
-  }
-  contents.push_back({{"role", role}, {"parts", std::move(parts)}});
 }
 
 json::object parse_arguments(std::string_view arguments) {
@@ -449,11 +435,11 @@ class GeminiDialect final : public NativeDialect {
         if (role == "system" || role == "developer") {
           push_text(system_parts, flatten_text(m.if_contains("content")));
         } else if (role == "assistant") {
-          append_content(contents, "model", assistant_parts(m, call_names));
+          append_turn(contents, "model", assistant_parts(m, call_names), "parts");
         } else if (role == "tool") {
-          append_content(contents, "user", json::array{function_response_part(m, call_names)});
+          append_turn(contents, "user", json::array{function_response_part(m, call_names)}, "parts");
         } else {
-          append_content(contents, "user", content_parts(m.if_contains("content")));
+          append_turn(contents, "user", content_parts(m.if_contains("content")), "parts");
         }
       }
     out["contents"] = std::move(contents);

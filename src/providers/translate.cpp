@@ -1,6 +1,7 @@
 #include "providers/translate.h"
 
 #include "providers/json_fields.h"
+#include "providers/turns.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
@@ -74,20 +75,6 @@ json::array openai_content_to_blocks(const json::value& content) {
     else if (type == "image_url") blocks.push_back(openai_image_to_anthropic(p));
   }
   return blocks;
-}
-
-// Anthropic wants strictly alternating roles: consecutive same-role turns are merged.
-void append_turn(json::array& messages, std::string_view role, json::array blocks) {
-  if (blocks.empty()) return;
-  if (!messages.empty()) {
-    auto& last = messages.back().as_object();
-    if (str(last, "role") == role) {
-      auto& content = last["content"].as_array();
-      for (auto& b : blocks) content.push_back(std::move(b));
-      return;
-    }
-  }
-  messages.push_back({{"role", role}, {"content", std::move(blocks)}});
 }
 
 json::value openai_tool_choice_to_anthropic(const json::value& choice) {
