@@ -12,6 +12,7 @@
 #include "api/admin.h"
 #include "api/client_errors.h"
 #include "api/key_limits.h"
+#include "api/passing.h"
 #include "providers/stream_translate.h"
 #include "providers/translate.h"
 
@@ -75,6 +76,7 @@ void summarize(const router::RouteOutcome& o, RequestSummary& s) {
   s.answer_latency_ms = o.answer_latency_ms;
   s.groups_tried = o.groups_tried;
   s.failures = o.failures;
+  s.dropped_params = o.dropped_params;
 }
 
 void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
@@ -85,6 +87,11 @@ void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
   std::string path;
   for (const auto& g : o.groups_tried) path += (path.empty() ? "" : ",") + g;
   res.set("x-switchyard-fallback-path", path);
+  if (!o.dropped_params.empty()) {
+    std::string dropped;
+    for (const auto& p : o.dropped_params) dropped += (dropped.empty() ? "" : ",") + p;
+    res.set("x-switchyard-dropped-params", dropped);
+  }
 }
 
 }  // namespace
@@ -249,6 +256,7 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
   if (!messages || !messages->is_array()) return bad("'messages' is required and must be an array");
   request.model = std::string(model->get_string());
   if (const auto* s = request.body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
+  take_passing_controls(req, router.config().passing, request);
   if (!router.has_group(request.model))
     return bad("model '" + request.model + "' is not a model group of this gateway (see /v1/models)",
                bh::status::not_found, errors::ErrorClass::not_found);

@@ -6,6 +6,8 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace switchyard::core {
 
@@ -16,7 +18,8 @@ std::string_view to_string(WireFormat f);
 struct Usage {
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 0;
-  std::int64_t cached_tokens = 0;
+  std::int64_t cached_tokens = 0;          // read from the prompt cache (part of input_tokens)
+  std::int64_t cache_creation_tokens = 0;  // written to the prompt cache (part of input_tokens)
 };
 
 struct ChatRequest {
@@ -25,6 +28,12 @@ struct ChatRequest {
   bool stream = false;
   boost::json::object body;                // as the client sent it
   std::string request_id;
+  // LiteLLM's drop_params (body, or litellm_settings): parameters a deployment cannot honour are
+  // dropped instead of refusing the attempt.
+  bool drop_params = false;
+  // Client headers meant for the provider (anthropic-beta, anthropic-version, and the
+  // forward_client_headers_to_llm_api allow-list), lower-case names.
+  std::vector<std::pair<std::string, std::string>> forward_headers;
 };
 
 struct ChatResponse {

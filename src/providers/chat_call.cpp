@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 
 #include "providers/google/token_source.h"
+#include "providers/forwarding.h"
+#include "providers/param_support.h"
 #include "providers/translate.h"
 
 namespace switchyard::providers {
@@ -39,7 +41,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   else body = anthropic_request_to_openai(request.body);
   const auto* dialect = endpoint.adapter->dialect();
   if (dialect) {
-    body = dialect->request_from_openai(body);  // Gemini/Bedrock: stream is in the URL, not the body
+    body = dialect->request_from_openai(body, endpoint.deployment->model);  // Gemini/Bedrock: stream is in the URL, not the body
   } else if (request.stream) {
     body["stream"] = true;
     // Usage arrives in OpenAI streams only when asked for; Anthropic clients need it.
@@ -48,6 +50,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
     body.erase("stream");
     body.erase("stream_options");
   }
+  if (!dialect && format == core::WireFormat::openai) shape_openai_body(api_kind(endpoint), endpoint.deployment->model, body);
   endpoint.adapter->shape_body(endpoint, body);
 
   http::UpstreamRequest out;
@@ -55,6 +58,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   out.headers.emplace_back("content-type", "application/json");
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
   endpoint.adapter->prepare(endpoint, request.stream, out);
+  if (!request.forward_headers.empty()) forward_client_headers(api_kind(endpoint), request.forward_headers, body, out);
   out.body = json::serialize(body);
   endpoint.adapter->sign(endpoint, out);
   return out;
@@ -205,7 +209,7 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
   while (!stream->finished()) {
     auto piece = co_await stream->next();
     prelude += piece.bytes;
-    if (stream->failure()) co_return CallResult{std::nullopt, std::nullopt, *stream->failure()};
+    if (stream->failure()) co_return CallResult::failed(*stream->failure());
     if (piece.content) break;
   }
   CallResult result;
@@ -217,22 +221,39 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
-  if (!endpoint.adapter) co_return CallResult{std::nullopt, std::nullopt, unusable(endpoint)};
-  auto upstream = encode_chat(endpoint, request);
+  if (!endpoint.adapter) co_return CallResult::failed(unusable(endpoint));
+  // Parameters this deployment cannot honour: refused before any call, or dropped (drop_params).
+  auto unsupported = unsupported_params(api_kind(endpoint), request);
+  std::optional<core::ChatRequest> trimmed;
+  if (!unsupported.empty()) {
+    if (!drop_params_enabled(endpoint, request)) {
+      CallResult refused;
+      refused.error.provider = endpoint.deployment->provider;
+      refused.error.status = 400;
+      refused.refusal = unsupported_params_refusal(endpoint, unsupported);
+      co_return refused;
+    }
+    trimmed = request;
+    drop_params(trimmed->body, request.format, unsupported);
+  }
+  auto upstream = encode_chat(endpoint, trimmed ? *trimmed : request);
   upstream.timeout = timeout;
   if (endpoint.google_token) {
     // Usually answered from the cache at once; only a cold or expired cache waits for Google.
     auto token = co_await endpoint.google_token->token();
-    if (!token.ok()) co_return CallResult{std::nullopt, std::nullopt, std::move(token.error)};
+    if (!token.ok()) co_return CallResult::failed(std::move(token.error));
     upstream.headers.emplace_back("authorization", "Bearer " + token.access_token);
   }
   if (request.stream) {
     auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));
+    streamed.dropped_params = std::move(unsupported);
     co_return streamed;
   }
   const auto executor = co_await boost::asio::this_coro::executor;
   auto response = co_await http::client_pool_for_this_thread(executor).send(upstream);
-  co_return decode_chat(endpoint, std::move(response));
+  auto result = decode_chat(endpoint, std::move(response));
+  result.dropped_params = std::move(unsupported);
+  co_return result;
 }
 
 }  // namespace switchyard::providers

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "providers/chunk_queue.h"
+#include "providers/features.h"
 #include "providers/ids.h"
 #include "providers/json_fields.h"
 #include "providers/native_dialect.h"
@@ -70,6 +71,18 @@ json::object image_part(const json::object& part) {
   return {{"fileData", {{"mimeType", guess_mime_type(url)}, {"fileUri", url}}}};
 }
 
+// OpenAI's file part: a data: URL inline, a file id (a Files API URI) as fileData.
+json::object file_part(const json::object& part) {
+  const auto* file = object_at(part, "file");
+  const auto data = file ? str(*file, "file_data") : std::string_view();
+  const auto comma = data.find(',');
+  if (data.starts_with("data:") && comma != std::string_view::npos) {
+    const auto mime_end = std::min(data.find(';'), comma);
+    return {{"inlineData", {{"mimeType", data.substr(5, mime_end - 5)}, {"data", data.substr(comma + 1)}}}};
+  }
+  return {{"fileData", {{"mimeType", "application/pdf"}, {"fileUri", file ? str(*file, "file_id") : std::string_view()}}}};
+}
+
 // Gemini rejects empty text parts ("contents.parts must not be empty").
 void push_text(json::array& parts, std::string_view text) {
   if (!text.empty()) parts.push_back(json::object{{"text", text}});
@@ -86,6 +99,7 @@ json::array content_parts(const json::value* content) {
     const auto type = str(p, "type");
     if (type == "text") push_text(parts, str(p, "text"));
     else if (type == "image_url") parts.push_back(image_part(p));
+    else if (type == "file") parts.push_back(file_part(p));
   }
   return parts;
 }
@@ -218,13 +232,28 @@ json::object generation_config(const json::object& in) {
     if (stop->is_string()) config["stopSequences"] = json::array{stop->get_string()};
     else if (stop->is_array()) config["stopSequences"] = *stop;
   }
+  copy_number(in, "top_k", config, "topK");
   if (const auto n = integer(in, "n"); n > 0) config["candidateCount"] = n;
+  if (const auto* logprobs = in.if_contains("logprobs"); logprobs && logprobs->is_bool() && logprobs->get_bool()) {
+    config["responseLogprobs"] = true;
+    copy_number(in, "top_logprobs", config, "logprobs");
+  }
   if (const auto* format = object_at(in, "response_format")) {
-    // JSON mode only: OpenAI's json_schema is full JSON Schema ($ref, $defs, unions) while
-    // responseSchema takes an OpenAPI subset; a lossy mapping would 400, so the schema is not sent.
     const auto type = str(*format, "type");
     if (type == "json_object" || type == "json_schema") config["responseMimeType"] = "application/json";
+    // responseSchema takes an OpenAPI subset: the schema goes cleaned of the keywords it rejects;
+    // one with $ref needs the full JSON Schema field (responseJsonSchema) instead.
+    if (auto schema = features::response_schema(in); schema && type == "json_schema") {
+      if (json::serialize(*schema).find("\"$ref\"") != std::string::npos) config["responseJsonSchema"] = std::move(*schema);
+      else config["responseSchema"] = clean_schema(*schema);
+    }
   }
+  // Thinking: the budget asked for (an Anthropic client's exact budget_tokens, else LiteLLM's
+  // reasoning_effort mapping), thoughts included so they reach the client; "none" turns it off.
+  if (const auto budget = features::requested_thinking_budget(in))
+    config["thinkingConfig"] = {{"thinkingBudget", *budget}, {"includeThoughts", true}};
+  else if (str(in, "reasoning_effort") == "none")
+    config["thinkingConfig"] = {{"thinkingBudget", 0}};
   return config;
 }
 
@@ -275,6 +304,14 @@ bool is_blocked_without_content(const json::object& candidate) {
 bool is_thought(const json::object& part) {
   const auto* thought = part.if_contains("thought");
   return thought && thought->is_bool() && thought->get_bool();
+}
+
+// A thought part as a LiteLLM thinking block; its thoughtSignature (when Gemini signs it) is the
+// block's signature.
+json::object thinking_block(const json::object& part) {
+  json::object block{{"type", "thinking"}, {"thinking", str(part, "text")}};
+  if (const auto signature = str(part, "thoughtSignature"); !signature.empty()) block["signature"] = signature;
+  return block;
 }
 
 json::object openai_tool_call(const json::object& function_call, std::string_view thought_signature) {
@@ -387,8 +424,13 @@ class GeminiStreamDecoder final : public NativeStreamDecoder {
     }
     if (const auto* parts = parts_of(candidate))
       for (const auto& pv : *parts) {
-        if (!pv.is_object() || is_thought(pv.get_object())) continue;
+        if (!pv.is_object()) continue;
         const auto& part = pv.get_object();
+        if (is_thought(part)) {
+          emit_choice(index, {{"reasoning_content", str(part, "text")}, {"thinking_blocks", json::array{thinking_block(part)}}},
+                      nullptr);
+          continue;
+        }
         if (const auto text = str(part, "text"); !text.empty()) emit_choice(index, {{"content", text}}, nullptr);
         if (const auto* call = object_at(part, "functionCall")) {
           // Gemini sends each call whole, so one chunk carries its id, name and all arguments.
@@ -422,7 +464,7 @@ class GeminiStreamDecoder final : public NativeStreamDecoder {
 
 class GeminiDialect final : public NativeDialect {
  public:
-  json::object request_from_openai(const json::object& openai) const override {
+  json::object request_from_openai(const json::object& openai, std::string_view) const override {
     json::object out;
     json::array contents;
     json::array system_parts;
@@ -462,17 +504,28 @@ class GeminiDialect final : public NativeDialect {
       const auto& candidate = (*candidates)[i].get_object();
       if (is_blocked_without_content(candidate)) return std::nullopt;
       std::string text;
+      std::string reasoning;
+      json::array thinking_blocks;
       json::array tool_calls;
       if (const auto* parts = parts_of(candidate))
         for (const auto& pv : *parts) {
-          if (!pv.is_object() || is_thought(pv.get_object())) continue;
+          if (!pv.is_object()) continue;
           const auto& part = pv.get_object();
+          if (is_thought(part)) {
+            reasoning += str(part, "text");
+            thinking_blocks.push_back(thinking_block(part));
+            continue;
+          }
           text += str(part, "text");
           if (const auto* call = object_at(part, "functionCall"))
             tool_calls.push_back(openai_tool_call(*call, str(part, "thoughtSignature")));
         }
       json::object message{{"role", "assistant"}};
       message["content"] = text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text);
+      if (!thinking_blocks.empty()) {
+        message["reasoning_content"] = reasoning;
+        message["thinking_blocks"] = std::move(thinking_blocks);
+      }
       const bool saw_function_call = !tool_calls.empty();
       if (saw_function_call) message["tool_calls"] = std::move(tool_calls);
       choices.push_back({{"index", candidate.contains("index") ? integer(candidate, "index") : static_cast<std::int64_t>(i)},

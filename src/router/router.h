@@ -51,6 +51,7 @@ struct RouteOutcome {
   std::vector<FailedAttempt> failures;
   std::string unavailable_reason;  // set when no deployment could even be tried
   std::optional<double> retry_after_seconds;  // every candidate at its rpm/tpm limit: when one frees
+  std::vector<std::string> dropped_params;    // removed under drop_params by the answering deployment
 };
 
 inline constexpr double kDefaultRequestTimeoutSeconds = 600;
