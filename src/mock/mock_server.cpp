@@ -1,5 +1,7 @@
 #include "mock/mock_server.h"
 
+#include "mock/features.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,6 +12,7 @@
 
 #include "mock/cloud_bedrock.h"
 #include "mock/cloud_google.h"
+#include "mock/features.h"
 #include "mock/wire.h"
 
 namespace switchyard::mock {
@@ -206,7 +209,17 @@ http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, htt
 http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Responder& responder, const Call& call_ref,
                                                WireFormat format, std::string_view path) {
   const Call* call = &call_ref;
+  std::optional<RequestedFeatures> features;  // thinking, prompt caching (mock/features.h)
+  {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(request.body(), ec);
+    if (!ec && parsed.is_object()) features = requested_features(format, parsed.get_object());
+  }
   stats_.record(call->model, path, lower_cased_headers(request), std::move(request.body()));
+  if (features && !features->bad_signature.empty()) {
+    co_await responder.send(make_response(400, kJsonType, invalid_request_body(format, features->bad_signature)));
+    co_return Disposition::answered;
+  }
   const auto entry = table_.lookup(call->model, path);
   const Behaviour& b = entry->behaviour;
   Fault step = entry->next_step();
@@ -232,17 +245,21 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
   }
   const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds(), b.latency_ms};
   const ToolCall* tool = b.tool_call && call->has_tools ? &*b.tool_call : nullptr;
+  CacheUse cache;
+  if (features) cache = use_prompt_cache(*features);
   if (!call->stream) {
     // No `?:` with temporaries in this coroutine (GCC 12 destroys them twice).
     std::string body;
     if (tool) body = tool_call_body(*call, *tool, ids);
     else body = reply_body(*call, b.reply, ids);
+    if (features) body = decorate_reply(format, *features, cache, std::move(body), ids);
     co_await responder.send(make_response(200, kJsonType, std::move(body)));
     co_return Disposition::answered;
   }
   std::vector<StreamEvent> events;
   if (tool) events = tool_call_events(*call, *tool, ids);
   else events = reply_events(*call, b.reply, ids);
+  if (features) decorate_events(format, *features, cache, events, ids);
   cut_for_fault(step, format, events);
   beast_http::response_header<> header;
   header.result(beast_http::status::ok);
