@@ -135,6 +135,18 @@ TEST(Fidelity, LitellmSettingsDropParamsAppliesToEveryDeployment) {
   EXPECT_EQ(s.last_body("gpt-plain").at("seed"), 7);
 }
 
+TEST(Fidelity, AllowListedClientHeadersReachTheProviderAndTheGatewayKeyNever) {
+  Stack s("forward", kParamModels,
+          kParamConfig + "general_settings: {master_key: sk-gateway, forward_client_headers_to_llm_api: [x-team]}\n");
+  const Headers headers{{"authorization", "Bearer sk-gateway"}, {"x-team", "blue"}, {"x-other", "no"}};
+  const auto r = request(s.port, "POST", "/v1/chat/completions", chat_body(Client::openai, "gpt", false), headers);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto sent = s.last_headers("gpt-plain").as_object();
+  EXPECT_EQ(sent.at("x-team"), "blue");
+  EXPECT_FALSE(sent.contains("x-other"));
+  EXPECT_EQ(sent.at("authorization"), "Bearer sk-x") << "the deployment's key, not the gateway's";
+}
+
 // ---- thinking and prompt caching to Bedrock ------------------------------------------------------
 
 const std::string kClaudeChainConfig =
