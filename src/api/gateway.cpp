@@ -24,6 +24,8 @@ namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
+constexpr std::string_view kCountTokensPath = "/v1/messages/count_tokens";
+
 http::Response json_response(unsigned version, bh::status status, std::string body) {
   http::Response res{status, version};
   res.set(bh::field::content_type, "application/json");
@@ -116,7 +118,7 @@ void Gateway::swap_router(std::shared_ptr<const router::Router> router) {
 std::optional<http::Response> Gateway::answer_directly(const http::Request& req, const router::Router& router) const {
   const auto path = path_of(req.target());
   const auto method = req.method();
-  const bool anthropic_client = path == "/v1/messages" || req.find("anthropic-version") != req.end();
+  const bool anthropic_client = path == "/v1/messages" || path == kCountTokensPath || req.find("anthropic-version") != req.end();
   const auto format = anthropic_client ? core::WireFormat::anthropic : core::WireFormat::openai;
   const auto version = req.version();
 
@@ -124,7 +126,8 @@ std::optional<http::Response> Gateway::answer_directly(const http::Request& req,
     return json_response(version, bh::status::ok, R"("I'm alive!")");
   if (method == bh::verb::get && path == "/health/readiness")
     return json_response(version, bh::status::ok, R"({"status":"healthy"})");
-  const bool is_chat = path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages";
+  const bool is_chat = path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages" ||
+                       path == kCountTokensPath;
   const bool is_models = path == "/v1/models" || path == "/models";
   if (!is_chat && !is_models)
     return client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
@@ -156,7 +159,9 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
     co_return;
   }
   const auto started = std::chrono::steady_clock::now();
-  const auto format = path_of(req.target()) == "/v1/messages" ? core::WireFormat::anthropic : core::WireFormat::openai;
+  const auto format = path_of(req.target()) == "/v1/messages" || path_of(req.target()) == kCountTokensPath
+                          ? core::WireFormat::anthropic
+                          : core::WireFormat::openai;
   RequestSummary summary;
   summary.method = std::string(req.method_string());
   summary.path = std::string(path_of(req.target()));
@@ -257,6 +262,10 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
   request.model = std::string(model->get_string());
   if (const auto* s = request.body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
   take_passing_controls(req, router.config().passing, request);
+  if (path_of(req.target()) == kCountTokensPath) {
+    request.operation = core::Operation::count_tokens;
+    request.stream = false;
+  }
   if (!router.has_group(request.model))
     return bad("model '" + request.model + "' is not a model group of this gateway (see /v1/models)",
                bh::status::not_found, errors::ErrorClass::not_found);
@@ -327,6 +336,8 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   set_routing_headers(res, outcome);
   res.set("x-request-id", request.request_id);
   res.set(bh::field::content_type, "application/json");
+  if (request.operation == core::Operation::count_tokens)
+    res.set("x-switchyard-token-count", answer.estimated ? "estimated" : "provider");
   res.body() = json::serialize(answer.body);
   summary.usage = answer.usage;
   summary.response_started = std::chrono::steady_clock::now();

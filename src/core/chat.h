@@ -22,10 +22,15 @@ struct Usage {
   std::int64_t cache_creation_tokens = 0;  // written to the prompt cache (part of input_tokens)
 };
 
+// What the client asked for: a chat answer, or (Anthropic's /v1/messages/count_tokens) the
+// number of input tokens of that request.
+enum class Operation { chat, count_tokens };
+
 struct ChatRequest {
   WireFormat format = WireFormat::openai;  // the client's wire format
   std::string model;                       // the model group the client asked for
   bool stream = false;
+  Operation operation = Operation::chat;
   boost::json::object body;                // as the client sent it
   std::string request_id;
   // LiteLLM's drop_params (body, or litellm_settings): parameters a deployment cannot honour are
@@ -40,6 +45,7 @@ struct ChatResponse {
   WireFormat format = WireFormat::openai;  // the wire format `body` is in
   boost::json::object body;
   Usage usage;
+  bool estimated = false;  // count_tokens answered by Switchyard's estimate, not the provider
 };
 
 }  // namespace switchyard::core

@@ -32,6 +32,14 @@ std::int64_t text_words(const json::value& v) {
   return n;
 }
 
+// The words of a request's text: system and messages (Anthropic and Converse alike).
+std::int64_t request_words(const json::object& body) {
+  std::int64_t n = 0;
+  for (const auto* field : {"system", "messages"})
+    if (const auto* v = body.if_contains(field)) n += text_words(*v);
+  return n;
+}
+
 // Walks cacheable elements in the providers' cache order (tools, system, messages).
 struct PrefixWalk {
   std::string key;
@@ -282,6 +290,35 @@ std::string decorate_reply(WireFormat format, const RequestedFeatures& f, CacheU
     if (auto* u = o.if_contains("usageMetadata"); u && u->is_object()) u->get_object()["thoughtsTokenCount"] = kThoughtWords;
   }
   return json::serialize(o);
+}
+
+std::optional<std::string> count_tokens_answer(WireFormat format, std::string_view body, std::string& error) {
+  boost::system::error_code ec;
+  auto v = json::parse(body, ec);
+  if (ec || !v.is_object()) {
+    error = "the request body is not a JSON object";
+    return std::nullopt;
+  }
+  const auto& o = v.get_object();
+  if (format == WireFormat::bedrock) {
+    const auto* input = o.if_contains("input");
+    const auto* converse = input && input->is_object() ? input->get_object().if_contains("converse") : nullptr;
+    if (!converse || !converse->is_object()) {
+      error = "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must not be null";
+      return std::nullopt;
+    }
+    return json::serialize(json::object{{"inputTokens", request_words(converse->get_object())}});
+  }
+  for (const auto* refused : {"max_tokens", "stream", "temperature"})
+    if (o.contains(refused)) {
+      error = std::string(refused) + ": Extra inputs are not permitted";
+      return std::nullopt;
+    }
+  if (!o.contains("model") || !o.contains("messages")) {
+    error = "model and messages: Field required";
+    return std::nullopt;
+  }
+  return json::serialize(json::object{{"input_tokens", request_words(o)}});
 }
 
 void decorate_events(WireFormat format, const RequestedFeatures& f, CacheUse cache, std::vector<StreamEvent>& events,

@@ -40,4 +40,10 @@ std::string decorate_reply(WireFormat format, const RequestedFeatures& f, CacheU
 void decorate_events(WireFormat format, const RequestedFeatures& f, CacheUse cache, std::vector<StreamEvent>& events,
                      ReplyIds ids);
 
+// POST /v1/messages/count_tokens (Anthropic), count-tokens:rawPredict (Vertex; `model` in the
+// body), /model/{id}/count-tokens (Bedrock: {"input":{"converse":{…}}}): the words of the request's
+// text, in each API's answer shape ({"input_tokens"} / {"inputTokens"}); nullopt with `error` set
+// for a body the real API refuses (Anthropic: fields Messages takes but counting does not).
+std::optional<std::string> count_tokens_answer(WireFormat format, std::string_view body, std::string& error);
+
 }  // namespace switchyard::mock

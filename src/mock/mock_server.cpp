@@ -104,6 +104,10 @@ http::Awaitable<Disposition> MockServer::handle(http::Request& request, http::Re
     co_await responder.send(token_grant(request));
     co_return Disposition::answered;
   }
+  if (path.ends_with("/v1/messages/count_tokens") && request.method() == beast_http::verb::post) {
+    co_await responder.send(count_tokens(request, WireFormat::anthropic, "count_tokens", path));
+    co_return Disposition::answered;
+  }
   if (auto route = cloud_route(path)) co_return co_await answer_cloud(request, responder, std::move(*route), path);
   if (const auto format = format_for_path(path)) co_return co_await answer_call(request, responder, *format, path);
   co_await responder.send(admin(request, path));
@@ -138,6 +142,15 @@ http::Response MockServer::admin(http::Request& request, std::string_view path) 
                      "mock: no such endpoint (POST .../v1/messages, .../chat/completions, .../token, Vertex "
                      ".../models/<m>:rawPredict|:streamRawPredict|:generateContent|:streamGenerateContent, Bedrock "
                      "/model/<id>/converse|converse-stream; GET /mock/stats, POST /mock/reset, PUT /mock/models/<name>)");
+}
+
+http::Response MockServer::count_tokens(http::Request& request, WireFormat format, std::string_view model,
+                                        std::string_view path) {
+  std::string error;
+  auto answer = count_tokens_answer(format, request.body(), error);
+  stats_.record(model, path, lower_cased_headers(request), std::move(request.body()));
+  if (!answer) return make_response(400, kJsonType, invalid_request_body(format, error));
+  return make_response(200, kJsonType, std::move(*answer));
 }
 
 http::Response MockServer::token_grant(const http::Request& request) {
@@ -175,6 +188,10 @@ http::Awaitable<Disposition> MockServer::answer_cloud(http::Request& request, ht
   if (auto refusal = authenticate(request, route)) {
     stats_.record_auth_failure();
     co_await responder.send(std::move(*refusal));
+    co_return Disposition::answered;
+  }
+  if (route.count_tokens) {
+    co_await responder.send(count_tokens(request, route.errors, route.model, path));
     co_return Disposition::answered;
   }
   std::string error;

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "providers/google/token_source.h"
+#include "providers/count_tokens.h"
 #include "providers/forwarding.h"
 #include "providers/param_support.h"
 #include "providers/translate.h"
@@ -222,6 +223,10 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
   if (!endpoint.adapter) co_return CallResult::failed(unusable(endpoint));
+  if (request.operation == core::Operation::count_tokens) {
+    auto counted = co_await count_tokens(endpoint, request, timeout);
+    co_return counted;
+  }
   // Parameters this deployment cannot honour: refused before any call, or dropped (drop_params).
   auto unsupported = unsupported_params(api_kind(endpoint), request);
   std::optional<core::ChatRequest> trimmed;

@@ -247,5 +247,44 @@ TEST(Fidelity, PromptCachingThroughBedrockWritesThenReadsAndReportsBoth) {
   EXPECT_EQ(read, u1.at("cache_creation_input_tokens").to_number<int>()) << second.body;
 }
 
+// ---- count_tokens -----------------------------------------------------------------------------------
+
+TEST(Fidelity, CountTokensIsAnsweredByAnthropicAndBedrockAndEstimatedElsewhere) {
+  Stack s("count", "  claude-direct: {reply: \"x\"}\n  gpt-plain: {reply: \"x\"}\n  '" + std::string(kBedrockModel) + "': {reply: \"x\"}\n",
+          "model_list:\n"
+          "  - {model_name: claude, litellm_params: {model: anthropic/claude-direct, api_base: '$BASE', api_key: sk-ant-x}}\n"
+          "  - model_name: claude-bedrock\n"
+          "    litellm_params: {model: " + kBedrockDeployment + "}\n"
+          "  - {model_name: gpt, litellm_params: {model: openai/gpt-plain, api_base: '$BASE/v1', api_key: sk-x}}\n"
+          "router_settings: {num_retries: 0}\n");
+  // What Claude Code sends: the Messages body (max_tokens included, which counting refuses).
+  const auto body = [](const std::string& model) {
+    return json::serialize(json::object{
+        {"model", model},
+        {"max_tokens", 1000},
+        {"system", "You are terse."},
+        {"messages", json::array{{{"role", "user"}, {"content", "count these five words"}}}}});
+  };
+  const Headers headers{{"anthropic-version", "2023-06-01"}, {"anthropic-beta", "token-counting-2024-11-01"}};
+  for (const std::string group : {"claude", "claude-bedrock"}) {
+    SCOPED_TRACE(group);
+    const auto r = request(s.port, "POST", "/v1/messages/count_tokens", body(group), headers);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-switchyard-token-count"), "provider");
+    EXPECT_EQ(json::parse(r.body).at("input_tokens"), 7) << r.body;  // the mock counts words
+  }
+  EXPECT_EQ(s.stats().at("models").at("count_tokens").at("last_path"), "/v1/messages/count_tokens");
+  EXPECT_EQ(s.stats().at("models").at("count_tokens").at("last_headers").at("anthropic-beta"), "token-counting-2024-11-01");
+  EXPECT_NE(std::string_view(s.stats().at("models").at(kBedrockModel).at("last_path").as_string()).find("/count-tokens"),
+            std::string_view::npos);
+  EXPECT_EQ(s.stats().at("auth_failures").to_number<int>(), 0) << "CountTokens is SigV4-signed like Converse";
+
+  const auto estimated = request(s.port, "POST", "/v1/messages/count_tokens", body("gpt"), headers);
+  ASSERT_EQ(estimated.status, 200) << estimated.body;
+  EXPECT_EQ(estimated.header("x-switchyard-token-count"), "estimated");
+  EXPECT_GT(json::parse(estimated.body).at("input_tokens").to_number<int>(), 0);
+  EXPECT_EQ(s.calls("gpt-plain"), 0);
+}
+
 }  // namespace
 }  // namespace switchyard::testing
