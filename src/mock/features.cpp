@@ -246,12 +246,30 @@ std::unordered_set<std::string> cached_prefixes;  // guarded by cache_mutex
 
 }  // namespace
 
+// Whether the last message (OpenAI: a `tool` message; Anthropic: tool_result blocks; Converse:
+// toolResult; Gemini: functionResponse parts) hands back tool results.
+bool last_turn_has_tool_result(const json::object& body) {
+  const auto* messages = array_of(body, "messages");
+  if (!messages) messages = array_of(body, "contents");
+  if (!messages || messages->empty() || !messages->back().is_object()) return false;
+  const auto& last = messages->back().get_object();
+  if (str(last, "role") == "tool") return true;
+  const auto* blocks = array_of(last, "content");
+  if (!blocks) blocks = array_of(last, "parts");
+  if (!blocks) return false;
+  for (const auto& b : *blocks)
+    if (b.is_object() && (str(b.get_object(), "type") == "tool_result" || b.get_object().contains("toolResult") ||
+                          b.get_object().contains("functionResponse")))
+      return true;
+  return false;
+}
+
 std::optional<RequestedFeatures> requested_features(WireFormat format, const json::object& body) {
   RequestedFeatures f;
   if (format == WireFormat::anthropic || format == WireFormat::vertex_anthropic) anthropic_features(body, f);
   else if (format == WireFormat::bedrock) bedrock_features(body, f);
   else if (format == WireFormat::gemini || format == WireFormat::vertex_gemini) gemini_features(body, f);
-  else return std::nullopt;
+  f.answers_tool_result = last_turn_has_tool_result(body);
   return f;
 }
 
@@ -281,7 +299,7 @@ std::string decorate_reply(WireFormat format, const RequestedFeatures& f, CacheU
           auto& blocks = content->get_array();
           blocks.insert(blocks.begin(), json::object{{"reasoningContent", {{"reasoningText", {{"text", kThought}, {"signature", signature(ids)}}}}}});
         }
-  } else if (f.thinking) {  // Gemini: a thought part first, its tokens in thoughtsTokenCount
+  } else if (f.thinking && (format == WireFormat::gemini || format == WireFormat::vertex_gemini)) {  // Gemini: a thought part first, its tokens in thoughtsTokenCount
     if (auto* candidates = o.if_contains("candidates"); candidates && candidates->is_array() && !candidates->get_array().empty())
       if (auto* c = candidates->get_array()[0].if_object())
         if (auto* content = c->if_contains("content"); content && content->is_object())
@@ -327,7 +345,7 @@ void decorate_events(WireFormat format, const RequestedFeatures& f, CacheUse cac
     decorate_anthropic_events(f, cache, events, ids);
   } else if (format == WireFormat::bedrock) {
     decorate_bedrock_events(f, cache, events, ids);
-  } else if (f.thinking && !events.empty()) {  // Gemini: a first event holding only the thought
+  } else if (f.thinking && !events.empty() && (format == WireFormat::gemini || format == WireFormat::vertex_gemini)) {  // Gemini: a first event holding only the thought
     json::object thought{{"candidates", json::array{{{"content", {{"role", "model"},
                                                                   {"parts", json::array{{{"text", kThought}, {"thought", true}}}}}},
                                                      {"index", 0}}}}};

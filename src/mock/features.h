@@ -22,9 +22,12 @@ struct RequestedFeatures {
   std::int64_t cached_prefix_words = 0;  // words up to the last cache breakpoint (0: none)
   std::string cached_prefix_key;         // the prefix's text, to tell a cache write from a read
   std::string bad_signature;             // set: the request's thinking block the mock did not sign
+  // The last turn carries tool results: a model answers them (text), it does not call again, so
+  // an agent loop (Claude Code) ends.
+  bool answers_tool_result = false;
 };
 
-// Reads what an Anthropic Messages, Bedrock Converse or Gemini body asks for; nullopt for OpenAI.
+// Reads what an Anthropic Messages, Bedrock Converse, Gemini or OpenAI body asks for.
 std::optional<RequestedFeatures> requested_features(WireFormat format, const boost::json::object& body);
 
 // The prompt cache's answer for this request: {read, written} words (process-wide state).

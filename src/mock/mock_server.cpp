@@ -261,7 +261,8 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
     co_return Disposition::answered;
   }
   const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds(), b.latency_ms};
-  const ToolCall* tool = b.tool_call && call->has_tools ? &*b.tool_call : nullptr;
+  const bool answers_tool_result = features && features->answers_tool_result;
+  const ToolCall* tool = b.tool_call && call->has_tools && !answers_tool_result ? &*b.tool_call : nullptr;
   CacheUse cache;
   if (features) cache = use_prompt_cache(*features);
   if (!call->stream) {
