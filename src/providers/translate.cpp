@@ -600,8 +600,13 @@ json::object openai_response_to_anthropic(const json::object& c) {
       if (const auto* msg = first.get_object().if_contains("message"); msg && msg->is_object()) {
         const auto& m = msg->get_object();
         if (const auto* blocks = array_at(m, "thinking_blocks"); blocks && !blocks->empty()) {
-          for (const auto& tb : *blocks)
-            if (tb.is_object() && features::is_thinking_block(tb.get_object())) content.push_back(tb);
+          for (const auto& tb : *blocks) {
+            if (!tb.is_object() || !features::is_thinking_block(tb.get_object())) continue;
+            auto block = tb.get_object();
+            // Anthropic's thinking blocks always carry a signature; a model that signs nothing gives "".
+            if (str(block, "type") == "thinking" && !block.contains("signature")) block["signature"] = "";
+            content.push_back(std::move(block));
+          }
         } else if (const auto reasoning = str(m, "reasoning_content"); !reasoning.empty()) {
           content.push_back({{"type", "thinking"}, {"thinking", reasoning}, {"signature", ""}});
         }
