@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "chat_client.h"
 #include "harness.h"
@@ -284,6 +287,61 @@ TEST(Fidelity, CountTokensIsAnsweredByAnthropicAndBedrockAndEstimatedElsewhere) 
   EXPECT_EQ(estimated.header("x-switchyard-token-count"), "estimated");
   EXPECT_GT(json::parse(estimated.body).at("input_tokens").to_number<int>(), 0);
   EXPECT_EQ(s.calls("gpt-plain"), 0);
+}
+
+// ---- Vertex AI Claude ------------------------------------------------------------------------------
+
+// A service-account key file (fresh RSA key) whose token_uri is the mock on `mock_port`.
+std::filesystem::path service_account(std::uint16_t mock_port) {
+  const auto key = temp_dir() / "fidelity-sa.pem";
+  const auto cmd = "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out '" + key.string() + "' 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl genpkey failed");
+  std::ifstream in(key);
+  std::stringstream pem;
+  pem << in.rdbuf();
+  return write_temp_file("fidelity-sa.json",
+                         json::serialize(json::object{{"type", "service_account"},
+                                                      {"project_id", "fidelity"},
+                                                      {"private_key_id", "fidelity-key"},
+                                                      {"private_key", pem.str()},
+                                                      {"client_email", "gw@fidelity.iam.gserviceaccount.com"},
+                                                      {"token_uri", "http://127.0.0.1:" + std::to_string(mock_port) + "/token"}}));
+}
+
+TEST(Fidelity, VertexClaudeGetsBetaFlagsInTheBodyThinkingAndCountTokens) {
+  const auto mock_port = free_port();
+  const auto sa = service_account(mock_port);
+  auto mock = start_mock("google: {service_account: '" + sa.string() + "'}\nmodels:\n  claude-on-vertex: {reply: \"ok\"}\n",
+                         {"--port", std::to_string(mock_port)});
+  ASSERT_NE(mock.port, 0) << mock.process->output();
+  const auto cfg = write_temp_file("fidelity-vertex.yaml",
+      "model_list:\n  - {model_name: vertex, litellm_params: {model: vertex_ai/claude-on-vertex, api_base: 'http://127.0.0.1:" +
+      std::to_string(mock.port) + "', vertex_location: us-east5, vertex_credentials: '" + sa.string() + "'}}\n");
+  Process gateway({binary_path(), "serve", "--config", cfg.string(), "--port", "0"});
+  const auto port = gateway.wait_for_port();
+  ASSERT_TRUE(port) << gateway.output();
+  const Headers headers{{"anthropic-version", "2023-06-01"},
+                        {"anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14"}};
+  auto body = thinking_request(false);
+  body["model"] = "vertex";
+  const auto r = request(*port, "POST", "/v1/messages", json::serialize(body), headers);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body).at("content").at(0).at("type"), "thinking");
+  const auto stats = json::parse(request(mock.port, "GET", "/mock/stats").body);
+  const auto& sent = stats.at("models").at("claude-on-vertex").at("last_body");
+  EXPECT_EQ(sent.at("anthropic_version"), "vertex-2023-10-16");
+  EXPECT_EQ(sent.at("anthropic_beta"), json::parse(R"(["interleaved-thinking-2025-05-14"])")) << "Vertex's flags only";
+  EXPECT_EQ(sent.at("thinking").at("budget_tokens"), 2000);
+
+  const auto counted = request(*port, "POST", "/v1/messages/count_tokens", json::serialize(body), headers);
+  ASSERT_EQ(counted.status, 200) << counted.body;
+  EXPECT_EQ(counted.header("x-switchyard-token-count"), "provider");
+  const auto after = json::parse(request(mock.port, "GET", "/mock/stats").body);
+  EXPECT_NE(std::string_view(after.at("models").at("count-tokens").at("last_path").as_string()).find(
+                "/projects/fidelity/locations/us-east5/publishers/anthropic/models/count-tokens:rawPredict"),
+            std::string_view::npos);
+  EXPECT_EQ(after.at("models").at("count-tokens").at("last_body").at("model"), "claude-on-vertex");
+  EXPECT_EQ(after.at("auth_failures").to_number<int>(), 0);
 }
 
 }  // namespace
