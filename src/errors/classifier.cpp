@@ -57,11 +57,22 @@ bool matches(const Rule& r, const MatchInput& in) {
   return true;
 }
 
+// The first matching rule, except that a bad_request by bare type waits for a better-informed
+// rule further down (rules.h, says_bad_request_by_type_alone): OpenAI-shaped bodies carry
+// `invalid_request_error` with codes and messages that say authentication, not_found or quota.
 const Rule* first_match(core::Provider provider, const MatchInput& in) {
+  const Rule* deferred = nullptr;
   for (const auto table : rule_tables_for(provider))
-    for (const auto& rule : table)
-      if (matches(rule, in)) return &rule;
-  return nullptr;  // unreachable: the generic table covers every status
+    for (const auto& rule : table) {
+      if (!matches(rule, in)) continue;
+      if (says_bad_request_by_type_alone(rule)) {
+        if (deferred == nullptr) deferred = &rule;
+        continue;
+      }
+      if (deferred != nullptr && decides_by_status_alone(rule)) return deferred;
+      return &rule;
+    }
+  return deferred;  // the generic table covers every status, so null only without tables
 }
 
 // For a transport failure the body, if any, is what the socket said ("certificate verify failed").

@@ -53,9 +53,80 @@ void read_google_details(ErrorFields& f, const json::value* details) {
   }
 }
 
+void read_top_level(ErrorFields& f, const json::value& root, int depth);
+bool try_parse(std::string_view text, json::value& out);
+
+// Gateways relay the upstream provider's error as JSON text inside their own message: Databricks
+// external models ({"error_code":"BAD_REQUEST","message":"{\"type\":\"error\",\"error\":{…}}"}),
+// LiteLLM and SDK wrappers ("Error code: 400 - {…}"). When the text holds a JSON error with a
+// type, code or message of its own, that inner error is what happened: its fields win, and later
+// outer fields only fill what it left empty. Otherwise (plain text, or JSON that is not an error,
+// like a guardrail verdict) nothing is taken from it.
+// JSON that is an error report, not any object a message happens to quote (a content block
+// {"type":"text",…} echoed in a validation message must not replace the outer type).
+bool looks_like_error(const json::value& v) {
+  const json::value* first = &v;
+  if (v.is_array() && !v.get_array().empty()) first = &v.get_array().front();
+  if (!first->is_object()) return false;
+  const auto& o = first->get_object();
+  if (o.contains("error") || o.contains("error_code") || o.contains("__type")) return true;
+  return o.contains("message") && (o.contains("type") || o.contains("code"));
+}
+
+bool read_relayed(ErrorFields& f, std::string_view text, int depth) {
+  if (depth >= kMaxJsonDepth) return false;
+  const auto open = text.find_first_of("{[");
+  const auto close = text.find_last_of("}]");
+  if (open == std::string_view::npos || close == std::string_view::npos || close <= open) return false;
+  json::value inner_root;
+  if (!try_parse(text.substr(open, close - open + 1), inner_root) || !looks_like_error(inner_root)) return false;
+  ErrorFields inner;
+  read_top_level(inner, inner_root, depth + 1);
+  if (inner.type.empty() && inner.code.empty() && inner.message.empty()) return false;
+  if (!inner.type.empty()) f.type = std::move(inner.type);
+  if (!inner.code.empty()) f.code = std::move(inner.code);
+  if (!inner.status.empty()) f.status = std::move(inner.status);
+  if (!inner.message.empty()) f.message = std::move(inner.message);
+  for (auto& m : inner.markers)
+    if (f.markers.size() < kMaxMarkers) f.markers.push_back(std::move(m));
+  return true;
+}
+
+// The value after `'key': '` in a Python dict repr, as SDK wrappers print a relayed error:
+// "Error code: 401 - {'error': {'message': '…', 'type': 'invalid_request_error', 'code': 'invalid_api_key'}}".
+std::string_view python_repr_value(std::string_view text, std::string_view key) {
+  std::string pattern = "'";
+  pattern.append(key).append("': '");
+  const auto at = text.find(pattern);
+  if (at == std::string_view::npos) return {};
+  const auto start = at + pattern.size();
+  const auto end = text.find('\'', start);
+  if (end == std::string_view::npos || end - start > kMaxFieldBytes) return {};
+  return text.substr(start, end - start);
+}
+
+// Not JSON, but a Python repr of an error dict: its type and code are the relayed error's.
+bool read_relayed_repr(ErrorFields& f, std::string_view text) {
+  if (text.find("{'error'") == std::string_view::npos && text.find("{'type'") == std::string_view::npos) return false;
+  const auto type = python_repr_value(text, "type");
+  const auto code = python_repr_value(text, "code");
+  if (type.empty() && code.empty()) return false;
+  if (!type.empty() && type != "error") f.type = std::string(type);
+  if (!code.empty()) f.code = std::string(code);
+  return true;
+}
+
+// A `message` value: a relayed error inside it decides, else its text is the message.
+void read_message(ErrorFields& f, const json::value* v, int depth) {
+  if (!f.message.empty() || v == nullptr) return;
+  if (v->is_string() && read_relayed(f, v->get_string(), depth)) return;
+  set_if_empty(f.message, v, kMaxReportedMessageBytes);
+  if (v->is_string()) read_relayed_repr(f, v->get_string());
+}
+
 // An `error` object: OpenAI/Azure/Anthropic/Google all nest their fields here.
 void read_error_object(ErrorFields& f, const json::object& e, int depth) {
-  set_if_empty(f.message, field(e, "message"), kMaxReportedMessageBytes);
+  read_message(f, field(e, "message"), depth);
   set_if_empty(f.message, field(e, "Message"), kMaxReportedMessageBytes);
   set_if_empty(f.type, field(e, "type"));
   set_if_empty(f.code, field(e, "code"));
@@ -66,13 +137,21 @@ void read_error_object(ErrorFields& f, const json::object& e, int depth) {
     if (const auto* cfr = field(inner->get_object(), "content_filter_result"); cfr && f.markers.size() < kMaxMarkers)
       f.markers.emplace_back("content_filter_result");
   }
+  // OpenRouter: {"error":{"message":"Provider returned error","code":429,"metadata":{"raw":"…"}}},
+  // `raw` being what the provider behind it answered (JSON or text).
+  if (const auto* meta = field(e, "metadata"); meta && meta->is_object())
+    if (const auto* raw = field(meta->get_object(), "raw"); raw && raw->is_string() && !raw->get_string().empty()) {
+      if (!read_relayed(f, raw->get_string(), depth) && f.message.size() < kMaxReportedMessageBytes)
+        f.message = bounded(f.message + (f.message.empty() ? "" : ": ") + std::string(raw->get_string()),
+                            kMaxReportedMessageBytes);
+    }
   // Azure and some proxies wrap the real error one level deeper.
   if (depth < kMaxJsonDepth)
     if (const auto* nested = field(e, "error"); nested && nested->is_object())
       read_error_object(f, nested->get_object(), depth + 1);
 }
 
-void read_top_level(ErrorFields& f, const json::value& root, int depth = 0) {
+void read_top_level(ErrorFields& f, const json::value& root, int depth) {
   if (depth > kMaxJsonDepth) return;
   if (root.is_array()) {
     // Gemini streams and batch endpoints wrap the error in a one-element array.
@@ -84,7 +163,18 @@ void read_top_level(ErrorFields& f, const json::value& root, int depth = 0) {
   const auto& o = root.get_object();
   if (const auto* e = field(o, "error")) {
     if (e->is_object()) read_error_object(f, e->get_object(), depth + 1);
-    else if (e->is_string()) set_if_empty(f.message, e, kMaxReportedMessageBytes);  // Ollama
+    else if (e->is_string()) read_message(f, e, depth + 1);  // Ollama; some proxies relay JSON here
+  }
+  // Databricks serving relays a custom model's error as {"error":"Received error from …",
+  // "external_model_message":{"error_code":…,"message":…}}: the inner one is what happened.
+  if (const auto* ext = field(o, "external_model_message"); ext && ext->is_object()) {
+    ErrorFields inner;
+    read_top_level(inner, *ext, depth + 1);
+    if (!inner.type.empty() || !inner.code.empty()) {
+      if (!inner.type.empty()) f.type = std::move(inner.type);
+      if (!inner.code.empty()) f.code = std::move(inner.code);
+      if (!inner.message.empty()) f.message = std::move(inner.message);
+    }
   }
   // AWS: {"__type": "...#ValidationException", "message": "..."}; Databricks: {"error_code", "message"};
   // vLLM / Mistral: {"object":"error","type","code","message"}.
@@ -94,7 +184,7 @@ void read_top_level(ErrorFields& f, const json::value& root, int depth = 0) {
   if (const auto* t = field(o, "type"); t && t->is_string() && t->get_string() != "error")
     set_if_empty(f.type, t);
   set_if_empty(f.code, field(o, "code"));
-  set_if_empty(f.message, field(o, "message"), kMaxReportedMessageBytes);
+  read_message(f, field(o, "message"), depth);
   set_if_empty(f.message, field(o, "Message"), kMaxReportedMessageBytes);
   set_if_empty(f.message, field(o, "detail"), kMaxReportedMessageBytes);
   set_if_empty(f.message, field(o, "error_description"), kMaxReportedMessageBytes);
@@ -138,7 +228,7 @@ bool read_sse_error(ErrorFields& f, std::string_view body) {
     json::value v;
     if (!try_parse(line, v)) continue;
     ErrorFields candidate;
-    read_top_level(candidate, v);
+    read_top_level(candidate, v, 0);
     if (!candidate.type.empty() || !candidate.message.empty()) {
       candidate.json = true;
       f = std::move(candidate);
@@ -164,7 +254,7 @@ ErrorFields extract_error_fields(const UpstreamError& error) {
   json::value root;
   if (try_parse(body, root)) {
     f.json = true;
-    read_top_level(f, root);
+    read_top_level(f, root, 0);
   } else if (looks_like_sse(trimmed)) {
     read_sse_error(f, body);
   }
