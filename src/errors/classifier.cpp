@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/text.h"
+#include "core/utf8.h"
 #include "errors/error_fields.h"
 #include "errors/rules.h"
 
@@ -83,7 +84,7 @@ Classification classify_transport(TransportError t, std::string_view detail) {
   c.error_class = timed_out ? ErrorClass::timeout : ErrorClass::connection;
   c.rule = "transport." + std::string(to_string(t));
   c.message = std::string(to_string(t));
-  if (!detail.empty()) c.message += ": " + std::string(detail.substr(0, kMaxReportedMessageBytes));
+  if (!detail.empty()) c.message += ": " + core::valid_utf8(core::utf8_prefix(detail, kMaxReportedMessageBytes));
   return c;
 }
 
@@ -111,7 +112,8 @@ std::string readable_message(const ErrorFields& f) {
     if (open != std::string::npos && close != std::string::npos && close > open)
       m = core::trim(m.substr(open + 7, close - open - 7));
   }
-  std::string out(m.substr(0, kMaxReportedMessageBytes));
+  // Clients and JSON logs get this text: cut on a character boundary, invalid bytes escaped.
+  std::string out = core::valid_utf8(core::utf8_prefix(m, kMaxReportedMessageBytes));
   for (char& ch : out)
     if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
   return out;

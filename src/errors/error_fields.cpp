@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "core/text.h"
+#include "core/utf8.h"
 #include "errors/classifier.h"
 
 namespace switchyard::errors {
@@ -14,7 +15,7 @@ constexpr std::size_t kMaxFieldBytes = 256;  // type/code/status/marker values a
 constexpr std::size_t kMaxMarkers = 16;
 constexpr int kMaxJsonDepth = 32;
 
-std::string bounded(std::string_view s, std::size_t max) { return std::string(s.substr(0, max)); }
+std::string bounded(std::string_view s, std::size_t max) { return std::string(core::utf8_prefix(s, max)); }
 
 std::string scalar_text(const json::value& v) {
   if (v.is_string()) return bounded(v.get_string(), kMaxFieldBytes);
