@@ -70,9 +70,19 @@ bool looks_like_error(const json::value& v) {
   if (v.is_array() && !v.get_array().empty()) first = &v.get_array().front();
   if (!first->is_object()) return false;
   const auto& o = first->get_object();
-  if (o.contains("error") || o.contains("error_code") || o.contains("__type")) return true;
+  if (o.contains("error") || o.contains("errors") || o.contains("error_code") || o.contains("__type")) return true;
   return o.contains("message") && (o.contains("type") || o.contains("code"));
 }
+
+// Responses API: {"type":"response.failed","response":{"error":{"code":…,"message":…}}}.
+const json::object* failed_response_error(const json::value& v) {
+  if (!v.is_object()) return nullptr;
+  const auto* r = v.get_object().if_contains("response");
+  if (!r || !r->is_object()) return nullptr;
+  const auto* e = r->get_object().if_contains("error");
+  return e && e->is_object() ? &e->get_object() : nullptr;
+}
+bool failed_response(const json::value& v) { return failed_response_error(v) != nullptr; }
 
 bool read_relayed(ErrorFields& f, std::string_view text, int depth) {
   if (depth >= kMaxJsonDepth) return false;
@@ -108,7 +118,9 @@ std::string_view python_repr_value(std::string_view text, std::string_view key) 
 
 // Not JSON, but a Python repr of an error dict: its type and code are the relayed error's.
 bool read_relayed_repr(ErrorFields& f, std::string_view text) {
-  if (text.find("{'error'") == std::string_view::npos && text.find("{'type'") == std::string_view::npos) return false;
+  const auto error_object = text.find("'error': {");  // OpenAI's and Anthropic's inner error
+  if (error_object == std::string_view::npos) return false;
+  text.remove_prefix(error_object);
   const auto type = python_repr_value(text, "type");
   const auto code = python_repr_value(text, "code");
   if (type.empty() && code.empty()) return false;
@@ -166,6 +178,10 @@ void read_top_level(ErrorFields& f, const json::value& root, int depth) {
     if (e->is_object()) read_error_object(f, e->get_object(), depth + 1);
     else if (e->is_string()) read_message(f, e, depth + 1);  // Ollama; some proxies relay JSON here
   }
+  if (const auto* e = failed_response_error(root)) read_error_object(f, *e, depth + 1);
+  // {"errors":[{"message":…,"code":…}],"success":false} (Cloudflare, GraphQL-style APIs).
+  if (const auto* errs = field(o, "errors"); errs && errs->is_array() && !errs->get_array().empty())
+    if (const auto& first = errs->get_array().front(); first.is_object()) read_error_object(f, first.get_object(), depth + 1);
   // Databricks serving relays a custom model's error as {"error":"Received error from …",
   // "external_model_message":{"error_code":…,"message":…}}: the inner one is what happened.
   if (const auto* ext = field(o, "external_model_message"); ext && ext->is_object()) {
@@ -218,19 +234,25 @@ bool looks_like_sse(std::string_view t) {
 bool read_sse_error(ErrorFields& f, std::string_view body) {
   body = body.substr(0, kMaxJsonParseBytes);
   std::size_t pos = 0;
+  std::string_view event;  // the event name the next data line belongs to
   while (pos < body.size()) {
     auto end = body.find('\n', pos);
     if (end == std::string_view::npos) end = body.size();
     auto line = core::trim(body.substr(pos, end - pos));
     pos = end + 1;
+    if (line.empty()) event = {};
+    if (line.starts_with("event:")) event = core::trim(line.substr(6));
     if (!line.starts_with("data:")) continue;
     line = core::trim(line.substr(5));
-    if (line.find("error") == std::string_view::npos) continue;
+    const bool error_event = event == "error" || event == "response.failed";
+    if (!error_event && line.find("error") == std::string_view::npos) continue;
     json::value v;
     if (!try_parse(line, v)) continue;
+    // Content that merely mentions "error" ({"type":"content_block_delta",…}) is not an error.
+    if (!error_event && !looks_like_error(v) && !failed_response(v)) continue;
     ErrorFields candidate;
     read_top_level(candidate, v, 0);
-    if (!candidate.type.empty() || !candidate.message.empty()) {
+    if (!candidate.type.empty() || !candidate.code.empty() || !candidate.message.empty()) {
       candidate.json = true;
       f = std::move(candidate);
       return true;

@@ -11,7 +11,8 @@ using EC = ErrorClass;
 constexpr std::array<Rule, 44> kRules = {{
     // Money first: a billing problem is never the caller's fault, whatever the status says.
     {.id = "generic.quota_code", .error_class = EC::quota_exhausted,
-     .code = "insufficient_quota|billing_hard_limit_reached|quota_exceeded|insufficient_balance|payment_required"},
+     .code = "insufficient_quota|billing_hard_limit_reached|quota_exceeded|insufficient_balance|payment_required|"
+             "insufficient_user_quota|billing_not_active|credits_exhausted"},
     {.id = "generic.quota_message", .error_class = EC::quota_exhausted,
      .message = "credit balance is too low|exceeded your current quota|check your plan and billing|"
                 "billing hard limit|insufficient balance|insufficient credits|insufficient funds|out of credits|"
@@ -20,7 +21,9 @@ constexpr std::array<Rule, 44> kRules = {{
      .status = status_in(400, 428),
      .message = "context_length_exceeded|maximum context length|context window|context length|"
                 "prompt is too long|input is too long|too many input tokens|input token count|"
-                "exceeds the maximum number of tokens|reduce the length of the messages"},
+                "exceeds the maximum number of tokens|reduce the length of the messages|exceeds token limit|"
+                "expected a string with maximum length|tokens + `max_new_tokens` must be <=|too many tokens in the prompt|"
+                "maximum input length|exceeds the model's maximum"},
     {.id = "generic.content_policy", .error_class = EC::content_policy, .status = status_in(400, 451),
      .message = "content_policy_violation|content management policy|content policy|content filter|"
                 "responsibleaipolicyviolation|safety system|flagged as|usage policies"},

@@ -273,3 +273,29 @@ TEST(Classifier, RelayedErrorIsClassifiedAndReportedByTheInnerError) {
 }
 }  // namespace
 }  // namespace switchyard::errors
+
+namespace switchyard::errors {
+namespace {
+TEST(Classifier, StreamErrorEventsAreFoundPastContentThatMentionsErrors) {
+  // An Anthropic delta whose text says "error" is content, not the error event after it.
+  const auto anthropic = Classifier().classify(err(
+      Provider::anthropic, 200,
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+      "\"text\":\"an error occurred\"}}\n\n"
+      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
+  EXPECT_EQ(anthropic.error_class, ErrorClass::overloaded);
+  // Responses API: the failure is inside response.error.
+  const auto responses = Classifier().classify(err(
+      Provider::openai, 200,
+      "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"id\":\"resp_1\",\"status\":\"failed\","
+      "\"error\":{\"code\":\"rate_limit_exceeded\",\"message\":\"Rate limit reached for gpt-4o\"}}}\n\n"));
+  EXPECT_EQ(responses.error_class, ErrorClass::rate_limit);
+  EXPECT_EQ(responses.message, "Rate limit reached for gpt-4o");
+  // {"errors":[…]} envelopes (Cloudflare-style) are read like an error object.
+  const auto errors_array = Classifier().classify(err(
+      Provider::openai_compatible, 400,
+      R"({"errors":[{"message":"You exceeded your current quota, please check your plan and billing details.","code":7003}],"success":false,"result":null})"));
+  EXPECT_EQ(errors_array.error_class, ErrorClass::quota_exhausted);
+}
+}  // namespace
+}  // namespace switchyard::errors
