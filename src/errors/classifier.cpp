@@ -102,6 +102,16 @@ std::optional<double> retry_after_seconds(const UpstreamError& e) {
   return parse(e.header("retry-after"), 1.0);
 }
 
+// Google says when to retry in the body: RetryInfo {"retryDelay": "36s"} (a protobuf Duration).
+std::optional<double> retry_delay_seconds(std::string_view delay) {
+  if (!delay.ends_with('s')) return std::nullopt;
+  delay.remove_suffix(1);
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(delay.data(), delay.data() + delay.size(), value);
+  if (ec != std::errc{} || ptr != delay.data() + delay.size() || value < 0 || value > 86400.0 * 7) return std::nullopt;
+  return value;
+}
+
 // <title>502 Bad Gateway</title> says more than the whole HTML page.
 std::string readable_message(const ErrorFields& f) {
   std::string_view m = f.message;
@@ -138,6 +148,7 @@ Classification Classifier::classify(const UpstreamError& error) const {
   }
   c.decision = default_decision(c.error_class);
   c.retry_after_seconds = retry_after_seconds(error);
+  if (!c.retry_after_seconds && !fields.retry_delay.empty()) c.retry_after_seconds = retry_delay_seconds(fields.retry_delay);
 
   if (const auto it = settings_.retries_by_class.find(c.error_class); it != settings_.retries_by_class.end()) {
     c.decision.max_retries = it->second;

@@ -45,6 +45,8 @@ void read_google_details(ErrorFields& f, const json::value* details) {
     if (!d.is_object()) continue;
     const auto& o = d.get_object();
     add_marker(f, field(o, "reason"));
+    if (const auto* delay = field(o, "retryDelay"); delay && delay->is_string() && f.retry_delay.empty())
+      f.retry_delay = bounded(delay->get_string(), 32);
     if (const auto* violations = field(o, "violations"); violations && violations->is_array())
       for (const auto& v : violations->get_array())
         if (v.is_object()) {

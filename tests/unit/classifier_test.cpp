@@ -299,3 +299,32 @@ TEST(Classifier, StreamErrorEventsAreFoundPastContentThatMentionsErrors) {
 }
 }  // namespace
 }  // namespace switchyard::errors
+
+namespace switchyard::errors {
+namespace {
+TEST(Classifier, GoogleRetryInfoInTheBodyIsTheRetryAfter) {
+  const auto c = Classifier().classify(err(
+      Provider::gemini, 429,
+      R"({"error":{"code":429,"message":"Resource exhausted.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"36s"}]}})"));
+  EXPECT_EQ(c.error_class, ErrorClass::rate_limit);
+  ASSERT_TRUE(c.retry_after_seconds);
+  EXPECT_DOUBLE_EQ(*c.retry_after_seconds, 36.0);
+  // A header, when present, is the answer.
+  const auto h = Classifier().classify(err(
+      Provider::gemini, 429,
+      R"({"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"retryDelay":"36s"}]}})", {{"Retry-After", "5"}}));
+  EXPECT_DOUBLE_EQ(h.retry_after_seconds.value_or(0), 5.0);
+}
+
+TEST(Classifier, ALiteLlmProxyUpstreamIsReadByItsExceptionNames) {
+  const auto c = Classifier().classify(err(
+      Provider::openai_compatible, 400,
+      R"({"error":{"message":"litellm.ContextWindowExceededError: litellm.BadRequestError: prompt exceeds limit","type":null,"param":null,"code":"400"}})"));
+  EXPECT_EQ(c.error_class, ErrorClass::context_window_exceeded);
+  const auto p = Classifier().classify(err(
+      Provider::openai_compatible, 400,
+      R"({"error":{"message":"litellm.ContentPolicyViolationError: refused","type":null,"param":null,"code":"400"}})"));
+  EXPECT_EQ(p.error_class, ErrorClass::content_policy);
+}
+}  // namespace
+}  // namespace switchyard::errors
