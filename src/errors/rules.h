@@ -57,12 +57,12 @@ struct Rule {
 };
 
 // A rule that says bad_request from a bare type ("invalid_request_error", "BAD_REQUEST",
-// "ValidationException") is a weak verdict: the same type comes with a money message, an
+// "ValidationException", Google's INVALID_ARGUMENT) is a weak verdict: the same type comes with a money message, an
 // invalid_api_key code, a relayed provider error. The classifier keeps looking after one matches
 // and lets any later rule with a code, message, marker, RPC status or type of its own win; only
 // a status-only rule (the generic table's last word) does not.
 constexpr bool says_bad_request_by_type_alone(const Rule& r) {
-  return r.error_class == ErrorClass::bad_request && !r.type.empty() && r.code.empty() && r.gstatus.empty() &&
+  return r.error_class == ErrorClass::bad_request && (!r.type.empty() || !r.gstatus.empty()) && r.code.empty() &&
          r.marker.empty() && r.message.empty();
 }
 constexpr bool decides_by_status_alone(const Rule& r) {
