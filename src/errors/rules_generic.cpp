@@ -25,10 +25,11 @@ constexpr std::array<Rule, 44> kRules = {{
                 "prompt is too long|input is too long|too many input tokens|input token count|"
                 "exceeds the maximum number of tokens|reduce the length of the messages|exceeds token limit|"
                 "expected a string with maximum length|tokens + `max_new_tokens` must be <=|too many tokens in the prompt|"
-                "maximum input length|exceeds the model's maximum|contextwindowexceedederror"},
+                "maximum input length|exceeds the model's maximum|too many tokens|contextwindowexceedederror"},
     {.id = "generic.content_policy", .error_class = EC::content_policy, .status = status_in(400, 451),
      .message = "content_policy_violation|content management policy|content policy|content filter|"
-                "responsibleaipolicyviolation|safety system|flagged as|usage policies|contentpolicyviolationerror"},
+                "responsibleaipolicyviolation|safety system|flagged as|input was flagged|usage policies|"
+                "contentpolicyviolationerror"},
     // Cloudflare's origin codes come first: their pages speculate ("the origin may be overloaded")
     // but the code says what happened. 521/523 the origin is unreachable, 522/524 it timed out.
     {.id = "generic.status_521", .error_class = EC::connection, .status = status_is(521)},
