@@ -7,6 +7,7 @@
 #include "config/config_loader.h"
 #include "core/url_userinfo.h"
 #include "core/utf8.h"
+#include "providers/stream_translate.h"
 
 namespace switchyard {
 namespace {
@@ -81,6 +82,17 @@ TEST(RequestLog, TextValuesFromClientsAreQuotedAndEscaped) {
   EXPECT_NE(line.find(" group=gpt "), std::string::npos) << "plain values stay bare: " << line;
   const auto json_line = api::RequestLog::format_line(api::LogFormat::json, s, redact);
   EXPECT_EQ(core::valid_utf8(json_line), json_line);
+}
+
+TEST(Utf8, StreamEventsThatDoNotParseAreForwardedAsValidUtf8) {
+  for (const auto wire : {core::WireFormat::openai, core::WireFormat::anthropic}) {
+    auto translator = providers::make_stream_translator(wire, wire, false);
+    providers::TranslatedChunk out;
+    translator->on_event(http::SseEvent{"ping\xff", "{\"text\":\"caf\xc3\"}"}, out);
+    EXPECT_FALSE(out.bytes.empty());
+    EXPECT_EQ(core::valid_utf8(out.bytes), out.bytes) << out.bytes;
+    EXPECT_NE(out.bytes.find("caf\\xc3"), std::string::npos) << out.bytes;
+  }
 }
 
 }  // namespace
