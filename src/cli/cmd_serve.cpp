@@ -74,14 +74,14 @@ class Reloader {
     }
     auto router = build_router(loaded.config, gateway->router().get());
     warn_unusable(*router);
-    retired_.push_back(gateway->router());
-    gateway->swap_router(std::move(router));
     const auto& changes = router->deployments().changes();
     result.summary = std::to_string(loaded.config->deployments.size()) + " deployments in " +
                      std::to_string(loaded.config->groups().size()) + " model groups (state kept: " +
                      std::to_string(changes.kept.size()) + ", params changed: " +
                      std::to_string(changes.params_changed.size()) + ", added: " + std::to_string(changes.added.size()) +
                      ", removed: " + std::to_string(changes.removed.size()) + ")";
+    retired_.push_back(gateway->router());
+    gateway->swap_router(std::move(router));
     return result;
   }
 
