@@ -177,6 +177,10 @@ ReconcileResult RedisStore::reconcile(std::span<const DeploymentSpec> deployment
 // Other instances on the old parameters learn it too (they would find the new key fails or not
 // soon enough); the `clr` event also clears this instance's view after any resync in flight.
 void RedisStore::forget_shared_cooldown(const std::string& id) {
+  if (!up_.load(std::memory_order_relaxed)) {
+    const std::lock_guard lock(queue_mutex_);
+    forget_on_connect_.push_back(id);
+  }
   enqueue({{"DEL", "switchyard:cooldown:" + id, "switchyard:fails:" + id}, nullptr});
   enqueue({{"SREM", "switchyard:cooldowns", id}, nullptr});
   enqueue({{"PUBLISH", kEvents, "clr|-|0|0|" + instance_id_ + "|" + id}, nullptr});
@@ -382,6 +386,21 @@ void RedisStore::writer_loop() {
       mark_up();
       if (ever_connected) kick_subscriber();  // it may sit on a dead connection; resubscribe
       ever_connected = true;
+      std::vector<std::string> forget;
+      {
+        const std::lock_guard lock(queue_mutex_);
+        forget.swap(forget_on_connect_);
+      }
+      std::vector<Job> deletes;
+      for (const auto& id : forget) {
+        deletes.push_back({{"DEL", "switchyard:cooldown:" + id, "switchyard:fails:" + id}, nullptr});
+        deletes.push_back({{"SREM", "switchyard:cooldowns", id}, nullptr});
+      }
+      if (!deletes.empty() && !run_batch(deletes)) {  // before resync reads them back
+        const std::lock_guard lock(queue_mutex_);
+        forget_on_connect_.insert(forget_on_connect_.end(), forget.begin(), forget.end());
+        continue;
+      }
       republish_cooldowns();  // a restarted Redis lost them; others learn them again
       if (!resync()) continue;
       next_resync = std::chrono::steady_clock::now() + options_.resync_interval;

@@ -128,6 +128,9 @@ class RedisStore final : public StateStore {
   std::vector<Job> queue_;
   bool stopping_ = false;      // under queue_mutex_
   bool resubscribe_ = false;   // under queue_mutex_: the writer reconnected
+  // Shared cooldowns to delete on the next connect (a reload changed their params while Redis
+  // was down, so the queued DEL was dropped); under queue_mutex_.
+  std::vector<std::string> forget_on_connect_;
 
   redisContext* writer_ = nullptr;  // Redis thread only
   std::mutex subscriber_mutex_;
