@@ -91,6 +91,11 @@ bool eventually(F condition, std::chrono::milliseconds timeout = 10s) {
   return true;
 }
 
+Process start_redis(std::uint16_t port) {
+  return Process({"/usr/bin/env", "redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
+                  "--appendonly", "no"});
+}
+
 void reload_keeps_state_by_id(const std::string& tag, const std::string& redis_url) {
   Gateway g;
   g.mock = start_mock(kMockModels);
@@ -171,10 +176,49 @@ TEST(ReloadState, CooldownsRpmWindowsAndInFlightFollowTheDeploymentIdInMemory) {
 
 TEST(ReloadState, CooldownsRpmWindowsAndInFlightFollowTheDeploymentIdWithRedis) {
   const auto port = free_port();
-  Process redis({"/usr/bin/env", "redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no"});
+  auto redis = start_redis(port);
   ASSERT_TRUE(redis.wait_for_line("Ready to accept connections")) << "redis-server: " << redis.output();
   reload_keeps_state_by_id("redis", "redis://127.0.0.1:" + std::to_string(port));
+}
+
+// A reload that turns Redis on replaces the in-memory store: the Redis store takes its local view
+// over, so the cooldown and the requests in flight are still there, and Redis learns the cooldown
+// (a second instance started afterwards skips the deployment too).
+TEST(ReloadState, TurningRedisOnByAReloadHandsTheStateOver) {
+  const auto redis_port = free_port();
+  auto redis = start_redis(redis_port);
+  ASSERT_TRUE(redis.wait_for_line("Ready to accept connections")) << "redis-server: " << redis.output();
+  const auto redis_url = "redis://127.0.0.1:" + std::to_string(redis_port);
+  Gateway g;
+  g.mock = start_mock(kMockModels);
+  ASSERT_NE(g.mock.port, 0) << g.mock.process->output();
+  const auto m = g.mock.port;
+  const auto models = "model_list:\n" + entry(m, "g", "broken") + entry(m, "g", "fine") + entry(m, "slow", "slow");
+  g.start("to-redis", models + settings(""));
+  for (int i = 0; i < 100 && g.calls("broken") == 0; ++i) ASSERT_EQ(g.chat("g").status, 200);
+  ASSERT_EQ(g.deployment("broken").at("cooldown").at("class"), "server_error");
+  std::thread slow([&] { EXPECT_EQ(g.chat("slow").status, 200); });
+  struct Joiner {
+    std::thread& t;
+    ~Joiner() {
+      if (t.joinable()) t.join();
+    }
+  } joiner{slow};
+  ASSERT_TRUE(eventually([&] { return g.deployment("slow").at("in_flight") == 1; }));
+
+  g.reload(models + settings(redis_url));
+  EXPECT_EQ(g.deployment("broken").at("cooldown").at("class"), "server_error");
+  EXPECT_EQ(g.deployment("slow").at("in_flight"), 1);
+  slow.join();
+  EXPECT_TRUE(eventually([&] { return g.deployment("slow").at("in_flight") == 0; }));
+
+  // Another instance on the same Redis learns the cooldown the first one carried in.
+  Gateway other;
+  other.mock.port = m;
+  other.start("to-redis-other", models + settings(redis_url));
+  EXPECT_TRUE(eventually([&] { return other.deployment("broken").at("cooldown").is_object(); })) << other.deployment("broken");
+  EXPECT_EQ(g.process->stop(), 0);
+  EXPECT_EQ(other.process->stop(), 0);
 }
 
 // Every deployment of the group (and its fallbacks) rests: the 429 says when to come back, as
