@@ -6,7 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "router/backoff.h"
+#include "router/retry_state.h"
 
 namespace switchyard::router {
 namespace {
@@ -72,6 +72,12 @@ const DeploymentEntry* Router::choose(const std::string& group, const Picked& tr
   return pool[pick(strategy_, pool, *state_, thread_rng(), now)];
 }
 
+bool Router::has_untried(const std::string& group, const Picked& tried, core::Nanos now, const Picked& at_limit) const {
+  for (const auto* d : deployments_.group(group))
+    if (!contains(tried, d) && !contains(at_limit, d) && !state_->cooldown(*d->slot, now)) return true;
+  return false;
+}
+
 std::optional<double> Router::earliest_cooldown_end(const std::vector<std::string>& groups, core::Nanos now) const {
   std::optional<core::Nanos> earliest;
   for (const auto& g : groups)
@@ -133,21 +139,19 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   const core::Nanos deadline =
       clock_->now() + core::seconds_to_nanos(rs.timeout_seconds.value_or(kDefaultRequestTimeoutSeconds));
   std::optional<std::string> group = request.model;
-  errors::FallbackScope scope = errors::FallbackScope::general;
+  RetryState retry(rs.num_retries, deadline, thread_rng());
   Picked at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
 
   while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
     out.groups_tried.push_back(*group);
     Picked tried;
-    int retries_used = 0;  // retries spent in this group (another deployment or the same one)
-    int backoffs = 0;      // waits so far: the exponent of the next backoff
-    bool allow_repeat = false;
-    bool stop_group = false;
+    retry.enter_group();
+    bool leave_group = false;
 
-    while (!stop_group) {
+    while (!leave_group) {
       const auto now = clock_->now();
       if (now >= deadline) break;
-      const auto* d = choose(*group, tried, allow_repeat, now, at_limit);
+      const auto* d = choose(*group, tried, retry.allow_repeat(), now, at_limit);
       if (!d) break;  // every deployment of this group is cooling down, at its limit or already failed
       const auto& dep = *d->config;
       auto& slot = *d->slot;
@@ -198,34 +202,16 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       out.failures.push_back(std::move(failed));
       tried.push_back(d);
 
-      if (!c.decision.fallback && !c.decision.retry) co_return out;  // every provider would refuse it
-      if (c.decision.fallback_scope == errors::FallbackScope::context_window ||
-          c.decision.fallback_scope == errors::FallbackScope::content_policy) {
-        scope = c.decision.fallback_scope;  // the same model elsewhere in the group would refuse too
-        break;
-      }
-      scope = c.decision.fallback ? errors::FallbackScope::general : errors::FallbackScope::none;
-      if (c.decision.retry) {
-        if (retries_used >= c.decision.max_retries.value_or(rs.num_retries)) {
-          allow_repeat = false;  // out of retries: untried deployments of the group, then fallback
-          continue;
-        }
-        ++retries_used;
-        // Another untried deployment needs no wait; the same one again gets a backoff.
-        if (choose(*group, tried, false, clock_->now(), at_limit)) continue;
-        const auto delay = backoff_delay(backoffs++, c.retry_after_seconds, thread_rng());
-        if (!delay || clock_->now() + core::seconds_to_nanos(static_cast<double>(delay->count()) / 1000.0) >= deadline) {
-          stop_group = true;
-          continue;
-        }
-        co_await sleep_(*delay);
-        allow_repeat = true;
-      } else {
-        allow_repeat = false;  // a failure that is not worth retrying never picks the same deployment
+      const auto next = retry.next(c, has_untried(*group, tried, clock_->now(), at_limit), clock_->now());
+      switch (next.step) {
+        case NextStep::stop: co_return out;  // every provider would refuse it
+        case NextStep::call_untried: break;
+        case NextStep::leave_group: leave_group = true; break;
+        case NextStep::wait_then_retry: co_await sleep_(next.delay); break;
       }
     }
-    if (scope == errors::FallbackScope::none) break;
-    group = next_group(request.model, scope, out.groups_tried);
+    if (retry.scope() == errors::FallbackScope::none) break;
+    group = next_group(request.model, retry.scope(), out.groups_tried);
   }
   // A client told when to come back does not hammer a gateway whose deployments all rest.
   if (const auto cooling = earliest_cooldown_end(out.groups_tried, clock_->now()))

@@ -88,6 +88,7 @@ class Router {
   // Skips cooled-down deployments and those refused for their rpm/tpm limit in this request.
   const DeploymentEntry* choose(const std::string& group, const Picked& tried, bool allow_repeat, core::Nanos now,
                                 const Picked& at_limit = {}) const;
+  bool has_untried(const std::string& group, const Picked& tried, core::Nanos now, const Picked& at_limit) const;
   // Seconds until the first timed cooldown among these groups' deployments ends.
   std::optional<double> earliest_cooldown_end(const std::vector<std::string>& groups, core::Nanos now) const;
   state::FailurePolicy failure_policy(const errors::Classification& c) const;
