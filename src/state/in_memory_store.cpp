@@ -15,7 +15,9 @@ InMemoryStore::InMemoryStore(const std::vector<std::string>& deployment_ids) {
 
 // A new key, base or params under the same id: the operator changed how the deployment is called
 // (a reload is how a bad key gets fixed), so its cooldown and failure count go; its load (in
-// flight, latency, rpm/tpm windows) describes the same upstream and stays.
+// flight, latency, rpm/tpm windows) describes the same upstream and stays. An unchanged one keeps
+// its timed cooldown (class, remaining time) but not an until-reload one: that cooldown waits for
+// exactly this (a key fixed in a credentials file or at the provider leaves the config unchanged).
 ReconcileResult InMemoryStore::reconcile(std::span<const DeploymentSpec> deployments) {
   ReconcileResult result;
   std::unordered_map<std::string, Entry> next;
@@ -30,6 +32,10 @@ ReconcileResult InMemoryStore::reconcile(std::span<const DeploymentSpec> deploym
     }
     auto entry = std::move(it->second);
     table_.erase(it);
+    if (entry.slot->cooldown_until.load(std::memory_order_acquire) == kForever) {
+      clear_cooldown(*entry.slot);
+      result.until_reload_ended.push_back(spec.id);
+    }
     if (entry.fingerprint != spec.fingerprint) {
       clear_cooldown(*entry.slot);
       entry.fingerprint = spec.fingerprint;

@@ -171,6 +171,9 @@ std::int64_t RedisStore::wall_ms_from_steady(core::Nanos until) const {
 ReconcileResult RedisStore::reconcile(std::span<const DeploymentSpec> deployments) {
   auto result = local_.reconcile(deployments);
   for (const auto& id : result.params_changed) forget_shared_cooldown(id);
+  for (const auto& id : result.until_reload_ended)
+    if (std::find(result.params_changed.begin(), result.params_changed.end(), id) == result.params_changed.end())
+      forget_shared_cooldown(id);
   return result;
 }
 

@@ -49,7 +49,8 @@ class RedisStore final : public StateStore {
   RedisStore(const RedisStore&) = delete;
   RedisStore& operator=(const RedisStore&) = delete;
 
-  // Also drops the shared cooldown and failure count of a deployment whose call params changed.
+  // Also drops the shared cooldown and failure count of a deployment whose call params changed,
+  // and the shared until-reload cooldowns this reload ended.
   ReconcileResult reconcile(std::span<const DeploymentSpec> deployments) override;
   std::shared_ptr<DeploymentSlot> slot(std::string_view id) const override;
   std::optional<Cooldown> cooldown(const DeploymentSlot& d, core::Nanos now) const override;

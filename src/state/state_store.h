@@ -57,11 +57,14 @@ struct SharedStatus {
 };
 
 // What a config load changed, by deployment id (for the reload's summary and the log).
+// Every id found again keeps its load (in flight, latency, rpm/tpm windows). Cooldowns that wait
+// for a reload (auth, not found: kForever) end at one, whatever else changed.
 struct ReconcileResult {
-  std::vector<std::string> kept;            // same id, same call parameters: all state carried over
-  std::vector<std::string> params_changed;  // same id, new key/base/params: cooldowns dropped, load kept
+  std::vector<std::string> kept;            // same id, same call parameters: timed cooldowns and failures carried over
+  std::vector<std::string> params_changed;  // same id, new key/base/params: every cooldown and failure dropped
   std::vector<std::string> added;           // new ids: clean state
   std::vector<std::string> removed;         // ids no longer configured: state dropped
+  std::vector<std::string> until_reload_ended;  // ids (kept or changed) whose until-reload cooldown ended
 };
 
 class StateStore {

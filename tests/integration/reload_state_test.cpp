@@ -27,6 +27,7 @@ const char* kMockModels = R"(models:
   slow: {latency_ms: 2500, reply: "slow but sure"}
   down: {fault: server_error}
   throttled: {fault: rate_limit}
+  locked: {fault: authentication}
 )";
 
 std::string entry(std::uint16_t mock, const std::string& group, const std::string& model, const std::string& extra = "") {
@@ -104,7 +105,8 @@ void reload_keeps_state_by_id(const std::string& tag, const std::string& redis_u
   const auto broken = [&](const std::string& key) { return entry(m, "g", "broken", ", api_key: " + key); };
   const auto limited = entry(m, "limited", "limited", ", rpm: 2");
   const auto slow = entry(m, "slow", "slow");
-  g.start(tag, "model_list:\n" + broken("sk-key-one-0123456789") + entry(m, "g", "fine") + limited + slow +
+  const auto locked = entry(m, "locked", "locked");
+  g.start(tag, "model_list:\n" + broken("sk-key-one-0123456789") + entry(m, "g", "fine") + limited + slow + locked +
                    settings(redis_url));
   if (!redis_url.empty()) {
     ASSERT_TRUE(g.process->wait_for_line("connected")) << g.process->output();
@@ -114,6 +116,9 @@ void reload_keeps_state_by_id(const std::string& tag, const std::string& redis_u
   for (int i = 0; i < 100 && g.calls("broken") == 0; ++i) ASSERT_EQ(g.chat("g").status, 200);
   ASSERT_EQ(g.calls("broken"), 1);
   ASSERT_EQ(g.deployment("broken").at("cooldown").at("class"), "server_error");
+  // A 401 cools its deployment down until a reload.
+  ASSERT_EQ(g.chat("locked").status, 401);
+  ASSERT_TRUE(g.deployment("locked").at("cooldown").at("until_reload").as_bool());
   // Two of the limited deployment's two requests a minute.
   ASSERT_EQ(g.chat("limited").status, 200);
   ASSERT_EQ(g.chat("limited").status, 200);
@@ -134,8 +139,8 @@ void reload_keeps_state_by_id(const std::string& tag, const std::string& redis_u
   ASSERT_TRUE(eventually([&] { return g.deployment("slow").at("in_flight") == 3; })) << g.deployment("slow");
 
   // Reordered, and a new deployment in front of all: no deployment keeps its position.
-  const auto reloaded = g.reload("model_list:\n" + entry(m, "g", "newcomer") + slow + limited + entry(m, "g", "fine") +
-                                 broken("sk-key-one-0123456789") + settings(redis_url));
+  const auto reloaded = g.reload("model_list:\n" + entry(m, "g", "newcomer") + locked + slow + limited +
+                                 entry(m, "g", "fine") + broken("sk-key-one-0123456789") + settings(redis_url));
   EXPECT_NE(std::string(reloaded.at("summary").as_string()).find("added: 1"), std::string::npos) << reloaded;
 
   const auto cooled = g.deployment("broken");
@@ -145,6 +150,8 @@ void reload_keeps_state_by_id(const std::string& tag, const std::string& redis_u
   EXPECT_GT(left, 0);
   EXPECT_LE(left, static_cast<double>(kCooldown.count()));
   EXPECT_EQ(g.deployment("slow").at("in_flight"), 3) << "requests in flight on the old config are still counted";
+  // The reload is what an until-reload cooldown waits for (a key fixed in a file or at the provider).
+  EXPECT_TRUE(eventually([&] { return g.deployment("locked").at("cooldown").is_null(); })) << g.deployment("locked");
   for (int i = 0; i < 20; ++i) EXPECT_EQ(g.chat("g").status, 200);
   EXPECT_EQ(g.calls("broken"), 1) << "skipped: still cooling down after the reload";
   EXPECT_GT(g.calls("newcomer"), 0);
@@ -159,8 +166,8 @@ void reload_keeps_state_by_id(const std::string& tag, const std::string& redis_u
   EXPECT_TRUE(eventually([&] { return g.deployment("slow").at("in_flight") == 0; })) << g.deployment("slow");
 
   // Same id, new key: a reload is how an operator fixes a key, so the cooldown goes.
-  const auto rekeyed = g.reload("model_list:\n" + entry(m, "g", "newcomer") + slow + limited + entry(m, "g", "fine") +
-                                broken("sk-key-two-0123456789") + settings(redis_url));
+  const auto rekeyed = g.reload("model_list:\n" + entry(m, "g", "newcomer") + locked + slow + limited +
+                                entry(m, "g", "fine") + broken("sk-key-two-0123456789") + settings(redis_url));
   EXPECT_NE(std::string(rekeyed.at("summary").as_string()).find("params changed: 1"), std::string::npos) << rekeyed;
   EXPECT_TRUE(g.deployment("broken").at("cooldown").is_null()) << g.deployment("broken");
   EXPECT_TRUE(eventually([&] {

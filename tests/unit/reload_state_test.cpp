@@ -71,7 +71,7 @@ TEST(DeploymentIds, FingerprintSeesKeysAndParamsNotTuning) {
 
 TEST(StateReconcile, KeepsStateByIdDropsRemovedAndResetsCooldownsOfChangedParams) {
   state::InMemoryStore store;
-  const std::vector<state::DeploymentSpec> first{{"a", "fa"}, {"b", "fb"}, {"c", "fc"}};
+  const std::vector<state::DeploymentSpec> first{{"a", "fa"}, {"b", "fb"}, {"c", "fc"}, {"e", "fe"}};
   store.reconcile(first);
   const auto a = store.slot("a"), b = store.slot("b"), c = store.slot("c");
   const state::FailurePolicy now_for_a_minute{true, 0, 60 * kSecond};
@@ -80,11 +80,15 @@ TEST(StateReconcile, KeepsStateByIdDropsRemovedAndResetsCooldownsOfChangedParams
   store.record_success(*b, 7 * kSecond);
   store.begin_request(*a);
   store.record_usage(c->subject, 100, kSecond);
+  const state::FailurePolicy until_reload{true, 0, state::kForever};
+  store.record_failure(*store.slot("e"), errors::ErrorClass::authentication, until_reload, kSecond);
 
   // Reordered, b's key changed, c removed, d added.
-  const std::vector<state::DeploymentSpec> second{{"d", "fd"}, {"b", "fb-new-key"}, {"a", "fa"}};
+  const std::vector<state::DeploymentSpec> second{{"d", "fd"}, {"b", "fb-new-key"}, {"a", "fa"}, {"e", "fe"}};
   const auto changes = store.reconcile(second);
-  EXPECT_EQ(changes.kept, std::vector<std::string>{"a"});
+  EXPECT_EQ(changes.kept, (std::vector<std::string>{"a", "e"}));
+  EXPECT_EQ(changes.until_reload_ended, std::vector<std::string>{"e"});
+  EXPECT_FALSE(store.cooldown(*store.slot("e"), 2 * kSecond)) << "an until-reload cooldown ends at a reload";
   EXPECT_EQ(changes.params_changed, std::vector<std::string>{"b"});
   EXPECT_EQ(changes.added, std::vector<std::string>{"d"});
   EXPECT_EQ(changes.removed, std::vector<std::string>{"c"});
