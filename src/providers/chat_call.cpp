@@ -249,6 +249,7 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
     if (!token.ok()) co_return CallResult::failed(std::move(token.error));
     upstream.headers.emplace_back("authorization", "Bearer " + token.access_token);
   }
+  add_userinfo_authorization(endpoint, upstream);
   if (request.stream) {
     auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));
     streamed.dropped_params = std::move(unsupported);

@@ -12,6 +12,7 @@
 #include "providers/param_support.h"
 #include "providers/stream_translate.h"
 #include "providers/translate.h"
+#include "router/retry_state.h"
 
 namespace switchyard::providers {
 namespace {
@@ -367,6 +368,42 @@ TEST(Forwarding, BetaFlagsGoWhereEachPlatformTakesThemAndOnlyThoseItKnows) {
   http::UpstreamRequest bedrock;
   forward_client_headers(ApiKind::bedrock_claude, headers, converse, bedrock);
   EXPECT_EQ(converse.at("additionalModelRequestFields"), val(R"({"top_k":5,"anthropic_beta":["context-1m-2025-08-07"]})"));
+}
+
+}  // namespace
+}  // namespace switchyard::providers
+
+namespace switchyard::providers {
+namespace {
+
+// The refusal for unsupported parameters is bad_request for the client, yet unlike a plain
+// bad_request (which stops: every provider would refuse it) it moves on: another deployment of
+// the group first, then the fallbacks; nothing is retried and nothing cooled down.
+TEST(ParamSupport, RefusalMovesOnToADeploymentThatCanWhereAPlainBadRequestStops) {
+  config::Deployment d;
+  d.provider = core::Provider::openai;
+  d.model = "gpt-4o";
+  Endpoint e;
+  e.deployment = &d;
+  const auto refusal = unsupported_params_refusal(e, {"top_k"});
+  EXPECT_EQ(refusal.error_class, errors::ErrorClass::bad_request);
+  EXPECT_FALSE(refusal.decision.cooldown);
+  EXPECT_NE(refusal.message.find("top_k"), std::string::npos);
+
+  std::mt19937_64 rng(1);
+  constexpr core::Nanos kNow = 1'000'000'000'000;
+  router::RetryState r(2, kNow + 60'000'000'000, rng);
+  r.enter_group();
+  EXPECT_EQ(r.next(refusal, /*untried_left=*/true, kNow).step, router::NextStep::call_untried);
+  EXPECT_EQ(r.next(refusal, /*untried_left=*/false, kNow).step, router::NextStep::leave_group);
+  EXPECT_EQ(r.scope(), errors::FallbackScope::general);
+
+  errors::Classification plain;
+  plain.error_class = errors::ErrorClass::bad_request;
+  plain.decision = errors::default_decision(errors::ErrorClass::bad_request);
+  router::RetryState fresh(2, kNow + 60'000'000'000, rng);
+  fresh.enter_group();
+  EXPECT_EQ(fresh.next(plain, true, kNow).step, router::NextStep::stop);
 }
 
 }  // namespace
