@@ -324,6 +324,32 @@ json::object openai_tool_call(const json::object& function_call, std::string_vie
                         {"arguments", args && args->is_object() ? json::serialize(*args) : std::string("{}")}}}};
 }
 
+// logprobsResult (chosenCandidates[i] with topCandidates[i].candidates) → OpenAI's
+// logprobs.content [{token, logprob, bytes, top_logprobs}]; null when Gemini sent none.
+json::value openai_logprobs(const json::object& candidate) {
+  const auto* result = object_at(candidate, "logprobsResult");
+  const auto* chosen = result ? array_at(*result, "chosenCandidates") : nullptr;
+  if (!chosen) return nullptr;
+  const auto* top = array_at(*result, "topCandidates");
+  const auto entry = [](const json::value& v) {
+    const auto& o = v.is_object() ? v.get_object() : json::object{};
+    const auto* lp = o.if_contains("logProbability");
+    return json::object{{"token", str(o, "token")}, {"logprob", lp && lp->is_number() ? lp->to_number<double>() : 0.0},
+                        {"bytes", nullptr}};
+  };
+  json::array content;
+  for (std::size_t i = 0; i < chosen->size(); ++i) {
+    auto token = entry((*chosen)[i]);
+    json::array alternatives;
+    if (top && i < top->size() && (*top)[i].is_object())
+      if (const auto* candidates = array_at((*top)[i].get_object(), "candidates"))
+        for (const auto& c : *candidates) alternatives.push_back(entry(c));
+    token["top_logprobs"] = std::move(alternatives);
+    content.push_back(std::move(token));
+  }
+  return json::object{{"content", std::move(content)}, {"refusal", nullptr}};
+}
+
 // usageMetadata → OpenAI usage: thinking tokens are billed as output, as OpenAI's reasoning tokens.
 json::object openai_usage(const json::object& metadata) {
   const auto prompt = integer(metadata, "promptTokenCount");
@@ -530,7 +556,7 @@ class GeminiDialect final : public NativeDialect {
       if (saw_function_call) message["tool_calls"] = std::move(tool_calls);
       choices.push_back({{"index", candidate.contains("index") ? integer(candidate, "index") : static_cast<std::int64_t>(i)},
                          {"message", std::move(message)},
-                         {"logprobs", nullptr},
+                         {"logprobs", openai_logprobs(candidate)},
                          {"finish_reason", openai_finish_reason(str(candidate, "finishReason"), saw_function_call)}});
     }
     if (choices.empty()) return std::nullopt;

@@ -284,6 +284,20 @@ TEST(FeatureCarry, GeminiGetsThinkingBudgetTopKAndResponseSchemaAndReturnsThough
   EXPECT_EQ(o->at("usage").at("prompt_tokens_details").at("cached_tokens"), 2);
 }
 
+TEST(FeatureCarry, GeminiLogprobsAreAskedForAndComeBackInOpenAisShape) {
+  const auto g = gemini_dialect().request_from_openai(obj(R"({"messages":[{"role":"user","content":"x"}],
+    "logprobs":true,"top_logprobs":2})"), "gemini-2.5-flash");
+  EXPECT_EQ(g.at("generationConfig").at("responseLogprobs"), true);
+  EXPECT_EQ(g.at("generationConfig").at("logprobs"), 2);
+  const auto o = gemini_dialect().response_to_openai(obj(R"({"candidates":[{"content":{"role":"model","parts":[{"text":"Hi"}]},
+    "finishReason":"STOP","logprobsResult":{"chosenCandidates":[{"token":"Hi","logProbability":-0.5}],
+    "topCandidates":[{"candidates":[{"token":"Hi","logProbability":-0.5},{"token":"Hello","logProbability":-1.5}]}]}}]})"),
+                                                     "gemini-2.5-flash");
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->at("choices").at(0).at("logprobs").at("content"), val(R"([{"token":"Hi","logprob":-0.5,"bytes":null,
+    "top_logprobs":[{"token":"Hi","logprob":-0.5,"bytes":null},{"token":"Hello","logprob":-1.5,"bytes":null}]}])"));
+}
+
 // ---- what each kind of deployment cannot honour ---------------------------------------------------
 
 core::ChatRequest request(core::WireFormat format, std::string_view body) {
