@@ -333,8 +333,15 @@ Awaitable<bool> Responder::send(Response response) {
   response.version(version_);
   response.keep_alive(keep_alive_);
   response.prepare_payload();
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await beast_http::async_write(stream_, response, kUseTuple);
+  // The write timeout bounds each step, not the whole answer: a slow reader of a large body that
+  // keeps reading is not cut.
+  beast_http::response_serializer<beast_http::string_body> serializer{response};
+  beast::error_code ec;
+  while (!ec && !serializer.is_done()) {
+    stream_.expires_after(write_timeout_);
+    auto [step_ec, n] = co_await beast_http::async_write_some(stream_, serializer, kUseTuple);
+    ec = step_ec;
+  }
   stream_.expires_never();
   if (ec) failed_ = true;
   co_return !ec;
