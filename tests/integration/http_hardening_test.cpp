@@ -282,7 +282,7 @@ TEST(HttpHardening, RequestBodiesCountAgainstAGlobalMemoryBudget) {
   int refused = 0;
   std::vector<RawClient*> admitted;
   for (auto& c : clients) {
-    c->set_read_timeout(std::chrono::milliseconds(1500));  // admitted ones wait for the rest of their body
+    c->set_read_timeout(std::chrono::seconds(3));  // admitted ones wait for the rest of their body
     std::string got;
     if (c->read_until("\r\n\r\n", got)) {
       EXPECT_TRUE(got.starts_with("HTTP/1.1 503")) << got;
