@@ -33,7 +33,8 @@ class Responder {
   // awaitable operator ||), which cancels this wait when the work wins. Bytes of a pipelined next
   // request mean the client is still there: the wait then lasts until cancelled. End of input is
   // not proof: a client may half-close (shutdown(SHUT_WR)) after its request and still read the
-  // answer. Then an HTTP/1.1 client gets an interim `100 Continue` (which clients must accept): a
+  // answer. Then, if the answer is not ready within a short grace (250 ms), an HTTP/1.1 client
+  // gets an interim `100 Continue` (which clients must accept): a
   // client that closed for good answers it with a reset, which is a disconnect; one that only
   // half-closed reads on, and is answered (on a connection that then closes).
   Awaitable<void> until_client_gone();

@@ -46,7 +46,9 @@ constexpr std::chrono::milliseconds kAcceptBackoffFirst{20};
 constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
 // At max_connections the acceptor looks again this often (a session on any thread may end).
 constexpr std::chrono::milliseconds kConnectionCapPoll{20};
-// After a client's end of input, how often its socket is checked for the reset of a full close.
+// After a client's end of input: how long before the `100 Continue` probe is sent, and how often
+// the socket is then checked for the reset of a full close.
+constexpr std::chrono::milliseconds kHalfCloseGrace{250};
 constexpr std::chrono::milliseconds kHalfCloseProbeInterval{50};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -365,6 +367,10 @@ Awaitable<void> Responder::until_client_gone() {
     keep_alive_ = false;  // no further request can come on this connection
     // HTTP/1.0 allows no interim response: such a client is answered without the check.
     if (version_ >= 11 && !answered_) {
+      // Most answers come before the grace ends: a half-closing client then gets no interim line.
+      timer.expires_after(kHalfCloseGrace);
+      auto [grace_ec] = co_await timer.async_wait(kUseTuple);
+      if (grace_ec) co_return;  // cancelled: the work won
       if (::send(fd, kContinue.data(), kContinue.size(), MSG_DONTWAIT | MSG_NOSIGNAL) !=
           static_cast<ssize_t>(kContinue.size()))
         co_return;

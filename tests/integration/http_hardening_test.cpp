@@ -188,25 +188,30 @@ TEST(HttpHardening, TransferEncodingOtherThanExactlyChunkedIsRefusedAndTheConnec
   EXPECT_NE(got.find("Hello from the mock"), std::string::npos) << got;
 }
 
-// A client that sends its request and shuts down its sending side still reads the answer.
+// A client that sends its request and shuts down its sending side still reads the answer, quick
+// (no interim response) or slow (after a `100 Continue` that tells it from a closed client).
 TEST(HttpHardening, HalfClosedClientIsAnswered) {
-  Stack s("models:\n  gpt-a: {latency_ms: 300, reply: \"answered after half-close\"}\n", kOneModel);
-  for (const bool stream : {false, true}) {
-    SCOPED_TRACE(stream ? "streaming" : "whole");
-    RawClient c(s.port);
-    ASSERT_TRUE(c.connected());
-    ASSERT_TRUE(c.send_all(chat_request(chat_body(Client::openai, "chat", stream))));
-    c.half_close();
-    bool closed = false;
-    const auto got = c.read_to_end(&closed);
-    EXPECT_EQ(final_responses(got), 1) << got;
-    EXPECT_NE(got.find("HTTP/1.1 200 OK"), std::string::npos) << got;
-    EXPECT_NE(got.find(stream ? "half-close" : "answered after half-close"), std::string::npos) << got;
-    EXPECT_TRUE(closed) << "the connection ends after the answer";
+  Stack s("models:\n  gpt-a: {reply: \"answered after half-close\"}\n"
+          "  gpt-slow: {latency_ms: 600, reply: \"answered after half-close\"}\n",
+          kOneModel + "  - {model_name: slow, litellm_params: {model: openai_compatible/gpt-slow, api_base: '$BASE/v1'}}\n");
+  for (const std::string group : {"chat", "slow"}) {
+    for (const bool stream : {false, true}) {
+      SCOPED_TRACE(group + (stream ? " streaming" : " whole"));
+      RawClient c(s.port);
+      ASSERT_TRUE(c.connected());
+      ASSERT_TRUE(c.send_all(chat_request(chat_body(Client::openai, group, stream))));
+      c.half_close();
+      bool closed = false;
+      const auto got = c.read_to_end(&closed);
+      EXPECT_EQ(final_responses(got), 1) << got;
+      EXPECT_NE(got.find("HTTP/1.1 200 OK"), std::string::npos) << got;
+      EXPECT_NE(got.find(stream ? "half-close" : "answered after half-close"), std::string::npos) << got;
+      EXPECT_TRUE(closed) << "the connection ends after the answer";
+    }
   }
   // A client that closes for good while the gateway waits upstream still cancels the call.
-  ASSERT_EQ(request(s.mock.port, "POST", "/mock/reset").status, 200);
   ASSERT_EQ(request(s.mock.port, "PUT", "/mock/models/gpt-a", R"({"latency_ms":5000})").status, 200);
+  ASSERT_EQ(request(s.mock.port, "POST", "/mock/reset").status, 200);
   {
     RawClient c(s.port);
     ASSERT_TRUE(c.send_all(chat_request(chat_body(Client::openai, "chat", false))));
