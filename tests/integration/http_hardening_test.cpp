@@ -256,6 +256,26 @@ TEST(HttpHardening, AuthIsCheckedBeforeTheBodyIsRead) {
     EXPECT_TRUE(got.starts_with("HTTP/1.1 401")) << "got: " << got;
     EXPECT_NE(got.find("API key"), std::string::npos) << got;
   }
+  // A client that waits for `100 Continue` (curl does for large bodies) is refused at once without
+  // one, or told to go on when its key is right.
+  {
+    RawClient refused(s.port);
+    refused.set_read_timeout(std::chrono::seconds(5));
+    ASSERT_TRUE(refused.send_all("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                                 "Content-Length: 30000000\r\n\r\n"));
+    const auto got = refused.read_to_end();
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 401")) << got;
+    const auto body = chat_body(Client::openai, "chat", false);
+    RawClient admitted(s.port);
+    ASSERT_TRUE(admitted.send_all("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                                  "Authorization: Bearer sk-master\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                                  "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"));
+    std::string interim;
+    ASSERT_TRUE(admitted.read_until("HTTP/1.1 100 Continue\r\n\r\n", interim)) << interim;
+    ASSERT_TRUE(admitted.send_all(body));
+    const auto answer = admitted.read_to_end();
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer;
+  }
   // The right key still goes through.
   const auto ok = request(s.port, "POST", "/v1/chat/completions", chat_body(Client::openai, "chat", false),
                           {{"Authorization", "Bearer sk-master"}});
