@@ -81,6 +81,8 @@ class Loader {
     if (const auto rs = root["router_settings"]) read_router_settings(rs);
     if (const auto gs = root["general_settings"]) read_general_settings(gs);
     resolve_redis();
+    for (auto& d : cfg_.deployments)
+      if (!d.stream_timeout_seconds) d.stream_timeout_seconds = cfg_.router.stream_timeout_seconds;
     for (const auto& kv : root) {
       const auto key = kv.first.as<std::string>("");
       static const std::set<std::string> kKnown = {"environment_variables", "model_list", "litellm_settings",
@@ -165,7 +167,8 @@ class Loader {
       else if (key == "tpm") d.tpm = r_.non_negative_int(v, key);
       else if (key == "weight") d.weight = r_.non_negative_number(v, key).value_or(1.0);
       else if (key == "timeout" || key == "request_timeout") d.timeout_seconds = r_.positive_number(v, key);
-      else if (key == "stream_timeout" || key == "max_retries") r_.non_negative_number(v, key);  // validated only
+      else if (key == "stream_timeout") d.stream_timeout_seconds = r_.positive_number(v, key);
+      else if (key == "max_retries") r_.non_negative_number(v, key);  // validated only
       else if (v.IsScalar()) {
         if (auto s = r_.string(v, key)) d.params[key] = *s;
       } else if (v.IsMap() || v.IsSequence()) {
@@ -285,6 +288,7 @@ class Loader {
     else if (key == "max_fallbacks") set_int(rs.max_fallbacks);
     else if (key == "cooldown_time") rs.cooldown_seconds = r_.non_negative_number(v, key).value_or(rs.cooldown_seconds);
     else if (key == "timeout") rs.timeout_seconds = r_.positive_number(v, key);
+    else if (key == "stream_timeout") rs.stream_timeout_seconds = r_.positive_number(v, key);
     else if (key == "fallbacks") read_fallback_rules(v, key, rs.fallbacks);
     else if (key == "context_window_fallbacks") read_fallback_rules(v, key, rs.context_window_fallbacks);
     else if (key == "content_policy_fallbacks") read_fallback_rules(v, key, rs.content_policy_fallbacks);
@@ -421,7 +425,8 @@ class Loader {
       if (key == "master_key") cfg_.general.master_key = r_.string(kv.second, key).value_or("");
       else if (key == "keys") read_api_keys(kv.second);
       else if (key == "forward_client_headers_to_llm_api") read_request_passing(key, kv.second);
-      else r_.warn(kv.first, "general_settings." + key + " is not acted on by Switchyard; ignored");
+      else if (!read_server_limit(key, kv.second))
+        r_.warn(kv.first, "general_settings." + key + " is not acted on by Switchyard; ignored");
     }
   }
 
@@ -444,6 +449,17 @@ class Loader {
       r_.error(v, key + " must be true or false" + std::string(key == "drop_params" ? "" : " or a list of header names"));
     if (key == "drop_params") p.drop_params = on;
     else p.forward_x_headers = on;
+  }
+
+  // Connection, in-flight, body-memory and write-timeout limits of the server (README "Limits").
+  bool read_server_limit(const std::string& key, const YAML::Node& v) {
+    auto& l = cfg_.general.limits;
+    if (key == "max_connections") l.max_connections = r_.non_negative_int(v, key);
+    else if (key == "max_in_flight_requests" || key == "global_max_parallel_requests") l.max_in_flight_requests = r_.non_negative_int(v, key);
+    else if (key == "max_request_body_memory_mb") l.max_request_body_memory_mb = r_.non_negative_int(v, key);
+    else if (key == "client_write_timeout_seconds") l.client_write_timeout_seconds = r_.positive_number(v, key);
+    else return false;
+    return true;
   }
 
   // general_settings.keys: [{key: os.environ/TEAM_A_KEY, name: team-a, rpm_limit: 100, tpm_limit: 100000}]
