@@ -21,6 +21,24 @@ void add_check_command(CLI::App& app, int& exit_code) {
       return;
     }
     const auto& cfg = *result.config;
+    // Where each deployment's credentials come from (never the values): the config, or the
+    // environment variable LiteLLM would read.
+    for (const auto& d : cfg.deployments) {
+      std::string from;
+      if (!d.api_key_env.empty()) from += " api_key from $" + d.api_key_env + ";";
+      if (!d.api_base_env.empty()) from += " api_base from $" + d.api_base_env + ";";
+      if (!d.api_version_env.empty()) from += " api_version from $" + d.api_version_env + ";";
+      if (!from.empty()) std::cout << "  " << d.group << " (" << d.id << "):" << from << '\n';
+    }
+    if (!cfg.general.master_key_source.empty())
+      std::cout << "  auth: master key from " << cfg.general.master_key_source << '\n';
+    for (const auto& m : result.missing_credentials) std::cerr << m.to_string() << '\n';
+    if (!result.missing_credentials.empty()) {
+      std::cerr << result.missing_credentials.size() << " missing credential"
+                << (result.missing_credentials.size() == 1 ? "" : "s") << " in " << *path << '\n';
+      exit_code = 1;
+      return;
+    }
     std::cout << *path << ": ok (" << cfg.deployments.size() << " deployments in " << cfg.groups().size()
               << " model groups)\n";
   });

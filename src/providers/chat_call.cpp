@@ -3,6 +3,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
+#include "providers/deployment_defaults.h"
 #include "providers/google/token_source.h"
 #include "providers/translate.h"
 
@@ -37,6 +38,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   if (format == request.format) body = request.body;
   else if (format == core::WireFormat::anthropic) body = openai_request_to_anthropic(request.body);
   else body = anthropic_request_to_openai(request.body);
+  apply_request_defaults(*endpoint.deployment, format, body);  // litellm_params temperature, stop, …
   const auto* dialect = endpoint.adapter->dialect();
   if (dialect) {
     body = dialect->request_from_openai(body);  // Gemini/Bedrock: stream is in the URL, not the body
@@ -55,6 +57,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   out.headers.emplace_back("content-type", "application/json");
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
   endpoint.adapter->prepare(endpoint, request.stream, out);
+  add_extra_headers(*endpoint.deployment, out);
   out.body = json::serialize(body);
   endpoint.adapter->sign(endpoint, out);
   return out;

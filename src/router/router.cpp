@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "router/backoff.h"
+#include "router/request_filters.h"
 
 namespace switchyard::router {
 namespace {
@@ -52,12 +53,16 @@ Router::Router(std::shared_ptr<const config::Config> config, std::shared_ptr<sta
       call_(std::move(call)),
       sleep_(std::move(sleep)),
       classifier_(config_->router.classifier),
-      strategy_(strategy_from_name(config_->router.routing_strategy)) {
+      strategy_(strategy_from_name(config_->router.routing_strategy)),
+      resolver_(*config_) {
   endpoints_.reserve(config_->deployments.size());
   for (std::size_t i = 0; i < config_->deployments.size(); ++i) {
     endpoints_.push_back(providers::make_endpoint(config_->deployments[i]));
     groups_[config_->deployments[i].group].push_back(i);
   }
+  // A request (or fallback) naming a deployment's id goes to that deployment alone (LiteLLM).
+  for (std::size_t i = 0; i < config_->deployments.size(); ++i)
+    if (!groups_.contains(config_->deployments[i].id)) groups_[config_->deployments[i].id].push_back(i);
 }
 
 std::optional<std::size_t> Router::choose(const std::string& group, const std::vector<std::size_t>& tried,
@@ -102,22 +107,29 @@ state::FailurePolicy Router::failure_policy(const errors::Classification& c) con
 
 // Fallback lists are read from the group the client asked for, in order (LiteLLM's semantics);
 // a group already tried is skipped, which also guards against cycles.
-std::optional<std::string> Router::next_group(const std::string& origin, errors::FallbackScope scope,
-                                              const std::vector<std::string>& visited) const {
+std::optional<ModelMatch> Router::next_group(const std::string& origin, errors::FallbackScope scope,
+                                             const std::vector<std::string>& visited,
+                                             const core::RoutingControls& controls) const {
   const auto& rs = config_->router;
   const std::vector<std::string>* list = nullptr;
+  if (controls.disable_fallbacks) return std::nullopt;
   switch (scope) {
     case errors::FallbackScope::none: return std::nullopt;
     case errors::FallbackScope::context_window: list = targets_for(rs.context_window_fallbacks, origin); break;
     case errors::FallbackScope::content_policy: list = targets_for(rs.content_policy_fallbacks, origin); break;
     case errors::FallbackScope::general:
-      list = targets_for(rs.fallbacks, origin);
+      list = controls.fallbacks ? &*controls.fallbacks : targets_for(rs.fallbacks, origin);  // the request's own first
       if (!list && !rs.default_fallbacks.empty()) list = &rs.default_fallbacks;
       break;
   }
   if (!list) return std::nullopt;
-  for (const auto& g : *list)
-    if (!contains(visited, g) && groups_.contains(g)) return g;
+  for (const auto& g : *list) {
+    if (contains(visited, g)) continue;
+    if (auto match = resolver_.resolve(g)) {
+      match->group = match->wildcard ? match->group : g;
+      if (!contains(visited, match->requested)) return match;
+    }
+  }
   return std::nullopt;
 }
 
@@ -126,13 +138,32 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   const auto& rs = config_->router;
   const core::Nanos deadline =
       clock_->now() + core::seconds_to_nanos(rs.timeout_seconds.value_or(kDefaultRequestTimeoutSeconds));
-  std::optional<std::string> group = request.model;
+  auto match = resolver_.resolve(request.model);  // exact name, id, or wildcard (model_resolver.h)
+  std::optional<std::string> group;
+  if (match) group = match->group;
   errors::FallbackScope scope = errors::FallbackScope::general;
   std::vector<std::size_t> at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
+  std::vector<std::size_t> filtered;  // left out by tag routing or pre-call checks
+  const int num_retries = request.controls.num_retries.value_or(rs.num_retries);
 
   while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
-    out.groups_tried.push_back(*group);
+    out.groups_tried.push_back(match->requested);
     std::vector<std::size_t> tried;
+    if (const auto it = groups_.find(*group); it != groups_.end())
+      for (auto i : excluded_by_request(*config_, it->second, request)) {
+        filtered.push_back(i);
+        at_limit.push_back(i);
+      }
+    // LiteLLM's mock_testing_fallbacks: the requested group fails at once, so its fallbacks run.
+    if (request.controls.mock_testing_fallbacks && out.groups_tried.size() == 1) {
+      out.failures.push_back(mock_testing_failure(*group, classifier_));
+      group = std::nullopt;
+      if (auto next = next_group(request.model, errors::FallbackScope::general, out.groups_tried, request.controls)) {
+        match = std::move(next);
+        group = match->group;
+      }
+      continue;
+    }
     int retries_used = 0;  // retries spent in this group (another deployment or the same one)
     int backoffs = 0;      // waits so far: the exponent of the next backoff
     bool allow_repeat = false;
@@ -161,7 +192,12 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       providers::CallResult result;
       {
         const InFlight in_flight(*state_, *d);  // also ended when the caller cancels us mid-call
-        result = co_await call_(endpoints_[*d], request, to_ms(per_attempt));
+        if (match->wildcard && dep.wildcard) {  // the requested model substituted into the deployment's
+          const auto wildcard = wildcard_call(endpoints_[*d], *match);
+          result = co_await call_(wildcard.endpoint, request, to_ms(per_attempt));
+        } else {
+          result = co_await call_(endpoints_[*d], request, to_ms(per_attempt));
+        }
       }
       // The client went away and cancelled the request: the failure it caused is not the
       // deployment's, so nothing is recorded. (The next co_await would throw anyway.)
@@ -200,7 +236,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       }
       scope = c.decision.fallback ? errors::FallbackScope::general : errors::FallbackScope::none;
       if (c.decision.retry) {
-        if (retries_used >= c.decision.max_retries.value_or(rs.num_retries)) {
+        if (retries_used >= c.decision.max_retries.value_or(num_retries)) {
           allow_repeat = false;  // out of retries: untried deployments of the group, then fallback
           continue;
         }
@@ -219,11 +255,20 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       }
     }
     if (scope == errors::FallbackScope::none) break;
-    group = next_group(request.model, scope, out.groups_tried);
+    group = std::nullopt;
+    if (auto next = next_group(request.model, scope, out.groups_tried, request.controls)) {
+      match = std::move(next);
+      group = match->group;
+    }
   }
-  if (out.attempts == 0)
-    out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is " +
-                             (at_limit.empty() ? "cooling down" : "cooling down or at its rpm/tpm limit");
+  if (out.attempts == 0 && out.failures.empty()) {
+    if (!match) out.unavailable_reason = "model '" + request.model + "' is not a model group of this gateway";
+    else if (!filtered.empty() && filtered.size() == at_limit.size())
+      out.unavailable_reason = "no deployment of '" + request.model + "' and its fallbacks " + filter_reason(request);
+    else
+      out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is " +
+                               (at_limit.empty() ? "cooling down" : "cooling down or at its rpm/tpm limit");
+  }
   co_return out;
 }
 

@@ -20,6 +20,7 @@
 #include "errors/classifier.h"
 #include "http/types.h"
 #include "providers/chat_call.h"
+#include "router/model_resolver.h"
 #include "router/strategy.h"
 #include "state/state_store.h"
 
@@ -74,7 +75,9 @@ class Router {
   const config::Config& config() const { return *config_; }
   const errors::Classifier& classifier() const { return classifier_; }
   state::StateStore& state() const { return *state_; }
-  bool has_group(const std::string& group) const { return groups_.contains(group); }
+  // A model group, a deployment id, or a name a wildcard model_name serves (model_resolver.h).
+  bool has_group(const std::string& group) const { return resolver_.resolve(group).has_value(); }
+  const ModelResolver& models() const { return resolver_; }
   // Parallel to config().deployments; an endpoint without adapter says why in unusable_reason.
   const std::vector<providers::Endpoint>& endpoints() const { return endpoints_; }
 
@@ -83,8 +86,8 @@ class Router {
   std::optional<std::size_t> choose(const std::string& group, const std::vector<std::size_t>& tried, bool allow_repeat,
                                     core::Nanos now, const std::vector<std::size_t>& at_limit = {}) const;
   state::FailurePolicy failure_policy(const errors::Classification& c) const;
-  std::optional<std::string> next_group(const std::string& origin, errors::FallbackScope scope,
-                                        const std::vector<std::string>& visited) const;
+  std::optional<ModelMatch> next_group(const std::string& origin, errors::FallbackScope scope,
+                                       const std::vector<std::string>& visited, const core::RoutingControls& controls) const;
 
   std::shared_ptr<const config::Config> config_;
   std::shared_ptr<state::StateStore> state_;
@@ -95,6 +98,7 @@ class Router {
   Strategy strategy_;
   std::vector<providers::Endpoint> endpoints_;  // parallel to config_->deployments
   std::unordered_map<std::string, std::vector<std::size_t>> groups_;
+  ModelResolver resolver_;
 };
 
 // The production Sleep: an asio steady_timer on the calling coroutine's executor.
