@@ -32,10 +32,10 @@ void add_check_command(CLI::App& app, int& exit_code) {
     }
     if (!cfg.general.master_key_source.empty())
       std::cout << "  auth: master key from " << cfg.general.master_key_source << '\n';
-    for (const auto& m : result.missing_credentials) std::cerr << m.to_string() << '\n';
-    if (!result.missing_credentials.empty()) {
-      std::cerr << result.missing_credentials.size() << " missing credential"
-                << (result.missing_credentials.size() == 1 ? "" : "s") << " in " << *path << '\n';
+    for (const auto& m : result.unservable) std::cerr << m.to_string() << '\n';
+    if (!result.unservable.empty()) {
+      std::cerr << result.unservable.size() << " deployment"
+                << (result.unservable.size() == 1 ? "" : "s") << " that cannot be called as written in " << *path << '\n';
       exit_code = 1;
       return;
     }

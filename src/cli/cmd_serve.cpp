@@ -101,7 +101,7 @@ int run_serve(const ServeOptions& o) {
     std::cerr << "switchyard: config refused, not serving\n";
     return 1;
   }
-  for (const auto& m : loaded.missing_credentials) std::cerr << "switchyard: warning: " << m.to_string() << '\n';
+  for (const auto& m : loaded.unservable) std::cerr << "switchyard: warning: " << m.to_string() << '\n';
   if (loaded.config->general.master_key.empty() && loaded.config->general.keys.empty())
     std::cerr << "switchyard: WARNING: no master key (general_settings.master_key or LITELLM_MASTER_KEY) and no "
                  "general_settings.keys: this gateway is OPEN, anyone who can reach it can call every model\n";

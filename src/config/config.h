@@ -82,6 +82,9 @@ struct RouterSettings {
   std::string redis_password;
   // Resolved from redis_url or redis_host/redis_port/redis_db/redis_password; absent: in-memory.
   std::optional<RedisEndpoint> redis;
+  // model_group_alias: a name clients may ask for → the model group that serves it.
+  std::map<std::string, std::string> model_group_alias;
+  std::vector<std::string> hidden_aliases;  // {model: g, hidden: true}: routable, not listed
   bool enable_tag_filtering = false;   // route by the request's tags (litellm_params.tags)
   bool enable_pre_call_checks = false; // skip deployments whose context window the prompt exceeds
 };

@@ -220,7 +220,7 @@ class Loader {
     }
     if (!d.model.empty() && !d.provider_from_request) {
       if (auto missing = apply_env_credentials(d, api_base_given, r_.env_lookup()))
-        missing_credentials_.push_back({r_.file(), r_.where(model), *missing, false});
+        unservable_.push_back({r_.file(), r_.where(model), *missing, false});
     }
     if (d.provider == core::Provider::azure && d.api_version.empty()) d.api_version = kAzureDefaultApiVersion;
     const bool needs_base = d.provider == core::Provider::azure || d.provider == core::Provider::databricks ||
@@ -284,8 +284,12 @@ class Loader {
       return;
     }
     auto parsed = parse_litellm_model(model, custom);
-    if (auto* message = std::get_if<std::string>(&parsed)) {
-      r_.error(node, *message);
+    if (auto* problem = std::get_if<ModelProblem>(&parsed)) {
+      // LiteLLM loads such a deployment and fails its calls: loaded without it, `check` fails.
+      if (problem->unknown_provider)
+        unservable_.push_back({r_.file(), r_.where(node), problem->message + "; deployment '" + d.group + "' left out", false});
+      else
+        r_.error(node, problem->message);
       return;
     }
     apply_parsed_model(std::get<ParsedModel>(parsed), d);
@@ -380,6 +384,7 @@ class Loader {
     else if (key == "context_window_fallbacks") read_fallback_rules(v, key, lists.context_window_fallbacks);
     else if (key == "content_policy_fallbacks") read_fallback_rules(v, key, lists.content_policy_fallbacks);
     else if (key == "default_fallbacks") read_default_fallbacks(v, lists);
+    else if (key == "model_group_alias") read_model_group_alias(v);
     else if (key == "enable_tag_filtering") rs.enable_tag_filtering = r_.boolean(v, key).value_or(false);
     else if (key == "enable_pre_call_checks") rs.enable_pre_call_checks = r_.boolean(v, key).value_or(false);
     else if (key == "fallback_on") read_fallback_on(v);
@@ -401,6 +406,26 @@ class Loader {
       if (auto n = r_.non_negative_int(v, key)) redis_nodes_.db = static_cast<int>(std::min<std::int64_t>(*n, 1'000'000));
     } else return false;
     return true;
+  }
+
+  // {alias: group} or {alias: {model: group, hidden: true}} (LiteLLM's two forms).
+  void read_model_group_alias(const YAML::Node& v) {
+    if (!r_.expect_map(v, "model_group_alias")) return;
+    for (const auto& kv : v) {
+      auto alias = r_.string(kv.first, "model_group_alias key");
+      if (!alias) continue;
+      std::optional<std::string> group;
+      if (kv.second.IsMap()) {
+        if (const auto m = kv.second["model"]; m && !m.IsNull()) group = r_.string(m, "model_group_alias." + *alias + ".model");
+        if (const auto h = kv.second["hidden"]; h && !h.IsNull() && r_.boolean(h, "hidden").value_or(false))
+          cfg_.router.hidden_aliases.push_back(*alias);
+      } else {
+        group = r_.string(kv.second, "model_group_alias." + *alias);
+      }
+      if (!group) continue;
+      cfg_.router.model_group_alias[*alias] = *group;
+      alias_nodes_.emplace_back(*alias, kv.second);
+    }
   }
 
   void read_strategy(const YAML::Node& v) {
@@ -595,6 +620,11 @@ class Loader {
       else known.exact.insert(g);
     }
     for (const auto& [id, where] : explicit_ids_) known.exact.insert(id);
+    for (const auto& [alias, node] : alias_nodes_) {
+      const auto& group = cfg_.router.model_group_alias[alias];
+      if (!known.contains(group)) r_.error(node, "model_group_alias: '" + group + "' is not a model_name in model_list");
+    }
+    for (const auto& [alias, group] : cfg_.router.model_group_alias) known.exact.insert(alias);
     auto check_list = [&](const std::string& what, const std::vector<FallbackRule>& rules) {
       for (const auto& rule : rules) {
         if (!known.contains(rule.group))
@@ -635,15 +665,16 @@ class Loader {
       return result;
     }
     cfg_.path = r_.file();
-    result.missing_credentials = std::move(missing_credentials_);
+    result.unservable = std::move(unservable_);
     result.config = std::make_shared<const Config>(std::move(cfg_));
     return result;
   }
 
   YamlReader r_;
   Config cfg_;
-  RouterSettings litellm_fallbacks_;  // fallback lists of litellm_settings, merged after router_settings
-  std::vector<Diagnostic> missing_credentials_;
+  RouterSettings litellm_fallbacks_;
+  std::vector<std::pair<std::string, YAML::Node>> alias_nodes_;  // fallback lists of litellm_settings, merged after router_settings
+  std::vector<Diagnostic> unservable_;
   RedisNodes redis_nodes_;
   std::vector<std::pair<std::string, SourceLocation>> explicit_ids_;
   std::map<std::string, YAML::Node> target_nodes_;
@@ -652,12 +683,12 @@ class Loader {
 
 }  // namespace
 
-std::variant<ParsedModel, std::string> parse_litellm_model(const std::string& model,
-                                                           const std::optional<std::string>& custom) {
-  if (model.empty()) return std::string("litellm_params.model must not be empty");
+std::variant<ParsedModel, ModelProblem> parse_litellm_model(const std::string& model,
+                                                            const std::optional<std::string>& custom) {
+  if (model.empty()) return ModelProblem{"litellm_params.model must not be empty"};
   if (custom) {
     const auto* info = core::find_prefix(*custom);
-    if (!info) return "unknown custom_llm_provider '" + *custom + "'; known: " + join_known_prefixes();
+    if (!info) return ModelProblem{"unknown custom_llm_provider '" + *custom + "'; known: " + join_known_prefixes(), true};
     return ParsedModel{info, model, false};
   }
   const auto slash = model.find('/');
@@ -668,15 +699,18 @@ std::variant<ParsedModel, std::string> parse_litellm_model(const std::string& mo
     if (slash == std::string::npos) {
       const auto inferred = core::infer_provider(model);
       if (!inferred)
-        return "cannot tell the provider of model '" + model + "'; write it as provider/model (known prefixes: " +
-               join_known_prefixes() + ")";
+        return ModelProblem{"cannot tell the provider of model '" + model +
+                                "'; write it as provider/model (known prefixes: " + join_known_prefixes() + ")",
+                            true};
       return ParsedModel{core::find_prefix(to_string(*inferred)), model, true};
     }
     const auto prefix = model.substr(0, slash);
-    return "unknown provider prefix '" + prefix + "' in '" + model + "'; known prefixes: " + join_known_prefixes() +
-           " (for any OpenAI-compatible server write openai_compatible/" + model + " with api_base)";
+    return ModelProblem{"unknown provider prefix '" + prefix + "' in '" + model + "'; known prefixes: " +
+                            join_known_prefixes() + " (for any OpenAI-compatible server write openai_compatible/" +
+                            model + " with api_base)",
+                        true};
   }
-  if (slash + 1 >= model.size()) return "model name missing after '" + model.substr(0, slash) + "/'";
+  if (slash + 1 >= model.size()) return ModelProblem{"model name missing after '" + model.substr(0, slash) + "/'"};
   return ParsedModel{info, model.substr(slash + 1), false};
 }
 

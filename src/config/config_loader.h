@@ -28,9 +28,10 @@ struct LoadResult {
   std::shared_ptr<const Config> config;  // null when there are errors
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
-  // Deployments whose credential is neither in the config nor in the environment: `check` fails
-  // on them, `serve` warns (the calls would be refused upstream) and serves the rest.
-  std::vector<Diagnostic> missing_credentials;
+  // Deployments LiteLLM loads but could not call as written: a provider it does not know, a key
+  // that is neither in the config nor in the environment. `check` fails on them; `serve` warns and
+  // serves the rest (LiteLLM fails such calls, it does not refuse the file).
+  std::vector<Diagnostic> unservable;
 
   bool ok() const { return config != nullptr; }
 };
@@ -48,7 +49,11 @@ struct ParsedModel {
   std::string model;
   bool inferred = false;  // written without a prefix
 };
-std::variant<ParsedModel, std::string> parse_litellm_model(const std::string& model,
+struct ModelProblem {
+  std::string message;
+  bool unknown_provider = false;  // well-formed, but no provider Switchyard knows
+};
+std::variant<ParsedModel, ModelProblem> parse_litellm_model(const std::string& model,
                                                            const std::optional<std::string>& custom_provider = {});
 
 // Sets a deployment's provider, prefix, model and default api_base from a parsed model.

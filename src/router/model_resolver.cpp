@@ -17,6 +17,12 @@ ModelResolver::ModelResolver(const config::Config& config) {
   }
   for (const auto& d : config.deployments)
     if (!exact_.contains(d.id)) ids_.insert(d.id);
+  const auto& hidden = config.router.hidden_aliases;
+  for (const auto& [alias, group] : config.router.model_group_alias) {
+    if (exact_.contains(alias)) continue;  // a real group of that name wins
+    aliases_.emplace(alias, group);
+    if (std::find(hidden.begin(), hidden.end(), alias) == hidden.end()) listed_aliases_.push_back(alias);
+  }
   // LiteLLM: sorted(patterns, key=(len(regex), complexity), reverse=True), stable.
   std::stable_sort(patterns_.begin(), patterns_.end(),
                    [](const auto& a, const auto& b) { return a.specificity() > b.specificity(); });
@@ -30,7 +36,12 @@ std::optional<ModelMatch> ModelResolver::match_pattern(std::string_view name) co
 
 std::optional<ModelMatch> ModelResolver::resolve(std::string_view name) const {
   const std::string key(name);
-  if (exact_.contains(key) || ids_.contains(key)) return ModelMatch{key, key, {}, false};
+  if (exact_.contains(key)) return ModelMatch{key, key, {}, false};
+  if (const auto alias = aliases_.find(key); alias != aliases_.end()) {
+    if (exact_.contains(alias->second)) return ModelMatch{alias->second, key, {}, false};
+    if (auto m = match_pattern(alias->second)) return m;
+  }
+  if (ids_.contains(key)) return ModelMatch{key, key, {}, false};
   if (patterns_.empty()) return std::nullopt;
   if (auto m = match_pattern(name)) return m;
   // LiteLLM's get_pattern: route(model) or route(f"{custom_llm_provider}/{model}").
@@ -42,6 +53,7 @@ std::optional<ModelMatch> ModelResolver::resolve(std::string_view name) const {
 
 std::vector<std::string> ModelResolver::listed() const {
   auto out = exact_in_order_;
+  out.insert(out.end(), listed_aliases_.begin(), listed_aliases_.end());
   for (const auto& p : patterns_) out.push_back(p.pattern());
   return out;
 }
@@ -63,9 +75,9 @@ WildcardCall wildcard_call(const providers::Endpoint& base, const ModelMatch& ma
   }
   // `model: "*"`: the requested name says which provider, as litellm.completion(model=name) infers it.
   auto parsed = config::parse_litellm_model(litellm_model);
-  if (auto* message = std::get_if<std::string>(&parsed)) {
+  if (auto* problem = std::get_if<config::ModelProblem>(&parsed)) {
     call.endpoint.deployment = &copy;
-    call.endpoint.unusable_reason = *message;
+    call.endpoint.unusable_reason = problem->message;
     return call;
   }
   copy.api_base.clear();

@@ -1,5 +1,5 @@
 // Which model group a requested name routes to, as LiteLLM's Router decides it: an exact
-// model_name first, then a deployment's model_info.id, then the most specific wildcard model_name
+// model_name first, then router_settings.model_group_alias, then a deployment's model_info.id, then the most specific wildcard model_name
 // (`*`, `anthropic/*`, `claude-*`; config/model_patterns.h), tried on the name as given and on
 // `provider/name` with LiteLLM's inferred provider. A wildcard deployment is then called with the
 // requested model substituted into its `model`. Built once per config; lookups compile nothing.
@@ -39,6 +39,8 @@ class ModelResolver {
   std::vector<std::string> exact_in_order_;
   std::unordered_set<std::string> exact_;
   std::unordered_set<std::string> ids_;
+  std::unordered_map<std::string, std::string> aliases_;  // model_group_alias
+  std::vector<std::string> listed_aliases_;
   std::vector<config::WildcardPattern> patterns_;  // most specific first
 };
 

@@ -141,6 +141,8 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   auto match = resolver_.resolve(request.model);  // exact name, id, or wildcard (model_resolver.h)
   std::optional<std::string> group;
   if (match) group = match->group;
+  // Fallback lists are keyed by the group asked for: an alias means its group, a wildcard the name.
+  const std::string origin = !match ? request.model : match->wildcard ? match->requested : match->group;
   errors::FallbackScope scope = errors::FallbackScope::general;
   std::vector<std::size_t> at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
   std::vector<std::size_t> filtered;  // left out by tag routing or pre-call checks
@@ -158,7 +160,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
     if (request.controls.mock_testing_fallbacks && out.groups_tried.size() == 1) {
       out.failures.push_back(mock_testing_failure(*group, classifier_));
       group = std::nullopt;
-      if (auto next = next_group(request.model, errors::FallbackScope::general, out.groups_tried, request.controls)) {
+      if (auto next = next_group(origin, errors::FallbackScope::general, out.groups_tried, request.controls)) {
         match = std::move(next);
         group = match->group;
       }
@@ -215,7 +217,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
         }
         out.response = std::move(result.response);
         out.stream = std::move(result.stream);
-        out.group = *group;
+        out.group = match->wildcard ? match->requested : *group;  // a wildcard answers as the name asked for
         out.deployment = &dep;
         out.answer_latency_ms = static_cast<double>(latency) / 1e6;
         co_return out;
@@ -256,7 +258,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
     }
     if (scope == errors::FallbackScope::none) break;
     group = std::nullopt;
-    if (auto next = next_group(request.model, scope, out.groups_tried, request.controls)) {
+    if (auto next = next_group(origin, scope, out.groups_tried, request.controls)) {
       match = std::move(next);
       group = match->group;
     }
