@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "config/config_loader.h"
+#include "config/env_credentials.h"
 
 namespace switchyard::cli {
 
@@ -25,9 +26,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
     // environment variable LiteLLM would read.
     for (const auto& d : cfg.deployments) {
       std::string from;
-      if (!d.api_key_env.empty()) from += " api_key from $" + d.api_key_env + ";";
-      if (!d.api_base_env.empty()) from += " api_base from $" + d.api_base_env + ";";
-      if (!d.api_version_env.empty()) from += " api_version from $" + d.api_version_env + ";";
+      for (const auto& [setting, variable] : config::environment_sources(d, config::process_env))
+        from += " " + setting + " from $" + variable + ";";
       if (!from.empty()) std::cout << "  " << d.group << " (" << d.id << "):" << from << '\n';
     }
     if (!cfg.general.master_key_source.empty())

@@ -41,6 +41,37 @@ const std::array<EnvSources, 24> kSources = {{
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> environment_sources(const Deployment& d, const EnvLookup& env) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!d.api_key_env.empty()) out.emplace_back("api_key", d.api_key_env);
+  if (!d.api_base_env.empty()) out.emplace_back("api_base", d.api_base_env);
+  if (!d.api_version_env.empty()) out.emplace_back("api_version", d.api_version_env);
+  struct CloudSetting {
+    core::Provider provider;
+    std::array<const char*, 2> params;
+    std::array<const char*, 2> variables;
+  };
+  // The adapters' own fallbacks (providers/vertex.cpp, providers/bedrock.cpp), listed for check.
+  static const CloudSetting kCloud[] = {
+      {core::Provider::vertex_ai, {"vertex_project", "vertex_ai_project"}, {"VERTEXAI_PROJECT", nullptr}},
+      {core::Provider::vertex_ai, {"vertex_location", "vertex_ai_location"}, {"VERTEXAI_LOCATION", nullptr}},
+      {core::Provider::vertex_ai, {"vertex_credentials", nullptr}, {"GOOGLE_APPLICATION_CREDENTIALS", nullptr}},
+      {core::Provider::bedrock, {"aws_region_name", nullptr}, {"AWS_REGION", "AWS_DEFAULT_REGION"}},
+      {core::Provider::bedrock, {"aws_access_key_id", nullptr}, {"AWS_ACCESS_KEY_ID", nullptr}},
+  };
+  for (const auto& c : kCloud) {
+    if (c.provider != d.provider || !env) continue;
+    const bool in_params = (c.params[0] && d.params.contains(c.params[0])) || (c.params[1] && d.params.contains(c.params[1]));
+    if (in_params) continue;
+    for (const char* var : c.variables)
+      if (var && env(var).value_or("") != "") {
+        out.emplace_back(c.params[0], var);
+        break;
+      }
+  }
+  return out;
+}
+
 const EnvSources* env_sources_for(std::string_view prefix) {
   for (const auto& s : kSources)
     if (s.prefix == prefix) return &s;

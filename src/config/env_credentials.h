@@ -5,7 +5,12 @@
 #pragma once
 
 #include <array>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/config_loader.h"
 
 namespace switchyard::config {
 
@@ -23,5 +28,10 @@ struct EnvSources {
 };
 
 const EnvSources* env_sources_for(std::string_view prefix);
+
+// Every setting of a loaded deployment that comes from the environment, as (setting, variable)
+// pairs: what apply_env_credentials filled in, and the cloud variables the provider adapters read
+// (VERTEXAI_PROJECT, AWS_REGION, …) when the params do not set them. For `check`; never values.
+std::vector<std::pair<std::string, std::string>> environment_sources(const Deployment& d, const EnvLookup& env);
 
 }  // namespace switchyard::config

@@ -35,6 +35,11 @@ out=$(ANTHROPIC_API_KEY=sk-test "$bin" check --config "$tmp" 2>&1); rc=$?
 expect_eq env_key_exit_0 0 $rc
 echo "$out" | grep -q 'api_key from \$ANTHROPIC_API_KEY'; expect_eq env_key_named 0 $?
 echo "$out" | grep -q 'sk-test'; expect_eq env_key_value_never_printed 1 $?
+printf 'model_list:\n  - model_name: v\n    litellm_params: {model: vertex_ai/gemini-2.0-flash, api_key: tok}\n' > "$tmp"
+out=$(VERTEXAI_PROJECT=my-proj VERTEXAI_LOCATION=europe-west4 "$bin" check --config "$tmp" 2>&1); rc=$?
+expect_eq vertex_env_exit_0 0 $rc
+echo "$out" | grep -q 'vertex_project from \$VERTEXAI_PROJECT; vertex_location from \$VERTEXAI_LOCATION;'
+expect_eq vertex_env_named 0 $?
 
 # LiteLLM's own example configs (tests/data/configs/litellm, each with its source) load: with the
 # variables they name set, `check` finds no error; the two naming providers Switchyard does not

@@ -340,3 +340,49 @@ TEST(LiteLLMCorpus, EveryConfigFromLiteLLMLoads) {
 
 }  // namespace
 }  // namespace switchyard::config
+
+// Provider-side effects of litellm_params, on the request the adapter builds (no sockets).
+#include "providers/chat_call.h"
+
+namespace switchyard::config {
+namespace {
+
+core::ChatRequest openai_request(bool stream = false) {
+  core::ChatRequest r;
+  r.stream = stream;
+  r.body = json::parse(R"({"model":"g","messages":[{"role":"user","content":"hi"}]})").as_object();
+  return r;
+}
+
+TEST(LiteLLMVertex, ApiBaseHoldingTheModelPathGetsTheMethodAppendedAsLiteLLMDoes) {
+  const auto r = load(R"(
+model_list:
+  - model_name: v
+    litellm_params:
+      model: vertex_ai/gemini-2.0-flash
+      api_base: https://proxy.example.com/v1/projects/p1/locations/europe-west4/publishers/google/models/gemini-2.0-flash
+      vertex_project: p1
+      api_key: ya29.token
+  - model_name: host-only
+    litellm_params:
+      model: vertex_ai/claude-sonnet-4
+      api_base: https://private.example.com
+      vertex_project: p2
+      vertex_location: us-east5
+      api_key: ya29.token
+)");
+  ASSERT_TRUE(r.ok()) << all(r.errors);
+  const auto full = providers::make_endpoint(r.config->deployments[0]);
+  ASSERT_TRUE(full.adapter) << full.unusable_reason;
+  EXPECT_EQ(providers::encode_chat(full, openai_request()).target,
+            "/v1/projects/p1/locations/europe-west4/publishers/google/models/gemini-2.0-flash:generateContent");
+  EXPECT_EQ(providers::encode_chat(full, openai_request(true)).target,
+            "/v1/projects/p1/locations/europe-west4/publishers/google/models/gemini-2.0-flash:streamGenerateContent?alt=sse");
+  const auto host = providers::make_endpoint(r.config->deployments[1]);  // a bare host stays a host override
+  ASSERT_TRUE(host.adapter) << host.unusable_reason;
+  EXPECT_EQ(providers::encode_chat(host, openai_request()).target,
+            "/v1/projects/p2/locations/us-east5/publishers/anthropic/models/claude-sonnet-4:rawPredict");
+}
+
+}  // namespace
+}  // namespace switchyard::config
