@@ -60,6 +60,7 @@ class Reloader {
     api::ReloadResult result;
     const auto loaded = config::load_config_file(config_path_);
     for (const auto& w : loaded.warnings) result.warnings.push_back(w.to_string());
+    for (const auto& u : loaded.unservable) result.warnings.push_back(u.to_string());
     for (const auto& e : loaded.errors) result.errors.push_back(e.to_string());
     const auto gateway = gateway_.lock();
     result.ok = loaded.ok() && gateway;

@@ -658,6 +658,12 @@ class Loader {
   }
 
   LoadResult finish() {
+    // Left-out deployments are tolerated beside callable ones; a file with none left is refused
+    // (a reload must never swap in a config that serves nothing).
+    if (cfg_.deployments.empty() && !unservable_.empty()) {
+      for (auto& d : unservable_) r_.error_at(d.where, d.message + "; no deployment Switchyard can call is left");
+      unservable_.clear();
+    }
     LoadResult result;
     result.warnings = r_.take_warnings();
     if (r_.has_errors()) {

@@ -125,10 +125,7 @@ std::optional<ModelMatch> Router::next_group(const std::string& origin, errors::
   if (!list) return std::nullopt;
   for (const auto& g : *list) {
     if (contains(visited, g)) continue;
-    if (auto match = resolver_.resolve(g)) {
-      match->group = match->wildcard ? match->group : g;
-      if (!contains(visited, match->requested)) return match;
-    }
+    if (auto match = resolver_.resolve(g); match && !contains(visited, match->requested)) return match;
   }
   return std::nullopt;
 }
