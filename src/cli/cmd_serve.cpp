@@ -32,8 +32,12 @@ struct ServeOptions {
   double drain_seconds = 10;
 };
 
-std::shared_ptr<const router::Router> build_router(std::shared_ptr<const config::Config> cfg) {
-  auto store = state::make_state_store(*cfg);  // Redis-shared when router_settings names a Redis
+// `previous`: the router serving now (on a reload). Its store is kept, or handed over, and the new
+// router binds each deployment to the state its id had (see router/deployments.h).
+std::shared_ptr<const router::Router> build_router(std::shared_ptr<const config::Config> cfg,
+                                                   const router::Router* previous = nullptr) {
+  // Redis-shared when router_settings names a Redis
+  auto store = state::make_state_store(*cfg, previous ? previous->shared_state() : nullptr);
   return std::make_shared<const router::Router>(std::move(cfg), std::move(store), std::make_shared<core::SteadyClock>(),
                                                 providers::call_deployment, router::asio_sleep);
 }
@@ -41,8 +45,8 @@ std::shared_ptr<const router::Router> build_router(std::shared_ptr<const config:
 void warn_unusable(const router::Router& router) {
   // Deployments that load but cannot be called (missing cloud credentials…) are served as
   // not_found and fall back; say so once per load.
-  for (const auto& endpoint : router.endpoints())
-    if (!endpoint.adapter)
+  for (const auto& entry : router.deployments().all())
+    if (const auto& endpoint = entry.endpoint; !endpoint.adapter)
       std::cerr << "switchyard: warning: deployment " << endpoint.deployment->id << " (group '"
                 << endpoint.deployment->group << "') cannot be called: " << endpoint.unusable_reason << '\n';
 }
@@ -69,12 +73,16 @@ class Reloader {
       result.summary = "config refused, still serving the previous one";
       return result;
     }
-    auto router = build_router(loaded.config);
+    auto router = build_router(loaded.config, gateway->router().get());
     warn_unusable(*router);
+    const auto& changes = router->deployments().changes();
+    result.summary = std::to_string(loaded.config->deployments.size()) + " deployments in " +
+                     std::to_string(loaded.config->groups().size()) + " model groups (state kept: " +
+                     std::to_string(changes.kept.size()) + ", params changed: " +
+                     std::to_string(changes.params_changed.size()) + ", added: " + std::to_string(changes.added.size()) +
+                     ", removed: " + std::to_string(changes.removed.size()) + ")";
     retired_.push_back(gateway->router());
     gateway->swap_router(std::move(router));
-    result.summary = std::to_string(loaded.config->deployments.size()) + " deployments in " +
-                     std::to_string(loaded.config->groups().size()) + " model groups";
     return result;
   }
 

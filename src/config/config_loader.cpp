@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/deployment_id.h"
 #include "config/env_credentials.h"
 #include "config/fallback_graph.h"
 #include "config/litellm_params.h"
@@ -19,6 +20,7 @@
 #include "config/yaml_merge.h"
 #include "config/yaml_reader.h"
 #include "core/text.h"
+#include "core/url_userinfo.h"
 #include "errors/error_class.h"
 
 namespace switchyard::config {
@@ -260,7 +262,7 @@ class Loader {
     auto s = r_.string(v, "api_base");
     if (!s || s->empty()) return false;
     if (!is_http_url(*s)) {
-      r_.error(v, "api_base must start with http:// or https:// (got '" + *s + "')");
+      r_.error(v, "api_base must start with http:// or https:// (got '" + core::without_userinfo(*s) + "')");
       return false;
     }
     d.api_base = strip_trailing_slash(*s);
@@ -297,22 +299,8 @@ class Loader {
 
   void add_deployment(Deployment d, const YAML::Node& entry) {
     if (d.group.empty() || d.model.empty()) return;  // already reported
-    if (d.id.empty()) {
-      std::string where = d.api_base;
-      if (where.empty()) {
-        for (const char* key : {"vertex_location", "aws_region_name", "vertex_project"})
-          if (auto it = d.params.find(key); it != d.params.end()) where += (where.empty() ? "" : "/") + it->second;
-      }
-      d.id = std::string(to_string(d.provider)) + "/" + d.model + "@" + where;
-      // Two keys for the same endpoint are two deployments: keep their ids apart.
-      const auto base = d.id;
-      for (int n = 2; std::any_of(cfg_.deployments.begin(), cfg_.deployments.end(),
-                                  [&](const Deployment& o) { return o.id == d.id; });
-           ++n)
-        d.id = base + "#" + std::to_string(n);
-    }
     (void)entry;
-    cfg_.deployments.push_back(std::move(d));
+    cfg_.deployments.push_back(std::move(d));  // ids without model_info.id: assign_deployment_ids()
   }
 
   // litellm_settings carries a few router knobs in LiteLLM configs; everything else warns.
@@ -672,6 +660,7 @@ class Loader {
     }
     cfg_.path = r_.file();
     result.unservable = std::move(unservable_);
+    assign_deployment_ids(cfg_.deployments);
     result.config = std::make_shared<const Config>(std::move(cfg_));
     return result;
   }

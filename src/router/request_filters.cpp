@@ -68,32 +68,36 @@ std::optional<std::int64_t> context_window(const config::Deployment& d) {
   return best->max_input_tokens;
 }
 
-std::vector<std::size_t> excluded_by_request(const config::Config& config, const std::vector<std::size_t>& group,
-                                             const core::ChatRequest& request) {
-  std::vector<std::size_t> out;
+std::vector<const DeploymentEntry*> excluded_by_request(const config::Config& config,
+                                                        std::span<const DeploymentEntry* const> group,
+                                                        const core::ChatRequest& request) {
+  std::vector<const DeploymentEntry*> out;
   const auto& rs = config.router;
+  const auto kept = [](const std::vector<const DeploymentEntry*>& v, const DeploymentEntry* e) {
+    return std::find(v.begin(), v.end(), e) != v.end();
+  };
   if (rs.enable_tag_filtering) {
     const auto& c = request.controls;
-    std::vector<std::size_t> keep;
+    std::vector<const DeploymentEntry*> keep;
     if (!c.tags.empty()) {
-      for (auto i : group)
-        if (tag_match(config.deployments[i], c)) keep.push_back(i);
+      for (const auto* e : group)
+        if (tag_match(*e->config, c)) keep.push_back(e);
       if (keep.empty())
-        for (auto i : group)
-          if (has_tag(config.deployments[i], "default")) keep.push_back(i);
+        for (const auto* e : group)
+          if (has_tag(*e->config, "default")) keep.push_back(e);
     } else {
-      for (auto i : group)
-        if (has_tag(config.deployments[i], "default")) keep.push_back(i);
-      if (keep.empty()) keep = group;
+      for (const auto* e : group)
+        if (has_tag(*e->config, "default")) keep.push_back(e);
+      if (keep.empty()) keep.assign(group.begin(), group.end());
     }
-    for (auto i : group)
-      if (std::find(keep.begin(), keep.end(), i) == keep.end()) out.push_back(i);
+    for (const auto* e : group)
+      if (!kept(keep, e)) out.push_back(e);
   }
   if (rs.enable_pre_call_checks) {
     const auto tokens = estimate_prompt_tokens(request);
-    for (auto i : group) {
-      const auto window = context_window(config.deployments[i]);
-      if (window && tokens > *window && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    for (const auto* e : group) {
+      const auto window = context_window(*e->config);
+      if (window && tokens > *window && !kept(out, e)) out.push_back(e);
     }
   }
   return out;

@@ -13,16 +13,20 @@
 #include <string>
 #include <vector>
 
+#include <span>
+
 #include "config/config.h"
 #include "core/chat.h"
 #include "errors/classifier.h"
+#include "router/deployments.h"
 #include "router/router.h"
 
 namespace switchyard::router {
 
-// The indices (into config.deployments) of `group` that this request must not use.
-std::vector<std::size_t> excluded_by_request(const config::Config& config, const std::vector<std::size_t>& group,
-                                             const core::ChatRequest& request);
+// The deployments of `group` that this request must not use.
+std::vector<const DeploymentEntry*> excluded_by_request(const config::Config& config,
+                                                        std::span<const DeploymentEntry* const> group,
+                                                        const core::ChatRequest& request);
 std::string filter_reason(const core::ChatRequest& request);
 
 // A rough prompt size (LiteLLM counts with tiktoken; ~4 bytes of text per token is its ballpark).

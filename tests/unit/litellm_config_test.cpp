@@ -315,11 +315,14 @@ router_settings:
   enable_pre_call_checks: true
 )");
   ASSERT_TRUE(r.ok()) << all(r.errors);
+  const router::DeploymentEntry small{&r.config->deployments[0], {}, nullptr};
+  const router::DeploymentEntry big{&r.config->deployments[1], {}, nullptr};
+  const std::vector<const router::DeploymentEntry*> group{&small, &big};
   core::ChatRequest req;
   req.body = json::parse(R"({"messages":[{"role":"user","content":")" + std::string(200, 'x') + R"("}]})").as_object();
-  EXPECT_EQ(router::excluded_by_request(*r.config, {0, 1}, req), std::vector<std::size_t>{0});
+  EXPECT_EQ(router::excluded_by_request(*r.config, group, req), std::vector<const router::DeploymentEntry*>{&small});
   req.body = json::parse(R"({"messages":[{"role":"user","content":"hi"}]})").as_object();
-  EXPECT_TRUE(router::excluded_by_request(*r.config, {0, 1}, req).empty());
+  EXPECT_TRUE(router::excluded_by_request(*r.config, group, req).empty());
 }
 
 TEST(LiteLLMCorpus, EveryConfigFromLiteLLMLoads) {
