@@ -287,5 +287,29 @@ TEST(LiteLLMCompat, PreCallChecksSkipADeploymentWhoseContextWindowThePromptExcee
   EXPECT_EQ(s.calls("big-window"), 4);
 }
 
+TEST(LiteLLMCompat, ModelGroupAliasRoutesToItsGroupAlsoAsAFallbackTarget) {
+  LiteStack s([](const std::string& b) {
+    return "model_list:\n"
+           "  - {model_name: down, litellm_params: {model: openai/down-model, api_base: '" + b + "/v1', api_key: k}}\n"
+           "  - {model_name: production-gpt, litellm_params: {model: openai/prod-model, api_base: '" + b + "/v1', api_key: k}}\n"
+           "router_settings:\n  num_retries: 0\n"
+           "  model_group_alias: {gpt-4: production-gpt, secret-name: {model: production-gpt, hidden: true}}\n"
+           "  fallbacks: [{down: [gpt-4]}]\n";
+  });
+  auto r = s.chat(chat_body("gpt-4"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-switchyard-model-group"), "production-gpt");
+  ASSERT_EQ(s.chat(chat_body("secret-name")).status, 200);
+  EXPECT_EQ(s.calls("prod-model"), 2);
+  r = s.chat(chat_body("down"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-switchyard-fallback-path"), "down,gpt-4");
+  EXPECT_EQ(s.calls("prod-model"), 3);
+  const auto models = json::parse(request(s.port, "GET", "/v1/models").body);
+  std::vector<std::string> ids;
+  for (const auto& m : models.at("data").as_array()) ids.emplace_back(m.at("id").as_string());
+  EXPECT_EQ(ids, (std::vector<std::string>{"down", "production-gpt", "gpt-4"}));  // hidden aliases are not listed
+}
+
 }  // namespace
 }  // namespace switchyard::testing
