@@ -152,9 +152,11 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   RetryState retry(request.controls.num_retries.value_or(rs.num_retries), deadline, thread_rng());
   Picked at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
   std::size_t filtered = 0;  // left out by tag routing or pre-call checks
+  std::vector<std::string> group_keys;  // the groups visited, as the registry names them
 
   while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
     out.groups_tried.push_back(match->requested);
+    group_keys.push_back(*group);
     Picked tried;
     retry.enter_group();
     bool leave_group = false;
@@ -248,7 +250,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
     }
   }
   // A client told when to come back does not hammer a gateway whose deployments all rest.
-  if (const auto cooling = earliest_cooldown_end(out.groups_tried, clock_->now()))
+  if (const auto cooling = earliest_cooldown_end(group_keys, clock_->now()))
     out.retry_after_seconds = std::min(out.retry_after_seconds.value_or(*cooling), *cooling);
   if (out.attempts == 0 && out.failures.empty()) {
     if (!match) out.unavailable_reason = "model '" + request.model + "' is not a model group of this gateway";

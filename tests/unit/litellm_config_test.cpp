@@ -81,6 +81,19 @@ TEST(LiteLLMYaml, MergeOfAScalarIsRefusedWithItsLocation) {
   EXPECT_NE(all(r.errors).find("test.yaml:4:11: merge key '<<' needs a mapping"), std::string::npos) << all(r.errors);
 }
 
+TEST(LiteLLMYaml, AliasBombIsRefusedNotExpanded) {
+  std::string yaml = "a0: &a0 {x: 1}\n";
+  for (int i = 1; i <= 9; ++i) {
+    yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) yaml += (j ? ", " : "") + std::string("*a") + std::to_string(i - 1);
+    yaml += "]\n";
+  }
+  yaml += "model_list:\n  - {model_name: a, litellm_params: {model: openai/gpt-4o, api_key: k}}\n";
+  const auto r = load(yaml);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(all(r.errors).find("too deeply to read"), std::string::npos) << all(r.errors);
+}
+
 TEST(LiteLLMYaml, YesNoOnOffBooleansAndEmptyValuesMeanNotSet) {
   const auto r = load(R"(
 model_list:
