@@ -96,6 +96,8 @@ class Loader {
       }
     }
     resolve_redis();
+    for (auto& d : cfg_.deployments)
+      if (!d.stream_timeout_seconds) d.stream_timeout_seconds = cfg_.router.stream_timeout_seconds;
     for (const auto& kv : root) {
       const auto key = kv.first.as<std::string>("");
       static const std::set<std::string> kKnown = {"environment_variables", "model_list", "litellm_settings",
@@ -194,7 +196,8 @@ class Loader {
       else if (key == "tpm") d.tpm = r_.non_negative_int(v, key);
       else if (key == "weight") d.weight = r_.non_negative_number(v, key).value_or(1.0);
       else if (key == "timeout" || key == "request_timeout") d.timeout_seconds = r_.positive_number(v, key);
-      else if (key == "stream_timeout" || key == "max_retries") r_.non_negative_number(v, key);  // validated only
+      else if (key == "stream_timeout") d.stream_timeout_seconds = r_.positive_number(v, key);
+      else if (key == "max_retries") r_.non_negative_number(v, key);  // validated only
       else if (key == "tags") d.tags = r_.string_list(v, "litellm_params.tags").value_or(std::vector<std::string>{});
       else if (key == "tag_regex") read_tag_regex(v, d);
       else if (key == "extra_headers") read_extra_headers(v, d);
@@ -368,6 +371,7 @@ class Loader {
     else if (key == "max_fallbacks") set_int(rs.max_fallbacks);
     else if (key == "cooldown_time") rs.cooldown_seconds = r_.non_negative_number(v, key).value_or(rs.cooldown_seconds);
     else if (key == "timeout") rs.timeout_seconds = r_.positive_number(v, key);
+    else if (key == "stream_timeout") rs.stream_timeout_seconds = r_.positive_number(v, key);
     else if (key == "fallbacks") read_fallback_rules(v, key, lists.fallbacks);
     else if (key == "context_window_fallbacks") read_fallback_rules(v, key, lists.context_window_fallbacks);
     else if (key == "content_policy_fallbacks") read_fallback_rules(v, key, lists.content_policy_fallbacks);
@@ -530,8 +534,20 @@ class Loader {
         if (!cfg_.general.master_key.empty()) cfg_.general.master_key_source = "general_settings.master_key";
       }
       else if (key == "keys") read_api_keys(kv.second);
-      else r_.warn(kv.first, "general_settings." + key + " is not acted on by Switchyard; ignored");
+      else if (!read_server_limit(key, kv.second))
+        r_.warn(kv.first, "general_settings." + key + " is not acted on by Switchyard; ignored");
     }
+  }
+
+  // Connection, in-flight, body-memory and write-timeout limits of the server (README "Limits").
+  bool read_server_limit(const std::string& key, const YAML::Node& v) {
+    auto& l = cfg_.general.limits;
+    if (key == "max_connections") l.max_connections = r_.non_negative_int(v, key);
+    else if (key == "max_in_flight_requests" || key == "global_max_parallel_requests") l.max_in_flight_requests = r_.non_negative_int(v, key);
+    else if (key == "max_request_body_memory_mb") l.max_request_body_memory_mb = r_.non_negative_int(v, key);
+    else if (key == "client_write_timeout_seconds") l.client_write_timeout_seconds = r_.positive_number(v, key);
+    else return false;
+    return true;
   }
 
   // general_settings.keys: [{key: os.environ/TEAM_A_KEY, name: team-a, rpm_limit: 100, tpm_limit: 100000}]
