@@ -13,6 +13,7 @@
 #include "api/client_errors.h"
 #include "api/key_limits.h"
 #include "api/passing.h"
+#include "api/litellm_controls.h"
 #include "providers/stream_translate.h"
 #include "providers/translate.h"
 
@@ -45,7 +46,7 @@ std::string request_id_for(const http::Request& req) {
 
 json::object models_list(const router::Router& router, bool anthropic_shape) {
   json::array data;
-  for (const auto& group : router.config().groups()) {
+  for (const auto& group : router.models().listed()) {
     if (anthropic_shape)
       data.push_back({{"type", "model"}, {"id", group}, {"display_name", group}, {"created_at", "1970-01-01T00:00:00Z"}});
     else
@@ -318,6 +319,8 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
     request.operation = core::Operation::count_tokens;
     request.stream = false;
   }
+  if (auto problem = take_litellm_controls(format, request.body, request.controls)) return bad(*problem);
+  if (router.config().router.enable_tag_filtering) add_header_lines(req, request.controls);
   if (!router.has_group(request.model))
     return bad("model '" + request.model + "' is not a model group of this gateway (see /v1/models)",
                bh::status::not_found, errors::ErrorClass::not_found);

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "config/config_loader.h"
+#include "config/env_credentials.h"
 
 namespace switchyard::cli {
 
@@ -21,6 +22,23 @@ void add_check_command(CLI::App& app, int& exit_code) {
       return;
     }
     const auto& cfg = *result.config;
+    // Where each deployment's credentials come from (never the values): the config, or the
+    // environment variable LiteLLM would read.
+    for (const auto& d : cfg.deployments) {
+      std::string from;
+      for (const auto& [setting, variable] : config::environment_sources(d, config::process_env))
+        from += " " + setting + " from $" + variable + ";";
+      if (!from.empty()) std::cout << "  " << d.group << " (" << d.id << "):" << from << '\n';
+    }
+    if (!cfg.general.master_key_source.empty())
+      std::cout << "  auth: master key from " << cfg.general.master_key_source << '\n';
+    for (const auto& m : result.unservable) std::cerr << m.to_string() << '\n';
+    if (!result.unservable.empty()) {
+      std::cerr << result.unservable.size() << " deployment"
+                << (result.unservable.size() == 1 ? "" : "s") << " that cannot be called as written in " << *path << '\n';
+      exit_code = 1;
+      return;
+    }
     std::cout << *path << ": ok (" << cfg.deployments.size() << " deployments in " << cfg.groups().size()
               << " model groups)\n";
   });

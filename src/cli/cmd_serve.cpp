@@ -90,6 +90,7 @@ class Reloader {
     api::ReloadResult result;
     const auto loaded = config::load_config_file(config_path_);
     for (const auto& w : loaded.warnings) result.warnings.push_back(w.to_string());
+    for (const auto& u : loaded.unservable) result.warnings.push_back(u.to_string());
     for (const auto& e : loaded.errors) result.errors.push_back(e.to_string());
     const auto gateway = gateway_.lock();
     result.ok = loaded.ok() && gateway;
@@ -135,6 +136,10 @@ int run_serve(const ServeOptions& o) {
     std::cerr << "switchyard: config refused, not serving\n";
     return 1;
   }
+  for (const auto& m : loaded.unservable) std::cerr << "switchyard: warning: " << m.to_string() << '\n';
+  if (loaded.config->general.master_key.empty() && loaded.config->general.keys.empty())
+    std::cerr << "switchyard: WARNING: no master key (general_settings.master_key or LITELLM_MASTER_KEY) and no "
+                 "general_settings.keys: this gateway is OPEN, anyone who can reach it can call every model\n";
   // Signals are taken by this thread with sigwait; I/O threads inherit the blocked mask.
   sigset_t signals;
   sigemptyset(&signals);

@@ -3,6 +3,9 @@
 // and `os.environ/NAME` references resolved. Immutable once loaded; a reload builds a new one.
 #pragma once
 
+#include <re2/re2.h>
+
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -38,6 +41,20 @@ struct Deployment {
   // the deployment has none (resolved at load).
   std::optional<double> stream_timeout_seconds;
   std::map<std::string, std::string> params;  // other provider params (vertex_project, aws_region_name, …)
+  // Request parameters set in litellm_params (temperature, max_tokens, stop, …), OpenAI names and
+  // JSON values: sent when the client's body does not set them (LiteLLM: the client's value wins).
+  boost::json::object request_defaults;
+  std::vector<std::pair<std::string, std::string>> extra_headers;  // extra_headers, custom_user_agent
+  std::vector<std::string> tags;                                     // tag routing (enable_tag_filtering)
+  std::vector<std::shared_ptr<const re2::RE2>> tag_regex;            // matched on "Header: value" lines
+  std::optional<std::int64_t> max_input_tokens;                      // model_info: pre-call checks
+  // `model` holds a `*`: a wildcard deployment serving any name its model_name pattern matches.
+  // `provider_from_request`: `model: "*"`, the provider comes from the requested name.
+  bool wildcard = false;
+  bool provider_from_request = false;
+  std::string litellm_model;                  // `model` as written ("anthropic/*")
+  std::string api_key_env, api_base_env;      // the environment variables that supplied them
+  std::string api_version_env;
   SourceLocation where;
 };
 
@@ -69,6 +86,11 @@ struct RouterSettings {
   std::string redis_password;
   // Resolved from redis_url or redis_host/redis_port/redis_db/redis_password; absent: in-memory.
   std::optional<RedisEndpoint> redis;
+  // model_group_alias: a name clients may ask for → the model group that serves it.
+  std::map<std::string, std::string> model_group_alias;
+  std::vector<std::string> hidden_aliases;  // {model: g, hidden: true}: routable, not listed
+  bool enable_tag_filtering = false;   // route by the request's tags (litellm_params.tags)
+  bool enable_pre_call_checks = false; // skip deployments whose context window the prompt exceeds
 };
 
 // A client key of general_settings.keys, accepted like master_key, with optional limits that
@@ -91,6 +113,7 @@ struct ServerLimits {
 
 struct GeneralSettings {
   std::string master_key;  // secret: empty means no auth (unless keys are listed)
+  std::string master_key_source;  // "general_settings.master_key" or "LITELLM_MASTER_KEY"
   std::vector<ApiKey> keys;
   ServerLimits limits;
 };

@@ -1,6 +1,7 @@
 #include "config/yaml_reader.h"
 
 #include <charconv>
+#include <cctype>
 #include <cmath>
 
 #include "core/text.h"
@@ -38,8 +39,19 @@ void YamlReader::error_at(SourceLocation at, std::string message) {
   errors_.push_back({file_, at, std::move(message), false});
 }
 
+void YamlReader::warn_at(SourceLocation at, std::string message) {
+  warnings_.push_back({file_, at, std::move(message), true});
+}
+
 void YamlReader::warn(const YAML::Node& node, std::string message) {
   warnings_.push_back({file_, where(node), std::move(message), true});
+}
+
+std::optional<std::string> YamlReader::lookup_env(const std::string& name) const {
+  for (auto it = config_env_.rbegin(); it != config_env_.rend(); ++it)
+    if (it->first == name) return it->second;
+  if (auto value = env_ ? env_(name) : std::nullopt) return value;
+  return std::nullopt;
 }
 
 std::optional<std::string> YamlReader::resolve_env(const YAML::Node& node, const std::string& raw) {
@@ -65,10 +77,24 @@ std::optional<std::string> YamlReader::string(const YAML::Node& node, const std:
   return raw;
 }
 
+// PyYAML (YAML 1.1) reads `20_000` as 20000; Python's int() and float() accept it when quoted too.
+static std::string without_digit_underscores(std::string_view t) {
+  std::string out;
+  out.reserve(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const bool between_digits = t[i] == '_' && i > 0 && i + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[i - 1])) &&
+                                (std::isdigit(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '_');
+    if (!between_digits) out += t[i];
+  }
+  return out;
+}
+
 std::optional<std::int64_t> YamlReader::non_negative_int(const YAML::Node& node, const std::string& what) {
   auto text = string(node, what);
   if (!text) return std::nullopt;
-  const auto t = core::trim(*text);
+  const auto cleaned = without_digit_underscores(core::trim(*text));
+  std::string_view t = cleaned;
+  if (t.starts_with('+')) t.remove_prefix(1);
   std::int64_t value = 0;
   const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
   if (ec != std::errc{} || ptr != t.data() + t.size()) {
@@ -85,7 +111,9 @@ std::optional<std::int64_t> YamlReader::non_negative_int(const YAML::Node& node,
 std::optional<double> YamlReader::non_negative_number(const YAML::Node& node, const std::string& what) {
   auto text = string(node, what);
   if (!text) return std::nullopt;
-  const auto t = core::trim(*text);
+  const auto cleaned = without_digit_underscores(core::trim(*text));
+  std::string_view t = cleaned;
+  if (t.starts_with('+')) t.remove_prefix(1);
   double value = 0;
   const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
   if (ec != std::errc{} || ptr != t.data() + t.size() || !std::isfinite(value)) {
@@ -106,6 +134,20 @@ std::optional<double> YamlReader::positive_number(const YAML::Node& node, const 
     return std::nullopt;
   }
   return value;
+}
+
+std::optional<bool> YamlReader::boolean(const YAML::Node& node, const std::string& what) {
+  auto text = string(node, what);
+  if (!text) return std::nullopt;
+  static constexpr std::string_view kTrue[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+  static constexpr std::string_view kFalse[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+  const auto t = core::trim(*text);
+  for (auto s : kTrue)
+    if (t == s) return true;
+  for (auto s : kFalse)
+    if (t == s) return false;
+  error(node, what + ": expected true or false, got " + describe(node));
+  return std::nullopt;
 }
 
 std::optional<std::vector<std::string>> YamlReader::string_list(const YAML::Node& node, const std::string& what) {

@@ -21,18 +21,27 @@ class YamlReader {
   void error(const YAML::Node& node, std::string message);
   void error_at(SourceLocation at, std::string message);
   void warn(const YAML::Node& node, std::string message);
+  void warn_at(SourceLocation at, std::string message);
 
   // `os.environ/NAME` resolves through the environment (and the config's environment_variables).
   std::optional<std::string> string(const YAML::Node& node, const std::string& what);
   std::optional<std::int64_t> non_negative_int(const YAML::Node& node, const std::string& what);
   std::optional<double> non_negative_number(const YAML::Node& node, const std::string& what);
   std::optional<double> positive_number(const YAML::Node& node, const std::string& what);
+  // YAML 1.1 as PyYAML reads it: true/false, yes/no, on/off in any of its three casings.
+  std::optional<bool> boolean(const YAML::Node& node, const std::string& what);
   std::optional<std::vector<std::string>> string_list(const YAML::Node& node, const std::string& what);
   bool expect_map(const YAML::Node& node, const std::string& what);
   bool expect_sequence(const YAML::Node& node, const std::string& what);
 
   void set_config_env(std::string name, std::string value) {
     config_env_.emplace_back(std::move(name), std::move(value));
+  }
+
+  // The config's environment_variables first, then the process environment.
+  std::optional<std::string> lookup_env(const std::string& name) const;
+  EnvLookup env_lookup() const {
+    return [this](const std::string& name) { return lookup_env(name); };
   }
 
   std::vector<Diagnostic> take_errors() { return std::move(errors_); }

@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,12 +27,23 @@ struct Usage {
 // number of input tokens of that request.
 enum class Operation { chat, count_tokens };
 
+// LiteLLM's routing controls a client may put in the request body (taken out of it before the call:
+// they are never sent upstream). See api/litellm_controls.h.
+struct RoutingControls {
+  std::optional<std::vector<std::string>> fallbacks;  // replaces the configured fallbacks of the group
+  bool disable_fallbacks = false;
+  std::optional<int> num_retries;
+  bool mock_testing_fallbacks = false;  // the first group fails on purpose, to exercise fallbacks
+  std::vector<std::string> tags;        // tag routing (body `tags` or `metadata.tags`)
+  std::vector<std::string> header_lines;  // "Name: value" of the request's headers, for tag_regex
+};
+
 struct ChatRequest {
   WireFormat format = WireFormat::openai;  // the client's wire format
   std::string model;                       // the model group the client asked for
   bool stream = false;
   Operation operation = Operation::chat;
-  boost::json::object body;                // as the client sent it
+  boost::json::object body;                // as the client sent it, less the routing controls
   std::string request_id;
   // LiteLLM's drop_params (body, or litellm_settings): parameters a deployment cannot honour are
   // dropped instead of refusing the attempt.
@@ -39,6 +51,7 @@ struct ChatRequest {
   // Client headers meant for the provider (anthropic-beta, anthropic-version, and the
   // forward_client_headers_to_llm_api allow-list), lower-case names.
   std::vector<std::pair<std::string, std::string>> forward_headers;
+  RoutingControls controls;
 };
 
 struct ChatResponse {

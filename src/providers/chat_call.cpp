@@ -3,6 +3,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
+#include "providers/deployment_defaults.h"
 #include "providers/google/token_source.h"
 #include "providers/count_tokens.h"
 #include "providers/forwarding.h"
@@ -40,6 +41,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   if (format == request.format) body = request.body;
   else if (format == core::WireFormat::anthropic) body = openai_request_to_anthropic(request.body);
   else body = anthropic_request_to_openai(request.body);
+  apply_request_defaults(*endpoint.deployment, format, body);  // litellm_params temperature, stop, …
   const auto* dialect = endpoint.adapter->dialect();
   if (dialect) {
     body = dialect->request_from_openai(body, endpoint.deployment->model);  // Gemini/Bedrock: stream is in the URL, not the body
@@ -60,6 +62,8 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
   endpoint.adapter->prepare(endpoint, request.stream, out);
   if (!request.forward_headers.empty()) forward_client_headers(api_kind(endpoint), request.forward_headers, body, out);
+  // After the forwarded client headers: the operator's extra_headers win.
+  add_extra_headers(*endpoint.deployment, out);
   out.body = json::serialize(body);
   endpoint.adapter->sign(endpoint, out);
   return out;

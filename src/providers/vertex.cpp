@@ -63,7 +63,11 @@ void configure_vertex(Endpoint& e) {
   }
 }
 
+// An api_base that already holds the model's path (".../publishers/google/models/gemini-x", or a
+// private ".../endpoints/123") is used as LiteLLM uses it: the method is appended after a colon.
 std::string model_path(const Endpoint& e, std::string_view publisher) {
+  if (e.base.path.find("/models/") != std::string::npos || e.base.path.find("/endpoints/") != std::string::npos)
+    return e.base.path;
   return e.base.path + "/v1/projects/" + e.vertex_project + "/locations/" + e.vertex_location + "/publishers/" +
          std::string(publisher) + "/models/" + e.deployment->model;
 }

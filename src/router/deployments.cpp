@@ -17,6 +17,9 @@ DeploymentRegistry::DeploymentRegistry(const config::Config& config, state::Stat
     by_id_.emplace(e.config->id, &e);
     groups_[e.config->group].push_back(&e);
   }
+  // A request (or fallback) naming a deployment's id goes to that deployment alone (LiteLLM).
+  for (const auto& e : entries_)
+    if (!groups_.contains(e.config->id)) groups_[e.config->id].push_back(&e);
 }
 
 const DeploymentEntry* DeploymentRegistry::find(std::string_view id) const {

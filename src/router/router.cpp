@@ -6,6 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "router/request_filters.h"
 #include "router/retry_state.h"
 
 namespace switchyard::router {
@@ -57,7 +58,8 @@ Router::Router(std::shared_ptr<const config::Config> config, std::shared_ptr<sta
       sleep_(std::move(sleep)),
       classifier_(config_->router.classifier),
       strategy_(strategy_from_name(config_->router.routing_strategy)),
-      deployments_(*config_, *state_) {}
+      deployments_(*config_, *state_),
+      resolver_(*config_) {}
 
 const DeploymentEntry* Router::choose(const std::string& group, const Picked& tried, bool allow_repeat,
                                       core::Nanos now, const Picked& at_limit) const {
@@ -114,22 +116,26 @@ state::FailurePolicy Router::failure_policy(const errors::Classification& c) con
 
 // Fallback lists are read from the group the client asked for, in order (LiteLLM's semantics);
 // a group already tried is skipped, which also guards against cycles.
-std::optional<std::string> Router::next_group(const std::string& origin, errors::FallbackScope scope,
-                                              const std::vector<std::string>& visited) const {
+std::optional<ModelMatch> Router::next_group(const std::string& origin, errors::FallbackScope scope,
+                                             const std::vector<std::string>& visited,
+                                             const core::RoutingControls& controls) const {
   const auto& rs = config_->router;
   const std::vector<std::string>* list = nullptr;
+  if (controls.disable_fallbacks) return std::nullopt;
   switch (scope) {
     case errors::FallbackScope::none: return std::nullopt;
     case errors::FallbackScope::context_window: list = targets_for(rs.context_window_fallbacks, origin); break;
     case errors::FallbackScope::content_policy: list = targets_for(rs.content_policy_fallbacks, origin); break;
     case errors::FallbackScope::general:
-      list = targets_for(rs.fallbacks, origin);
+      list = controls.fallbacks ? &*controls.fallbacks : targets_for(rs.fallbacks, origin);  // the request's own first
       if (!list && !rs.default_fallbacks.empty()) list = &rs.default_fallbacks;
       break;
   }
   if (!list) return std::nullopt;
-  for (const auto& g : *list)
-    if (!contains(visited, g) && deployments_.has_group(g)) return g;
+  for (const auto& g : *list) {
+    if (contains(visited, g)) continue;
+    if (auto match = resolver_.resolve(g); match && !contains(visited, match->requested)) return match;
+  }
   return std::nullopt;
 }
 
@@ -138,15 +144,36 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   const auto& rs = config_->router;
   const core::Nanos deadline =
       clock_->now() + core::seconds_to_nanos(rs.timeout_seconds.value_or(kDefaultRequestTimeoutSeconds));
-  std::optional<std::string> group = request.model;
-  RetryState retry(rs.num_retries, deadline, thread_rng());
+  auto match = resolver_.resolve(request.model);  // exact name, alias, id, or wildcard (model_resolver.h)
+  std::optional<std::string> group;
+  if (match) group = match->group;
+  // Fallback lists are keyed by the group asked for: an alias means its group, a wildcard the name.
+  const std::string origin = !match ? request.model : match->wildcard ? match->requested : match->group;
+  RetryState retry(request.controls.num_retries.value_or(rs.num_retries), deadline, thread_rng());
   Picked at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
+  std::size_t filtered = 0;  // left out by tag routing or pre-call checks
+  std::vector<std::string> group_keys;  // the groups visited, as the registry names them
 
   while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
-    out.groups_tried.push_back(*group);
+    out.groups_tried.push_back(match->requested);
+    group_keys.push_back(*group);
     Picked tried;
     retry.enter_group();
     bool leave_group = false;
+    for (const auto* d : excluded_by_request(*config_, deployments_.group(*group), request)) {
+      at_limit.push_back(d);  // skipped like a deployment at its limit, for this request only
+      ++filtered;
+    }
+    // LiteLLM's mock_testing_fallbacks: the requested group fails at once, so its fallbacks run.
+    if (request.controls.mock_testing_fallbacks && out.groups_tried.size() == 1) {
+      out.failures.push_back(mock_testing_failure(*group, classifier_));
+      group = std::nullopt;
+      if (auto next = next_group(origin, errors::FallbackScope::general, out.groups_tried, request.controls)) {
+        match = std::move(next);
+        group = match->group;
+      }
+      continue;
+    }
 
     while (!leave_group) {
       const auto now = clock_->now();
@@ -171,7 +198,12 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       providers::CallResult result;
       {
         const InFlight in_flight(*state_, slot);  // also ended when the caller cancels us mid-call
-        result = co_await call_(d->endpoint, request, to_ms(per_attempt));
+        if (match->wildcard && dep.wildcard) {  // the requested model substituted into the deployment's
+          const auto wildcard = wildcard_call(d->endpoint, *match);
+          result = co_await call_(wildcard.endpoint, request, to_ms(per_attempt));
+        } else {
+          result = co_await call_(d->endpoint, request, to_ms(per_attempt));
+        }
       }
       // The client went away and cancelled the request: the failure it caused is not the
       // deployment's, so nothing is recorded. (The next co_await would throw anyway.)
@@ -190,7 +222,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
         out.response = std::move(result.response);
         out.stream = std::move(result.stream);
         out.dropped_params = std::move(result.dropped_params);
-        out.group = *group;
+        out.group = match->wildcard ? match->requested : *group;  // a wildcard answers as the name asked for
         out.deployment = &dep;
         out.answer_latency_ms = static_cast<double>(latency) / 1e6;
         co_return out;
@@ -214,14 +246,23 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       }
     }
     if (retry.scope() == errors::FallbackScope::none) break;
-    group = next_group(request.model, retry.scope(), out.groups_tried);
+    group = std::nullopt;
+    if (auto next = next_group(origin, retry.scope(), out.groups_tried, request.controls)) {
+      match = std::move(next);
+      group = match->group;
+    }
   }
   // A client told when to come back does not hammer a gateway whose deployments all rest.
-  if (const auto cooling = earliest_cooldown_end(out.groups_tried, clock_->now()))
+  if (const auto cooling = earliest_cooldown_end(group_keys, clock_->now()))
     out.retry_after_seconds = std::min(out.retry_after_seconds.value_or(*cooling), *cooling);
-  if (out.attempts == 0)
-    out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is " +
-                             (at_limit.empty() ? "cooling down" : "cooling down or at its rpm/tpm limit");
+  if (out.attempts == 0 && out.failures.empty()) {
+    if (!match) out.unavailable_reason = "model '" + request.model + "' is not a model group of this gateway";
+    else if (filtered > 0 && filtered == at_limit.size())
+      out.unavailable_reason = "no deployment of '" + request.model + "' and its fallbacks " + filter_reason(request);
+    else
+      out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is " +
+                               (at_limit.empty() ? "cooling down" : "cooling down or at its rpm/tpm limit");
+  }
   co_return out;
 }
 

@@ -21,6 +21,7 @@
 #include "http/types.h"
 #include "providers/chat_call.h"
 #include "router/deployments.h"
+#include "router/model_resolver.h"
 #include "router/strategy.h"
 #include "state/state_store.h"
 
@@ -80,7 +81,9 @@ class Router {
   const errors::Classifier& classifier() const { return classifier_; }
   state::StateStore& state() const { return *state_; }
   const std::shared_ptr<state::StateStore>& shared_state() const { return state_; }
-  bool has_group(const std::string& group) const { return deployments_.has_group(group); }
+  // A model group, an alias, a deployment id, or a name a wildcard serves (model_resolver.h).
+  bool has_group(const std::string& group) const { return resolver_.resolve(group).has_value(); }
+  const ModelResolver& models() const { return resolver_; }
   // Every deployment by id, with its endpoint and state slot.
   const DeploymentRegistry& deployments() const { return deployments_; }
 
@@ -93,8 +96,8 @@ class Router {
   // Seconds until the first timed cooldown among these groups' deployments ends.
   std::optional<double> earliest_cooldown_end(const std::vector<std::string>& groups, core::Nanos now) const;
   state::FailurePolicy failure_policy(const errors::Classification& c) const;
-  std::optional<std::string> next_group(const std::string& origin, errors::FallbackScope scope,
-                                        const std::vector<std::string>& visited) const;
+  std::optional<ModelMatch> next_group(const std::string& origin, errors::FallbackScope scope,
+                                       const std::vector<std::string>& visited, const core::RoutingControls& controls) const;
 
   std::shared_ptr<const config::Config> config_;
   std::shared_ptr<state::StateStore> state_;
@@ -104,6 +107,7 @@ class Router {
   errors::Classifier classifier_;
   Strategy strategy_;
   DeploymentRegistry deployments_;
+  ModelResolver resolver_;
 };
 
 // The production Sleep: an asio steady_timer on the calling coroutine's executor.

@@ -24,4 +24,37 @@ err=$("$bin" check --config "$tmp" 2>&1); rc=$?
 expect_eq unknown_prefix_exit_1 1 $rc
 echo "$err" | grep -q "^$tmp:3:29: unknown provider prefix 'acme'"; expect_eq unknown_prefix_line 0 $?
 
+# Credentials from the environment, as LiteLLM reads them: check names the variable, and fails
+# when a provider that needs a key has none.
+printf 'model_list:\n  - model_name: a\n    litellm_params: {model: anthropic/claude-x}\n' > "$tmp"
+err=$(env -u ANTHROPIC_API_KEY "$bin" check --config "$tmp" 2>&1); rc=$?
+expect_eq missing_env_key_exit_1 1 $rc
+echo "$err" | grep -q "^$tmp:3:29: deployment 'a' (anthropic/claude-x) has no api_key and ANTHROPIC_API_KEY is not set in the environment"
+expect_eq missing_env_key_line 0 $?
+out=$(ANTHROPIC_API_KEY=sk-test "$bin" check --config "$tmp" 2>&1); rc=$?
+expect_eq env_key_exit_0 0 $rc
+echo "$out" | grep -q 'api_key from \$ANTHROPIC_API_KEY'; expect_eq env_key_named 0 $?
+echo "$out" | grep -q 'sk-test'; expect_eq env_key_value_never_printed 1 $?
+printf 'model_list:\n  - model_name: v\n    litellm_params: {model: vertex_ai/gemini-2.0-flash, api_key: tok}\n' > "$tmp"
+out=$(VERTEXAI_PROJECT=my-proj VERTEXAI_LOCATION=europe-west4 "$bin" check --config "$tmp" 2>&1); rc=$?
+expect_eq vertex_env_exit_0 0 $rc
+echo "$out" | grep -q 'vertex_project from \$VERTEXAI_PROJECT; vertex_location from \$VERTEXAI_LOCATION;'
+expect_eq vertex_env_named 0 $?
+
+# LiteLLM's own example configs (tests/data/configs/litellm, each with its source) load: with the
+# variables they name set, `check` finds no error; the two naming providers Switchyard does not
+# call (cohere/, mistralai/) say so and fail the check, as LiteLLM would fail those calls.
+for f in "$data"/configs/litellm/*.yaml; do
+  name=$(basename "$f" .yaml)
+  out=$(env OPENAI_API_KEY=k ANTHROPIC_API_KEY=k ANTHROPIC_API_KEY_REGULAR=k GROQ_API_KEY=k AZURE_API_KEY=k \
+        OPENROUTER_API_KEY=k LITELLM_MASTER_KEY=k "$bin" check --config "$f" 2>&1); rc=$?
+  echo "$out" | grep -qE '[0-9]+ errors? in '; expect_eq "litellm_${name}_loads" 1 $?
+  case $name in
+    load_balancer|otel_test_config)
+      expect_eq "litellm_${name}_reports_unknown_provider" 1 $rc
+      echo "$out" | grep -q "left out"; expect_eq "litellm_${name}_says_left_out" 0 $? ;;
+    *) expect_eq "litellm_${name}_ok" 0 $rc ;;
+  esac
+done
+
 exit $((fails > 0))

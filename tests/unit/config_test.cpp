@@ -122,14 +122,27 @@ router_settings:
   EXPECT_EQ(r.errors[1].to_string(), "test.yaml:6:23: default_fallbacks: 'nowhere' is not a model_name in model_list");
 }
 
-TEST(Config, UnknownProviderPrefixIsAnErrorListingTheKnownOnes) {
+// LiteLLM loads a deployment whose provider it cannot tell and fails its calls; Switchyard loads
+// the file without it and reports it (check fails on it), listing the known prefixes.
+TEST(Config, UnknownProviderPrefixIsReportedListingTheKnownOnes) {
+  const auto r = load("model_list:\n  - model_name: x\n    litellm_params:\n      model: acme/turbo-1\n"
+                      "  - {model_name: y, litellm_params: {model: openai/gpt-4o, api_key: k}}\n");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.config->deployments.size(), 1u);
+  ASSERT_EQ(r.unservable.size(), 1u);
+  EXPECT_EQ(r.unservable[0].where.line, 4);
+  EXPECT_EQ(r.unservable[0].where.column, 14);
+  EXPECT_NE(r.unservable[0].message.find("unknown provider prefix 'acme'"), std::string::npos);
+  EXPECT_NE(r.unservable[0].message.find("openai_compatible"), std::string::npos);
+}
+
+TEST(Config, AFileWhoseEveryDeploymentIsLeftOutIsRefused) {
   const auto r = load("model_list:\n  - model_name: x\n    litellm_params:\n      model: acme/turbo-1\n");
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].where.line, 4);
-  EXPECT_EQ(r.errors[0].where.column, 14);
   EXPECT_NE(r.errors[0].message.find("unknown provider prefix 'acme'"), std::string::npos);
-  EXPECT_NE(r.errors[0].message.find("openai_compatible"), std::string::npos);
+  EXPECT_NE(r.errors[0].message.find("no deployment Switchyard can call is left"), std::string::npos);
 }
 
 TEST(Config, NegativeNumbersAreRefusedEachWithItsLine) {
