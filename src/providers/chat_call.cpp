@@ -3,7 +3,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
-#include "providers/google/token_source.h"
+#include "providers/auth/credential_source.h"
 #include "providers/translate.h"
 
 namespace switchyard::providers {
@@ -31,7 +31,8 @@ bool looks_like_answer(core::WireFormat f, const json::object& o) {
 
 }  // namespace
 
-http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request) {
+http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
+                                  const auth::Credential* credential) {
   const auto format = endpoint.adapter->wire_format();
   json::object body(request.body.storage());  // the request's arena
   if (format == request.format) body = request.body;
@@ -56,7 +57,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
   endpoint.adapter->prepare(endpoint, request.stream, out);
   out.body = json::serialize(body);
-  endpoint.adapter->sign(endpoint, out);
+  endpoint.adapter->authorize(endpoint, credential, out);
   return out;
 }
 
@@ -218,14 +219,18 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
   if (!endpoint.adapter) co_return CallResult{std::nullopt, std::nullopt, unusable(endpoint)};
-  auto upstream = encode_chat(endpoint, request);
-  upstream.timeout = timeout;
-  if (endpoint.google_token) {
-    // Usually answered from the cache at once; only a cold or expired cache waits for Google.
-    auto token = co_await endpoint.google_token->token();
-    if (!token.ok()) co_return CallResult{std::nullopt, std::nullopt, std::move(token.error)};
-    upstream.headers.emplace_back("authorization", "Bearer " + token.access_token);
+  // Usually answered from the cache at once; only a cold or expired cache waits for the cloud.
+  std::shared_ptr<const auth::Credential> credential;
+  if (endpoint.credentials) {
+    auto fetched = co_await endpoint.credentials->get();
+    if (!fetched.ok()) {
+      fetched.error.provider = endpoint.deployment->provider;
+      co_return CallResult{std::nullopt, std::nullopt, std::move(fetched.error)};
+    }
+    credential = std::move(fetched.credential);
   }
+  auto upstream = encode_chat(endpoint, request, credential.get());
+  upstream.timeout = timeout;
   if (request.stream) {
     auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));
     co_return streamed;

@@ -62,7 +62,9 @@ struct CallResult {
   bool ok() const { return response.has_value() || stream.has_value(); }
 };
 
-http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request);
+// `credential`: the endpoint's current credential (auth::CredentialSource), null when it has none.
+http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
+                                  const auth::Credential* credential = nullptr);
 CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& response);
 
 // Streaming requests are answered with `stream` once the first content token arrived; a failure

@@ -2,6 +2,7 @@
 // touches its file pair, this table and its tests.
 #include <boost/json.hpp>
 
+#include "providers/auth/credential.h"
 #include "providers/provider.h"
 
 namespace switchyard::providers {
@@ -26,6 +27,10 @@ const ProviderAdapter* adapter_for(const config::Deployment& d) {
 
 void ProviderAdapter::shape_body(const Endpoint& endpoint, boost::json::object& body) const {
   body["model"] = endpoint.deployment->model;
+}
+
+void ProviderAdapter::authorize(const Endpoint&, const auth::Credential* credential, http::UpstreamRequest& out) const {
+  if (credential && !credential->bearer.empty()) http::set_header(out.headers, "authorization", "Bearer " + credential->bearer);
 }
 
 Endpoint make_endpoint(const config::Deployment& d) {
