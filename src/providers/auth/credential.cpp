@@ -97,8 +97,12 @@ std::optional<http::UpstreamRequest> request_for(std::string_view url, http::bea
   http::UpstreamRequest request;
   request.url = *parsed;
   request.method = method;
-  request.target = parsed->path.empty() ? "/" : parsed->path;
-  if (query_at != std::string_view::npos) request.target += std::string(url.substr(query_at));
+  // The path exactly as given (parse_url drops a trailing slash, which IMDS paths need).
+  const auto scheme_end = url.find("://");
+  const auto path_at = scheme_end == std::string_view::npos ? std::string_view::npos : url.find('/', scheme_end + 3);
+  request.target = path_at == std::string_view::npos || (query_at != std::string_view::npos && path_at > query_at)
+                       ? "/" + std::string(query_at == std::string_view::npos ? "" : url.substr(query_at))
+                       : std::string(url.substr(path_at));
   request.timeout = kCredentialRequestTimeout;
   request.connect_timeout = kCredentialRequestTimeout;
   return request;
