@@ -104,10 +104,11 @@ std::string bedrock_deployment(const std::string& extra_params = "") {
          "', api_base: '$BASE', aws_region_name: us-east-1" + extra_params + "}\n";
 }
 
-std::string aws_mock(const std::string& extra = "") {
+// `role`: the only role STS lets callers assume (empty: any).
+std::string aws_mock(const std::string& extra = "", std::string_view role = kRole) {
   return "aws: {region: us-east-1, access_key_id: " + std::string(kBaseKey) + ", secret_access_key: '" +
-         std::string(kBaseSecret) + "', web_identity_token: '" + std::string(kIrsaToken) + "', role_arn: '" +
-         std::string(kRole) + "'" + extra + "}\n";
+         std::string(kBaseSecret) + "', web_identity_token: '" + std::string(kIrsaToken) + "'" +
+         (role.empty() ? std::string() : ", role_arn: '" + std::string(role) + "'") + extra + "}\n";
 }
 
 std::string token_file(const std::string& name, std::string_view token) {
@@ -134,6 +135,36 @@ TEST(Credentials, EksIrsaWebIdentityThenBedrockWithTemporaryKeys) {
   EXPECT_EQ(s.granted("sts_assume_role_with_web_identity"), 1) << "cached: one STS call serves every request";
   expect_bedrock_signed_with_session_token(s);
   EXPECT_EQ(s.gateway->output().find(kIrsaToken), std::string::npos);
+  s.gateway->stop();
+}
+
+TEST(Credentials, IrsaStreamingAndAnthropicClientsUseTheSameCachedKeys) {
+  const auto file = token_file("irsa-token-stream", kIrsaToken);
+  CredStack s("irsa-stream", aws_mock(), bedrock_deployment(),
+              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
+  for (const auto c : kClients) {
+    const auto r = post_chat(s.port, c, chat_body(c, "bedrock", true));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(read_stream(c, r).done);
+  }
+  EXPECT_EQ(s.granted("sts_assume_role_with_web_identity"), 1);
+  expect_bedrock_signed_with_session_token(s);
+  s.gateway->stop();
+}
+
+// LiteLLM under IRSA with another role: the pod's role first (web identity), then AssumeRole of
+// the target signed with those temporary keys and their session token.
+TEST(Credentials, IrsaCrossAccountRoleNameChainsWebIdentityThenAssumeRole) {
+  const auto file = token_file("irsa-token-cross", kIrsaToken);
+  const std::string target = "arn:aws:iam::999999999999:role/bedrock-in-other-account";
+  CredStack s("irsa-cross", aws_mock("", ""),
+              bedrock_deployment(", aws_role_name: '" + target + "', aws_session_name: gw-session"),
+              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
+  const auto r = s.chat("bedrock");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(s.granted("sts_assume_role_with_web_identity"), 1);
+  EXPECT_EQ(s.granted("sts_assume_role"), 1) << "signed with the issued keys, which the mock accepts";
+  expect_bedrock_signed_with_session_token(s);
   s.gateway->stop();
 }
 

@@ -14,14 +14,13 @@ namespace asio = boost::asio;
 using SteadyClock = std::chrono::steady_clock;
 namespace {
 
+// Lives as long as the process and is never torn down: a fetch in flight holds sockets of this
+// thread's client pool (a thread_local destroyed when the thread ends) inside coroutine frames
+// owned by the io_context, and no order of destroying the two is safe. Idle, the thread sleeps
+// in epoll; exiting the process ends it.
 class CredentialThread {
  public:
-  CredentialThread() : guard_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
-  ~CredentialThread() {
-    guard_.reset();
-    io_.stop();
-    thread_.join();
-  }
+  CredentialThread() : guard_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) { thread_.detach(); }
   asio::any_io_executor executor() { return io_.get_executor(); }
 
  private:
@@ -37,8 +36,8 @@ std::int64_t steady_ns(SteadyClock::time_point t) {
 }  // namespace
 
 asio::any_io_executor credential_executor() {
-  static CredentialThread thread;
-  return thread.executor();
+  static auto* const thread = new CredentialThread();  // never deleted: see CredentialThread
+  return thread->executor();
 }
 
 CredentialSource::CredentialSource(std::unique_ptr<Fetcher> fetcher)
