@@ -35,7 +35,7 @@ class BedrockAdapter final : public ProviderAdapter {
       e.adapter = nullptr;
       e.unusable_reason = std::move(why);
     };
-    e.aws_region = param_or_env(d, {"aws_region_name"}, {"AWS_REGION", "AWS_DEFAULT_REGION"});
+    e.aws_region = param_or_env(d, {"aws_region_name"}, {"AWS_REGION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION"});
     if (e.aws_region.empty()) return unusable("bedrock deployments need aws_region_name (or AWS_REGION)");
     auto chosen = aws::choose_credentials(d, e.aws_region);
     if (!chosen.source) return unusable("bedrock: " + chosen.error);

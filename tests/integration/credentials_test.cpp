@@ -369,9 +369,18 @@ TEST(Credentials, EntraClientSecret) {
     ASSERT_EQ(r.status, 200) << r.body;
   }
   EXPECT_EQ(s.granted("entra"), 1);
-  EXPECT_TRUE(std::string(s.last_headers("gpt-4o-prod").at("authorization").as_string()).starts_with("Bearer mock-entra-token-"));
-  EXPECT_EQ(s.gateway->output().find("entra-secret-1"), std::string::npos);
+  const std::string authorization(s.last_headers("gpt-4o-prod").at("authorization").as_string());
+  EXPECT_TRUE(authorization.starts_with("Bearer mock-entra-token-")) << authorization;
+  const auto token = authorization.substr(7);
+  // Neither the client secret nor the issued token shows in admin output, metrics or logs.
+  for (const auto* path : {"/admin/deployments", "/metrics"}) {
+    const auto r = request(s.port, "GET", path);
+    EXPECT_EQ(r.body.find("entra-secret-1"), std::string::npos) << path;
+    EXPECT_EQ(r.body.find(token), std::string::npos) << path;
+  }
   s.gateway->stop();
+  EXPECT_EQ(s.gateway->output().find("entra-secret-1"), std::string::npos);
+  EXPECT_EQ(s.gateway->output().find(token), std::string::npos);
 }
 
 TEST(Credentials, EntraWorkloadIdentityOnAks) {

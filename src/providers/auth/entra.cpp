@@ -10,7 +10,6 @@ using http::beast_http::verb;
 
 constexpr std::string_view kDefaultAuthority = "https://login.microsoftonline.com";
 constexpr std::string_view kDefaultImds = "http://169.254.169.254";
-constexpr std::string_view kCognitiveServicesResource = "https://cognitiveservices.azure.com";
 constexpr std::string_view kJwtBearerAssertion = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 constexpr std::string_view kDatabricksScope = "all-apis";
 
@@ -35,15 +34,16 @@ http::UpstreamRequest form(http::UpstreamRequest request, std::string body) {
 class EntraClientFetcher final : public Fetcher {
  public:
   EntraClientFetcher(std::string authority, std::string tenant, std::string client_id, std::string secret,
-                     std::string assertion_file)
+                     std::string assertion_file, std::string scope)
       : token_url_(without_trailing_slash(std::move(authority)) + "/" + tenant + "/oauth2/v2.0/token"),
-        client_id_(std::move(client_id)), secret_(std::move(secret)), assertion_file_(std::move(assertion_file)) {}
+        client_id_(std::move(client_id)), secret_(std::move(secret)), assertion_file_(std::move(assertion_file)),
+        scope_(std::move(scope)) {}
 
   http::Awaitable<Fetched> fetch() override {
     auto request = request_for(token_url_, verb::post);
     if (!request) co_return refused_fetch(core::Provider::azure, "AZURE_AUTHORITY_HOST does not make a URL: " + token_url_);
     std::string body = "grant_type=client_credentials&client_id=" + form_encode(client_id_) +
-                       "&scope=" + form_encode(kCognitiveServicesScope);
+                       "&scope=" + form_encode(scope_);
     if (!assertion_file_.empty()) {
       auto assertion = read_small_file(assertion_file_);
       if (!assertion || assertion->empty())
@@ -62,12 +62,12 @@ class EntraClientFetcher final : public Fetcher {
   }
 
  private:
-  std::string token_url_, client_id_, secret_, assertion_file_;
+  std::string token_url_, client_id_, secret_, assertion_file_, scope_;
 };
 
 class ManagedIdentityFetcher final : public Fetcher {
  public:
-  explicit ManagedIdentityFetcher(std::string client_id) : client_id_(std::move(client_id)) {
+  ManagedIdentityFetcher(std::string client_id, std::string resource) : client_id_(std::move(client_id)) {
     if (!env("IDENTITY_ENDPOINT").empty() && !env("IDENTITY_HEADER").empty()) {
       url_ = env("IDENTITY_ENDPOINT") + "?api-version=2019-08-01";
       header_ = {"x-identity-header", env("IDENTITY_HEADER")};
@@ -77,7 +77,7 @@ class ManagedIdentityFetcher final : public Fetcher {
              "/metadata/identity/oauth2/token?api-version=2018-02-01";
       header_ = {"metadata", "true"};
     }
-    url_ += "&resource=" + form_encode(kCognitiveServicesResource);
+    url_ += "&resource=" + form_encode(resource);
     if (!client_id_.empty()) url_ += "&client_id=" + form_encode(client_id_);
   }
   http::Awaitable<Fetched> fetch() override {
@@ -137,15 +137,21 @@ std::shared_ptr<CredentialSource> choose_entra_credentials(const config::Deploym
   const auto tenant = param_or_env(d, {"tenant_id", "azure_tenant_id"}, {"AZURE_TENANT_ID"});
   const auto client_id = param_or_env(d, {"client_id", "azure_client_id"}, {"AZURE_CLIENT_ID"});
   const auto secret = param_or_env(d, {"client_secret", "azure_client_secret"}, {"AZURE_CLIENT_SECRET"});
+  // LiteLLM's azure_scope; managed identity asks for the resource the scope names.
+  auto scope = param_or_env(d, {"azure_scope"}, {"AZURE_SCOPE"});
+  if (scope.empty()) scope = kCognitiveServicesScope;
+  auto resource = scope;
+  if (resource.ends_with("/.default")) resource.resize(resource.size() - 9);
   if (!tenant.empty() && !client_id.empty() && !secret.empty())
-    return shared_source("entra-secret\n" + authority + '\n' + tenant + '\n' + client_id + '\n' + secret,
-                         [&] { return std::make_unique<EntraClientFetcher>(authority, tenant, client_id, secret, ""); });
+    return shared_source("entra-secret\n" + authority + '\n' + tenant + '\n' + client_id + '\n' + secret + '\n' + scope, [&] {
+      return std::make_unique<EntraClientFetcher>(authority, tenant, client_id, secret, "", scope);
+    });
   if (const auto file = env("AZURE_FEDERATED_TOKEN_FILE"); !file.empty() && !tenant.empty() && !client_id.empty())
-    return shared_source("entra-workload\n" + authority + '\n' + tenant + '\n' + client_id + '\n' + file,
-                         [&] { return std::make_unique<EntraClientFetcher>(authority, tenant, client_id, "", file); });
+    return shared_source("entra-workload\n" + authority + '\n' + tenant + '\n' + client_id + '\n' + file + '\n' + scope,
+                         [&] { return std::make_unique<EntraClientFetcher>(authority, tenant, client_id, "", file, scope); });
   return shared_source("entra-managed\n" + client_id + '\n' + env("IDENTITY_ENDPOINT") + '\n' +
-                           env("AZURE_POD_IDENTITY_AUTHORITY_HOST"),
-                       [&] { return std::make_unique<ManagedIdentityFetcher>(client_id); });
+                           env("AZURE_POD_IDENTITY_AUTHORITY_HOST") + '\n' + resource,
+                       [&] { return std::make_unique<ManagedIdentityFetcher>(client_id, resource); });
 }
 
 std::shared_ptr<CredentialSource> choose_databricks_credentials(const config::Deployment& d, const http::Url& base) {

@@ -222,13 +222,15 @@ class ImdsFetcher final : public Fetcher {
   std::string describe() const override { return "AWS EC2 instance metadata (IMDSv2, " + endpoint_ + ")"; }
 
  private:
-  // IMDS is the chain's last resort: when it does not answer there are no credentials at all,
-  // which is how the SDKs report it.
+  // IMDS is the chain's last resort: when nothing listens there (off EC2) there are no
+  // credentials at all, which is how the SDKs report it; a slow or failing IMDS keeps its class.
   static errors::UpstreamError no_credentials(const std::string& what, const http::UpstreamResponse& r) {
-    if (r.transport_error != errors::TransportError::none || r.status == 404)
+    using T = errors::TransportError;
+    const bool absent = r.transport_error == T::connection_refused || r.transport_error == T::connect_timeout ||
+                        r.transport_error == T::dns;
+    if (absent || r.status == 404)
       return auth::refused(kProvider, "Unable to locate credentials: " + what + ": " +
-                                          (r.transport_error != errors::TransportError::none ? r.transport_message
-                                                                                              : "HTTP 404"));
+                                          (absent ? r.transport_message : std::string("HTTP 404")));
     return auth::call_failed(kProvider, what, r, r.body);
   }
   std::string endpoint_;
