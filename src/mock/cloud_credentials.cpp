@@ -96,9 +96,11 @@ std::string CredentialIssuer::issue_aws(std::string& secret, std::string& sessio
   std::string akid = "ASIAMOCK" + std::string(12 - std::min<std::size_t>(12, n.size()), '0') + n;
   secret = "mockSecret/" + n + "/K7MDENGbPxRfiCY";
   session_token = "IQoJb3JpZ2luX2VjEMock" + n + "SessionToken//////////wEaCXVzLWVhc3QtMSJH";
-  const auto ttl = std::chrono::seconds(config_.aws->credentials_ttl_seconds);
-  expiry = std::chrono::system_clock::now() + ttl;
-  aws_[akid] = {secret, session_token, Steady::now() + ttl};
+  // Valid until the whole second announced in <Expiration> (ISO 8601 has no fraction here), not
+  // a moment longer: a caller that uses keys up to their announced expiry gets refused.
+  const auto now = std::chrono::system_clock::now();
+  expiry = std::chrono::floor<std::chrono::seconds>(now + std::chrono::seconds(config_.aws->credentials_ttl_seconds));
+  aws_[akid] = {secret, session_token, Steady::now() + std::chrono::duration_cast<Steady::duration>(expiry - now)};
   return akid;
 }
 
@@ -143,6 +145,12 @@ std::optional<http::Response> CredentialIssuer::answer(const http::Request& requ
   }
   if (config_.google) {
     if (path.starts_with("/computeMetadata/")) return google_metadata(request, path);
+    // A subject-token URL for workload identity federation (as an OIDC provider's or Azure's
+    // IMDS would serve it): JSON with the configured token, behind a required header.
+    if (path == "/mock/subject-token" && method == beast_http::verb::get) {
+      if (request["metadata"] != "True") return respond(400, kJson, R"({"error":"Metadata header required"})");
+      return respond(200, kJson, json::serialize(json::object{{"access_token", config_.google->subject_token}}));
+    }
     if (method == beast_http::verb::post && path.ends_with(":generateAccessToken")) return google_impersonate(request);
     const auto grant = field(form, "grant_type");
     if (form_post && is_token_path(path) && (grant == "refresh_token" || grant == kTokenExchangeGrant))

@@ -8,7 +8,8 @@
 //         before their expiry (ExpiredTokenException after).
 //   Google refresh_token and token-exchange grants at …/token (besides the JWT-bearer grant of
 //         cloud_auth.h), …:generateAccessToken (impersonation, Bearer of an issued token), the
-//         metadata server (/computeMetadata/v1/…, Metadata-Flavor: Google).
+//         metadata server (/computeMetadata/v1/…, Metadata-Flavor: Google), and a subject-token
+//         URL (GET /mock/subject-token, Metadata: True → {"access_token": subject_token}).
 //   Azure Entra ID …/oauth2/v2.0/token (client secret or federated client assertion), IMDS
 //         /metadata/identity/oauth2/token (Metadata: true); Azure OpenAI paths then need the
 //         api-key or an issued token.

@@ -341,6 +341,23 @@ TEST(Credentials, GoogleWorkloadIdentityFederationWithImpersonation) {
   s.gateway->stop();
 }
 
+TEST(Credentials, GoogleWorkloadIdentityFederationWithSubjectTokenFromUrl) {
+  const std::string external =
+      R"({"type":"external_account","audience":"//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/az/providers/p",)"
+      R"("subject_token_type":"urn:ietf:params:oauth:token-type:jwt","token_url":"$BASE/v1/token",)"
+      R"("credential_source":{"url":"$BASE/mock/subject-token","headers":{"Metadata":"True"},)"
+      R"("format":{"type":"json","subject_token_field_name":"access_token"}}})";
+  CredStack s("google-wif-url", "google: {subject_token: oidc-from-url-1}\n",
+              vertex_deployment(", vertex_project: p1"), {"GOOGLE_APPLICATION_CREDENTIALS=$TMP/wif-url.json"},
+              "  num_retries: 0\n", {{"wif-url.json", external}});
+  const auto r = s.chat("vertex");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(s.granted("google_sts"), 1);
+  EXPECT_TRUE(std::string(s.last_headers("claude-on-vertex").at("authorization").as_string()).starts_with("Bearer mock-federated-token-"))
+      << "without impersonation the federated token is used as it is";
+  s.gateway->stop();
+}
+
 TEST(Credentials, GoogleMetadataServerGivesTokenAndProject) {
   CredStack s("google-metadata", "google: {metadata_project: gke-project-7}\n", vertex_deployment(""),
               {"GCE_METADATA_HOST=$HOSTPORT"});
