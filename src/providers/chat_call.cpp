@@ -231,6 +231,7 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
   }
   auto upstream = encode_chat(endpoint, request, credential.get());
   upstream.timeout = timeout;
+  add_userinfo_authorization(endpoint, upstream);
   if (request.stream) {
     auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));
     co_return streamed;

@@ -1,467 +1,300 @@
-// Cloud credentials as production runs them, through the real gateway and the mock's credential
-// endpoints (src/mock/cloud_credentials.h): EKS IRSA (STS AssumeRoleWithWebIdentity), LiteLLM's
-// aws_role_name (AssumeRole signed with base keys, external id), shared config profiles
-// (role_arn + source_profile), EKS Pod Identity / ECS container credentials, EC2 IMDSv2; Google
-// authorized_user, workload identity federation with impersonation, the metadata server (token
-// and project); Entra ID client secret, AKS workload identity, managed identity; Databricks OAuth
-// M2M. The gateway runs with a clean environment (env -i) naming only what each flow needs, and
-// the mock accepts only what it issued: Bedrock checks the SigV4 signature of the issued keys
-// with their session token, Vertex/Azure/Databricks the issued bearer tokens.
+// Issue 11 items 2 and 5c/5d through the real binary: credentials written in api_base are sent
+// upstream as HTTP Basic and never shown (deployment header, /metrics, /admin/deployments, request
+// log); an upstream that echoes the configured key has it redacted before the client sees it
+// (error body and stream error event); invalid UTF-8 from an upstream reaches the client and the
+// JSON log escaped; a hostile x-request-id cannot forge fields or lines of the text log.
+//
+// The upstream is a small fake in this process (not the mock): the test must see the exact
+// request line, Host and Authorization the gateway sent, and make the upstream echo whatever key
+// it was given.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
+#include <mutex>
 #include <thread>
 
 #include "chat_client.h"
+#include "core/utf8.h"
 #include "harness.h"
 
 namespace switchyard::testing {
 namespace {
+namespace asio = boost::asio;
 namespace json = boost::json;
+using tcp = asio::ip::tcp;
 
-constexpr std::string_view kBedrockModel = "anthropic.claude-3-5-sonnet-20240620-v1:0";
-constexpr std::string_view kRole = "arn:aws:iam::123456789012:role/switchyard-gateway";
-constexpr std::string_view kIrsaToken = "eyJhbGciOiJSUzI1NiJ9.irsa-projected-token.sig";
-constexpr std::string_view kBaseKey = "AKIDSWITCHYARDBASE";
-constexpr std::string_view kBaseSecret = "base/Secret+Key/SWITCHYARD0000000000000";
+constexpr std::string_view kUser = "alice";
+constexpr std::string_view kPassword = "pa55-URL-SECRET-7f3c";
+constexpr std::string_view kKey = "sk-CONFIGURED-KEY-0123456789abcdefXYZ";
+constexpr std::string_view kMasterKey = "sk-master-CREDENTIALS-TEST-0000";
 
-void replace_all(std::string& text, std::string_view what, const std::string& with) {
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + with.size()))
-    text.replace(at, what.size(), with);
+// What the fake upstream received for one request.
+struct Received {
+  std::string head;  // request line + headers, as sent
+  std::string body;
+};
+
+// A header of a raw request head (names compared case-insensitively).
+std::string header_value(std::string_view head, std::string_view name) {
+  std::string lower(head);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto at = lower.find("\r\n" + std::string(name) + ":");
+  if (at == std::string::npos) return {};
+  auto start = at + 3 + name.size();
+  while (start < head.size() && head[start] == ' ') ++start;
+  return std::string(head.substr(start, head.find("\r\n", start) - start));
 }
 
-// The mock with `mock_yaml`, and the gateway with `deployments` (model_list entries) and only
-// the environment variables in `env`; "$BASE" becomes the mock's URL, "$HOSTPORT" its host:port,
-// "$TMP" this test's directory, in the config, the variables and `files` (name → content,
-// written to $TMP before the gateway starts).
-struct CredStack {
-  MockProcess mock;
+
+// One connection at a time, one request per connection (answers with Connection: close).
+// The answer depends on the "model" the gateway asked for.
+class FakeUpstream {
+ public:
+  FakeUpstream() : acceptor_(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    port_ = acceptor_.local_endpoint().port();
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~FakeUpstream() {
+    stopping_ = true;
+    boost::system::error_code ec;
+    tcp::socket poke(io_);
+    poke.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);  // wakes accept()
+    thread_.join();
+  }
+  std::uint16_t port() const { return port_; }
+  std::vector<Received> received() const {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+
+ private:
+  static std::string answer(std::string_view model, std::string_view authorization) {
+    const auto respond = [](int status, std::string_view type, const std::string& body) {
+      return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " + std::string(type) +
+             "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    if (model == "m-basic")
+      return respond(200, "application/json",
+                     R"({"id":"c1","object":"chat.completion","created":1,"model":"m-basic","choices":[{"index":0,)"
+                     R"("message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],)"
+                     R"("usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})");
+    if (model == "m-echo") {
+      // OpenAI's 401 shape, echoing the key in full and half-masked as OpenAI does.
+      const std::string key(authorization.substr(authorization.find(' ') + 1));
+      const std::string masked = key.substr(0, 8) + "****************" + key.substr(key.size() - 4);
+      return respond(401, "application/json",
+                     json::serialize(json::object{
+                         {"error",
+                          {{"message", "Incorrect API key provided: " + masked + ". You sent " + key + "."},
+                           {"type", "invalid_request_error"},
+                           {"param", nullptr},
+                           {"code", "invalid_api_key"}}}}));
+    }
+    if (model == "m-stream-echo") {
+      const std::string key(authorization.substr(authorization.find(' ') + 1));
+      // Far more content than one read of the gateway takes (16 KiB), so the content is forwarded
+      // before the error event arrives: the error is a mid-stream one whatever the timing.
+      std::string body;
+      for (int i = 0; i < 400; ++i)
+        body += "data: {\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"partial \"},"
+                "\"finish_reason\":null}]}\n\n";
+      body += "data: {\"error\":{\"message\":\"upstream failed for key " + key +
+              "\",\"type\":\"server_error\",\"code\":null}}\n\n";
+      return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + body;
+    }
+    if (model == "m-utf8")
+      return respond(502, "text/plain", std::string("bad gateway: \xff\xfe broken \xc3 bytes \xed\xa0\x80 end"));
+    return respond(404, "application/json", R"({"error":{"message":"unknown model","type":"invalid_request_error"}})");
+  }
+
+  void serve() {
+    while (!stopping_) {
+      tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec || stopping_) continue;
+      std::string data;
+      char buf[4096];
+      std::size_t header_end = std::string::npos;
+      while ((header_end = data.find("\r\n\r\n")) == std::string::npos) {
+        const auto n = socket.read_some(asio::buffer(buf), ec);
+        if (ec) break;
+        data.append(buf, n);
+      }
+      if (header_end == std::string::npos) continue;
+      Received r;
+      r.head = data.substr(0, header_end + 2);
+      const auto length = std::stoul("0" + header_value(r.head, "content-length"));
+      r.body = data.substr(header_end + 4);
+      while (r.body.size() < length) {
+        const auto n = socket.read_some(asio::buffer(buf), ec);
+        if (ec) break;
+        r.body.append(buf, n);
+      }
+      std::string model;
+      boost::system::error_code parse_ec;
+      const auto parsed = json::parse(r.body, parse_ec);
+      if (!parse_ec && parsed.is_object())
+        if (const auto* m = parsed.get_object().if_contains("model"); m && m->is_string()) model = m->get_string();
+      const auto reply = answer(model, header_value(r.head, "authorization"));
+      {
+        std::lock_guard lock(mutex_);
+        received_.push_back(std::move(r));
+      }
+      asio::write(socket, asio::buffer(reply), ec);
+      socket.shutdown(tcp::socket::shutdown_both, ec);
+    }
+  }
+
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::vector<Received> received_;
+};
+
+std::string config_for(std::uint16_t upstream) {
+  const auto with_userinfo =
+      "http://" + std::string(kUser) + ":" + std::string(kPassword) + "@127.0.0.1:" + std::to_string(upstream) + "/v1";
+  const auto plain = "http://127.0.0.1:" + std::to_string(upstream) + "/v1";
+  return "model_list:\n"
+         "  - {model_name: basic, litellm_params: {model: openai_compatible/m-basic, api_base: '" + with_userinfo + "'}}\n"
+         "  - {model_name: echo, litellm_params: {model: openai_compatible/m-echo, api_base: '" + plain + "', api_key: '" +
+         std::string(kKey) + "'}}\n"
+         "  - {model_name: stream-echo, litellm_params: {model: openai_compatible/m-stream-echo, api_base: '" + plain +
+         "', api_key: '" + std::string(kKey) + "'}}\n"
+         "  - {model_name: utf8, litellm_params: {model: openai_compatible/m-utf8, api_base: '" + plain + "'}}\n"
+         "  - {model_name: both, litellm_params: {model: openai_compatible/m-basic, api_base: '" + with_userinfo +
+         "', api_key: '" + std::string(kKey) + "'}}\n"
+         "router_settings: {num_retries: 0}\n"
+         "general_settings: {master_key: '" + std::string(kMasterKey) + "'}\n";
+}
+
+struct Stack {
+  FakeUpstream upstream;
   std::unique_ptr<Process> gateway;
   std::uint16_t port = 0;
-  std::string base;
 
-  CredStack(const std::string& tag, const std::string& mock_yaml, std::string deployments,
-            std::vector<std::string> env, const std::string& router_settings = "  num_retries: 0\n",
-            std::vector<std::pair<std::string, std::string>> files = {}) {
-    mock = start_mock(mock_yaml);
-    if (mock.port == 0) throw std::runtime_error("mock did not start: " + mock.process->output());
-    base = "http://127.0.0.1:" + std::to_string(mock.port);
-    const auto expand = [this](std::string& s) {
-      replace_all(s, "$BASE", base);
-      replace_all(s, "$HOSTPORT", "127.0.0.1:" + std::to_string(mock.port));
-      replace_all(s, "$TMP", temp_dir().string());
-    };
-    for (auto& [name, content] : files) {
-      expand(content);
-      std::ofstream(temp_dir() / name, std::ios::binary) << content;
-    }
-    std::string cfg = "model_list:\n" + deployments + "router_settings:\n" + router_settings;
-    expand(cfg);
-    const auto file = write_temp_file("creds-" + tag + ".yaml", cfg);
-    std::vector<std::string> argv{"/usr/bin/env", "-i", "HOME=" + (temp_dir() / ("home-" + tag)).string(),
-                                  "PATH=/usr/bin:/bin"};
-    for (auto& e : env) {
-      expand(e);
-      argv.push_back(e);
-    }
-    for (std::string a : {binary_path(), std::string("serve"), std::string("--config"), file.string(),
-                          std::string("--port"), std::string("0")})
-      argv.push_back(a);
-    gateway = std::make_unique<Process>(argv);
+  explicit Stack(const std::string& log_format) {
+    const auto config = write_temp_file("credentials-" + log_format + ".yaml", config_for(upstream.port()));
+    gateway = std::make_unique<Process>(std::vector<std::string>{binary_path(), "serve", "--config", config.string(),
+                                                                 "--port", "0", "--log-format", log_format});
     const auto p = gateway->wait_for_port();
     if (!p) throw std::runtime_error("gateway did not start: " + gateway->output());
     port = *p;
   }
-
-  HttpResult chat(const std::string& group) const { return post_chat(port, Client::openai, chat_body(Client::openai, group, false)); }
-
-  json::object flows() const { return json::parse(request(mock.port, "GET", "/mock/credentials").body).as_object(); }
-  std::int64_t granted(std::string_view flow) const {
-    const auto f = flows();
-    const auto* v = f.if_contains(flow);
-    return v ? v->at("granted").to_number<std::int64_t>() : 0;
-  }
-  std::int64_t refused(std::string_view flow) const {
-    const auto f = flows();
-    const auto* v = f.if_contains(flow);
-    return v ? v->at("refused").to_number<std::int64_t>() : 0;
-  }
-  json::object last_headers(std::string_view model) const {
-    const auto stats = json::parse(request(mock.port, "GET", "/mock/stats").body).as_object();
-    return stats.at("models").at(model).at("last_headers").as_object();
-  }
-  std::string last_path(std::string_view model) const {
-    const auto stats = json::parse(request(mock.port, "GET", "/mock/stats").body).as_object();
-    return std::string(stats.at("models").at(model).at("last_path").as_string());
+  HttpResult chat(const std::string& group, bool stream = false, Headers extra = {}) const {
+    Headers headers{{"authorization", "Bearer " + std::string(kMasterKey)}};
+    for (auto& h : extra) headers.push_back(std::move(h));
+    return request(port, "POST", "/v1/chat/completions", chat_body(Client::openai, group, stream), headers);
   }
 };
 
-std::string bedrock_deployment(const std::string& extra_params = "") {
-  return "  - model_name: bedrock\n    litellm_params: {model: 'bedrock/" + std::string(kBedrockModel) +
-         "', api_base: '$BASE', aws_region_name: us-east-1" + extra_params + "}\n";
-}
+bool valid_utf8(std::string_view s) { return core::valid_utf8(s).size() == s.size(); }
 
-// `role`: the only role STS lets callers assume (empty: any).
-std::string aws_mock(const std::string& extra = "", std::string_view role = kRole) {
-  return "aws: {region: us-east-1, access_key_id: " + std::string(kBaseKey) + ", secret_access_key: '" +
-         std::string(kBaseSecret) + "', web_identity_token: '" + std::string(kIrsaToken) + "'" +
-         (role.empty() ? std::string() : ", role_arn: '" + std::string(role) + "'") + extra + "}\n";
-}
-
-std::string token_file(const std::string& name, std::string_view token) {
-  return write_temp_file(name, token).string();
-}
-
-void expect_bedrock_signed_with_session_token(const CredStack& s) {
-  const auto headers = s.last_headers(kBedrockModel);
-  ASSERT_TRUE(headers.contains("x-amz-security-token")) << json::serialize(headers);
-  EXPECT_TRUE(std::string(headers.at("x-amz-security-token").as_string()).starts_with("IQoJb3JpZ2luX2VjEMock"));
-  const std::string authorization(headers.at("authorization").as_string());
-  EXPECT_NE(authorization.find("Credential=ASIAMOCK"), std::string::npos) << authorization;
-  EXPECT_NE(authorization.find("x-amz-security-token"), std::string::npos) << "the session token is signed";
-}
-
-TEST(Credentials, EksIrsaWebIdentityThenBedrockWithTemporaryKeys) {
-  const auto file = token_file("irsa-token", kIrsaToken);
-  CredStack s("irsa", aws_mock(), bedrock_deployment(),
-              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
-  for (int i = 0; i < 3; ++i) {
-    const auto r = s.chat("bedrock");
-    ASSERT_EQ(r.status, 200) << r.body;
+std::string everything_shown(const Stack& s, const std::vector<HttpResult>& answers) {
+  std::string all;
+  for (const auto& a : answers) {
+    all += a.body;
+    for (const auto& [name, value] : a.headers) all += name + ": " + value + "\n";
   }
-  EXPECT_EQ(s.granted("sts_assume_role_with_web_identity"), 1) << "cached: one STS call serves every request";
-  expect_bedrock_signed_with_session_token(s);
-  EXPECT_EQ(s.gateway->output().find(kIrsaToken), std::string::npos);
-  s.gateway->stop();
+  all += request(s.port, "GET", "/metrics").body;
+  all += request(s.port, "GET", "/admin/deployments", {}, {{"authorization", "Bearer " + std::string(kMasterKey)}}).body;
+  return all;
 }
 
-TEST(Credentials, IrsaStreamingAndAnthropicClientsUseTheSameCachedKeys) {
-  const auto file = token_file("irsa-token-stream", kIrsaToken);
-  CredStack s("irsa-stream", aws_mock(), bedrock_deployment(),
-              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
-  for (const auto c : kClients) {
-    const auto r = post_chat(s.port, c, chat_body(c, "bedrock", true));
-    ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_TRUE(read_stream(c, r).done);
+TEST(Credentials, UrlPasswordGoesUpstreamAsBasicAndIsNeverShown) {
+  Stack s("json");
+  const auto ok = s.chat("basic");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  const auto both = s.chat("both");
+  ASSERT_EQ(both.status, 200) << both.body;
+
+  const auto received = s.upstream.received();
+  ASSERT_EQ(received.size(), 2u);
+  // Basic alice:pa55-URL-SECRET-7f3c, as curl sends it; the URL connected to has no userinfo.
+  EXPECT_EQ(header_value(received[0].head, "authorization"), "Basic YWxpY2U6cGE1NS1VUkwtU0VDUkVULTdmM2M=")
+      << received[0].head;
+  EXPECT_TRUE(received[0].head.starts_with("POST /v1/chat/completions HTTP/1.1\r\n")) << received[0].head;
+  EXPECT_EQ(header_value(received[0].head, "host"), "127.0.0.1:" + std::to_string(s.upstream.port()))
+      << received[0].head;
+  // With an api_key the provider's own bearer auth wins (curl: an explicit Authorization header
+  // replaces -u), and the URL's credentials are not sent at all.
+  EXPECT_EQ(header_value(received[1].head, "authorization"), "Bearer " + std::string(kKey)) << received[1].head;
+  EXPECT_EQ(received[1].head.find("Basic"), std::string::npos) << received[1].head;
+  for (const auto& r : received) EXPECT_EQ(r.head.find(kPassword), std::string::npos) << r.head;
+
+  // The deployment id is the redacted one, and nothing the gateway shows carries the password.
+  EXPECT_EQ(ok.header("x-switchyard-deployment"),
+            "openai_compatible/m-basic@http://127.0.0.1:" + std::to_string(s.upstream.port()) + "/v1");
+  const auto shown = everything_shown(s, {ok, both});
+  EXPECT_NE(shown.find("openai_compatible/m-basic@http://127.0.0.1:"), std::string::npos) << shown;
+  for (const auto secret : {kPassword, std::string_view("alice:")}) {
+    EXPECT_EQ(shown.find(secret), std::string::npos) << shown;
   }
-  EXPECT_EQ(s.granted("sts_assume_role_with_web_identity"), 1);
-  expect_bedrock_signed_with_session_token(s);
-  s.gateway->stop();
+  ASSERT_TRUE(s.gateway->wait_for_line("\"model_group\":\"both\"")) << s.gateway->output();
+  EXPECT_EQ(s.gateway->output().find(kPassword), std::string::npos) << s.gateway->output();
 }
 
-// LiteLLM under IRSA with another role: the pod's role first (web identity), then AssumeRole of
-// the target signed with those temporary keys and their session token.
-TEST(Credentials, IrsaCrossAccountRoleNameChainsWebIdentityThenAssumeRole) {
-  const auto file = token_file("irsa-token-cross", kIrsaToken);
-  const std::string target = "arn:aws:iam::999999999999:role/bedrock-in-other-account";
-  CredStack s("irsa-cross", aws_mock("", ""),
-              bedrock_deployment(", aws_role_name: '" + target + "', aws_session_name: gw-session"),
-              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
-  const auto r = s.chat("bedrock");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("sts_assume_role_with_web_identity"), 1);
-  EXPECT_EQ(s.granted("sts_assume_role"), 1) << "signed with the issued keys, which the mock accepts";
-  expect_bedrock_signed_with_session_token(s);
-  s.gateway->stop();
+TEST(Credentials, AnEchoedKeyIsRedactedInErrorBodiesStreamEventsAndLogs) {
+  Stack s("json");
+  const auto refused = s.chat("echo");
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_EQ(refused.header("x-switchyard-error-class"), "authentication");
+  EXPECT_NE(refused.body.find("Incorrect API key provided"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.body.find(kKey), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.body.find(kKey.substr(0, 8)), std::string::npos) << "half-masked echo: " << refused.body;
+  EXPECT_EQ(refused.body.find(kKey.substr(kKey.size() - 4)), std::string::npos) << refused.body;
+
+  const auto streamed = s.chat("stream-echo", true);
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  EXPECT_NE(streamed.body.find("partial"), std::string::npos) << streamed.body;
+  EXPECT_NE(streamed.body.find("after the stream started"), std::string::npos) << streamed.body;
+  EXPECT_EQ(streamed.body.find(kKey), std::string::npos) << streamed.body;
+
+  ASSERT_TRUE(s.gateway->wait_for_line("\"model_group\":\"stream-echo\"")) << s.gateway->output();
+  EXPECT_EQ(s.gateway->output().find(kKey), std::string::npos) << s.gateway->output();
 }
 
-TEST(Credentials, RefusedWebIdentityIsAuthenticationAndFallsBack) {
-  const auto file = token_file("irsa-wrong-token", "not-the-token-the-cluster-issued");
-  CredStack s("irsa-wrong", aws_mock(),
-              bedrock_deployment() +
-                  "  - {model_name: backup, litellm_params: {model: openai/gpt-backup, api_base: '$BASE/v1', api_key: sk-test}}\n",
-              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"},
-              "  num_retries: 0\n  fallbacks: [{bedrock: [backup]}]\n");
-  const auto r = s.chat("bedrock");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.header("x-switchyard-fallback-path"), "bedrock,backup");
-  EXPECT_GE(s.refused("sts_assume_role_with_web_identity"), 1);
-  s.gateway->stop();  // flushes the request log
-  EXPECT_NE(s.gateway->output().find(" authentication 401 "), std::string::npos) << s.gateway->output();
-  EXPECT_NE(s.gateway->output().find("Couldn't verify the provided web identity token"), std::string::npos)
-      << "STS's own message is logged";
+TEST(Credentials, InvalidUtf8FromAnUpstreamIsEscapedForTheClientAndTheJsonLog) {
+  Stack s("json");
+  const auto answer = s.chat("utf8");
+  EXPECT_EQ(answer.status, 502) << answer.body;
+  EXPECT_TRUE(valid_utf8(answer.body)) << answer.body;
+  boost::system::error_code ec;
+  const auto parsed = json::parse(answer.body, ec);
+  ASSERT_FALSE(ec) << answer.body;
+  const std::string message(parsed.at("error").at("message").as_string());
+  EXPECT_NE(message.find("bad gateway: \\xff\\xfe broken \\xc3 bytes \\xed\\xa0\\x80 end"), std::string::npos) << message;
+
+  ASSERT_TRUE(s.gateway->wait_for_line("\"model_group\":\"utf8\"")) << s.gateway->output();
+  const auto out = s.gateway->output();
+  const auto start = out.rfind('\n', out.find("\"model_group\":\"utf8\"")) + 1;
+  const auto line = out.substr(start, out.find('\n', start) - start);
+  EXPECT_TRUE(valid_utf8(line)) << line;
+  EXPECT_FALSE(json::parse(line, ec).is_null()) << line;
+  EXPECT_FALSE(ec) << line;
 }
 
-TEST(Credentials, RefusedCredentialWithoutFallbackAnswers401WithTheServicesMessage) {
-  const auto file = token_file("irsa-wrong-token-2", "forged");
-  CredStack s("irsa-401", aws_mock(), bedrock_deployment(),
-              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
-  const auto r = s.chat("bedrock");
-  EXPECT_EQ(r.status, 401) << r.body;
-  EXPECT_NE(r.body.find("authentication"), std::string::npos) << r.body;
-  EXPECT_NE(r.body.find("Couldn't verify the provided web identity token"), std::string::npos) << r.body;
-  s.gateway->stop();
-}
-
-TEST(Credentials, LiteLlmRoleNameAssumesRoleSignedWithBaseKeys) {
-  CredStack s("assume-role", aws_mock(", external_id: ext-42"),
-              bedrock_deployment(", aws_access_key_id: " + std::string(kBaseKey) + ", aws_secret_access_key: '" +
-                                 std::string(kBaseSecret) + "', aws_role_name: '" + std::string(kRole) +
-                                 "', aws_session_name: switchyard-test, aws_external_id: ext-42, aws_sts_endpoint: '$BASE'"),
-              {});
-  const auto r = s.chat("bedrock");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("sts_assume_role"), 1);
-  expect_bedrock_signed_with_session_token(s);
-  EXPECT_EQ(s.gateway->output().find(kBaseSecret), std::string::npos);
-  s.gateway->stop();
-}
-
-TEST(Credentials, AssumeRoleWithWrongExternalIdIsRefused) {
-  CredStack s("assume-role-denied", aws_mock(", external_id: ext-42"),
-              bedrock_deployment(", aws_access_key_id: " + std::string(kBaseKey) + ", aws_secret_access_key: '" +
-                                 std::string(kBaseSecret) + "', aws_role_name: '" + std::string(kRole) +
-                                 "', aws_external_id: wrong, aws_sts_endpoint: '$BASE'"),
-              {});
-  const auto r = s.chat("bedrock");
-  EXPECT_EQ(r.status, 401) << r.body;
-  EXPECT_NE(r.body.find("AccessDenied"), std::string::npos) << r.body;
-  EXPECT_EQ(s.refused("sts_assume_role"), 1);
-  s.gateway->stop();
-}
-
-TEST(Credentials, SharedConfigProfileWithRoleArnAndSourceProfile) {
-  const auto credentials = write_temp_file("aws-credentials", "[base]\naws_access_key_id = " + std::string(kBaseKey) +
-                                                                   "\naws_secret_access_key = " + std::string(kBaseSecret) + "\n");
-  const auto config = write_temp_file("aws-config", "[default]\nregion = us-east-1\n\n[profile gateway]\nrole_arn = " +
-                                                        std::string(kRole) + "\nsource_profile = base\nrole_session_name = gw\n");
-  CredStack s("profile", aws_mock(), bedrock_deployment(),
-              {"AWS_PROFILE=gateway", "AWS_CONFIG_FILE=" + config.string(),
-               "AWS_SHARED_CREDENTIALS_FILE=" + credentials.string(), "AWS_ENDPOINT_URL=$BASE"});
-  const auto r = s.chat("bedrock");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("sts_assume_role"), 1);
-  expect_bedrock_signed_with_session_token(s);
-  s.gateway->stop();
-}
-
-TEST(Credentials, EksPodIdentityContainerCredentials) {
-  const auto file = token_file("pod-identity-token", "pod-identity-token-1");
-  CredStack s("container", aws_mock(", container_token: pod-identity-token-1"), bedrock_deployment(),
-              {"AWS_CONTAINER_CREDENTIALS_FULL_URI=$BASE/v1/credentials", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + file});
-  const auto r = s.chat("bedrock");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("aws_container"), 1);
-  expect_bedrock_signed_with_session_token(s);
-  s.gateway->stop();
-}
-
-TEST(Credentials, Ec2InstanceMetadataV2) {
-  CredStack s("imds", aws_mock(), bedrock_deployment(), {"AWS_EC2_METADATA_SERVICE_ENDPOINT=$BASE"});
-  const auto r = s.chat("bedrock");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("aws_imds"), 1);
-  expect_bedrock_signed_with_session_token(s);
-  s.gateway->stop();
-}
-
-// Temporary keys living 4 s: the gateway must refresh them in the background before they expire
-// while clients keep calling; the mock refuses expired keys, so a late refresh fails a request.
-TEST(Credentials, RefreshBeforeExpiryUnderLoadFailsNoRequest) {
-  const auto file = token_file("irsa-token-load", kIrsaToken);
-  CredStack s("refresh", aws_mock(", credentials_ttl_seconds: '4'"), bedrock_deployment(),
-              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
-  constexpr int kClients = 4;
-  constexpr std::int64_t kRefreshesWanted = 3;
-  std::atomic<bool> stop{false};
-  std::atomic<int> ok{0}, failed{0};
-  std::string first_failure;
-  std::mutex failure_mutex;
-  std::vector<std::thread> clients;
-  for (int c = 0; c < kClients; ++c)
-    clients.emplace_back([&] {
-      HttpConnection connection(s.port);
-      while (!stop.load()) {
-        const auto r = connection.request("POST", "/v1/chat/completions", chat_body(Client::openai, "bedrock", false));
-        if (r.status == 200) {
-          ++ok;
-        } else {
-          ++failed;
-          std::lock_guard lock(failure_mutex);
-          if (first_failure.empty()) first_failure = std::to_string(r.status) + " " + r.body;
-        }
-      }
-    });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-  while (s.granted("sts_assume_role_with_web_identity") < kRefreshesWanted + 1 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  stop = true;
-  for (auto& t : clients) t.join();
-  EXPECT_GE(s.granted("sts_assume_role_with_web_identity"), kRefreshesWanted + 1);
-  EXPECT_EQ(failed.load(), 0) << first_failure;
-  EXPECT_GT(ok.load(), 0);
-  const auto stats = json::parse(request(s.mock.port, "GET", "/mock/stats").body).as_object();
-  EXPECT_EQ(stats.at("auth_failures").to_number<int>(), 0) << "no request was signed with expired keys";
-  s.gateway->stop();
-}
-
-std::string vertex_deployment(const std::string& extra) {
-  return "  - model_name: vertex\n    litellm_params: {model: vertex_ai/claude-on-vertex, api_base: '$BASE', "
-         "vertex_location: us-east5" + extra + "}\n";
-}
-
-TEST(Credentials, GoogleAuthorizedUserRefreshToken) {
-  const std::string user = R"({"type":"authorized_user","client_id":"cid.apps.googleusercontent.com",)"
-                           R"("client_secret":"user-secret-1","refresh_token":"1//refresh-token","token_uri":"$BASE/token"})";
-  CredStack s("google-user",
-              "google: {client_id: cid.apps.googleusercontent.com, client_secret: user-secret-1, refresh_token: '1//refresh-token'}\n",
-              vertex_deployment(", vertex_project: p1"), {"GOOGLE_APPLICATION_CREDENTIALS=$TMP/adc-user.json"},
-              "  num_retries: 0\n", {{"adc-user.json", user}});
-  for (int i = 0; i < 2; ++i) {
-    const auto r = s.chat("vertex");
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-  EXPECT_EQ(s.granted("google_refresh_token"), 1);
-  const auto headers = s.last_headers("claude-on-vertex");
-  EXPECT_TRUE(std::string(headers.at("authorization").as_string()).starts_with("Bearer mock-user-token-"));
-  EXPECT_EQ(s.gateway->output().find("user-secret-1"), std::string::npos);
-  s.gateway->stop();
-}
-
-TEST(Credentials, GoogleWorkloadIdentityFederationWithImpersonation) {
-  const std::string external =
-      R"({"type":"external_account","audience":"//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/eks/providers/oidc",)"
-      R"("subject_token_type":"urn:ietf:params:oauth:token-type:jwt","token_url":"$BASE/v1/token",)"
-      R"("credential_source":{"file":"$TMP/federated-subject-token"},)"
-      R"("service_account_impersonation_url":"$BASE/v1/projects/-/serviceAccounts/gw@p1.iam.gserviceaccount.com:generateAccessToken"})";
-  CredStack s("google-wif",
-              "google: {subject_token: oidc-subject-1, audience: '//iam.googleapis.com/projects/123/locations/global/"
-              "workloadIdentityPools/eks/providers/oidc'}\n",
-              vertex_deployment(", vertex_project: p1, vertex_credentials: '$TMP/wif.json'"), {}, "  num_retries: 0\n",
-              {{"wif.json", external}, {"federated-subject-token", "oidc-subject-1\n"}});
-  const auto r = s.chat("vertex");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("google_sts"), 1);
-  EXPECT_EQ(s.granted("google_impersonation"), 1);
-  const auto headers = s.last_headers("claude-on-vertex");
-  EXPECT_TRUE(std::string(headers.at("authorization").as_string()).starts_with("Bearer mock-impersonated-token-"));
-  s.gateway->stop();
-}
-
-TEST(Credentials, GoogleWorkloadIdentityFederationWithSubjectTokenFromUrl) {
-  const std::string external =
-      R"({"type":"external_account","audience":"//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/az/providers/p",)"
-      R"("subject_token_type":"urn:ietf:params:oauth:token-type:jwt","token_url":"$BASE/v1/token",)"
-      R"("credential_source":{"url":"$BASE/mock/subject-token","headers":{"Metadata":"True"},)"
-      R"("format":{"type":"json","subject_token_field_name":"access_token"}}})";
-  CredStack s("google-wif-url", "google: {subject_token: oidc-from-url-1}\n",
-              vertex_deployment(", vertex_project: p1"), {"GOOGLE_APPLICATION_CREDENTIALS=$TMP/wif-url.json"},
-              "  num_retries: 0\n", {{"wif-url.json", external}});
-  const auto r = s.chat("vertex");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("google_sts"), 1);
-  EXPECT_TRUE(std::string(s.last_headers("claude-on-vertex").at("authorization").as_string()).starts_with("Bearer mock-federated-token-"))
-      << "without impersonation the federated token is used as it is";
-  s.gateway->stop();
-}
-
-TEST(Credentials, GoogleMetadataServerGivesTokenAndProject) {
-  CredStack s("google-metadata", "google: {metadata_project: gke-project-7}\n", vertex_deployment(""),
-              {"GCE_METADATA_HOST=$HOSTPORT"});
-  const auto r = s.chat("vertex");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("google_metadata"), 1);
-  EXPECT_NE(s.last_path("claude-on-vertex").find("/projects/gke-project-7/"), std::string::npos);
-  s.gateway->stop();
-}
-
-std::string azure_deployment(const std::string& extra) {
-  return "  - model_name: azure\n    litellm_params: {model: azure/gpt-4o-prod, api_base: '$BASE', api_version: "
-         "'2024-06-01'" + extra + "}\n";
-}
-
-constexpr std::string_view kAzureMock =
-    "azure: {tenant_id: tenant-1, client_id: app-1, client_secret: entra-secret-1, federated_token: aks-federated-1, "
-    "api_key: azure-key-1}\n";
-
-TEST(Credentials, EntraClientSecret) {
-  CredStack s("entra-secret", std::string(kAzureMock),
-              azure_deployment(", tenant_id: tenant-1, client_id: app-1, client_secret: entra-secret-1"),
-              {"AZURE_AUTHORITY_HOST=$BASE"});
-  for (int i = 0; i < 2; ++i) {
-    const auto r = s.chat("azure");
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-  EXPECT_EQ(s.granted("entra"), 1);
-  const std::string authorization(s.last_headers("gpt-4o-prod").at("authorization").as_string());
-  EXPECT_TRUE(authorization.starts_with("Bearer mock-entra-token-")) << authorization;
-  const auto token = authorization.substr(7);
-  // Neither the client secret nor the issued token shows in admin output, metrics or logs.
-  for (const auto* path : {"/admin/deployments", "/metrics"}) {
-    const auto r = request(s.port, "GET", path);
-    EXPECT_EQ(r.body.find("entra-secret-1"), std::string::npos) << path;
-    EXPECT_EQ(r.body.find(token), std::string::npos) << path;
-  }
-  s.gateway->stop();
-  EXPECT_EQ(s.gateway->output().find("entra-secret-1"), std::string::npos);
-  EXPECT_EQ(s.gateway->output().find(token), std::string::npos);
-}
-
-TEST(Credentials, EntraWorkloadIdentityOnAks) {
-  CredStack s("entra-workload", std::string(kAzureMock), azure_deployment(""),
-              {"AZURE_AUTHORITY_HOST=$BASE", "AZURE_TENANT_ID=tenant-1", "AZURE_CLIENT_ID=app-1",
-               "AZURE_FEDERATED_TOKEN_FILE=$TMP/azure-federated-token"},
-              "  num_retries: 0\n", {{"azure-federated-token", "aks-federated-1"}});
-  const auto r = s.chat("azure");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("entra"), 1);
-  s.gateway->stop();
-}
-
-TEST(Credentials, EntraManagedIdentity) {
-  CredStack s("entra-msi", std::string(kAzureMock), azure_deployment(""), {"AZURE_POD_IDENTITY_AUTHORITY_HOST=$BASE"});
-  const auto r = s.chat("azure");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("azure_managed_identity"), 1);
-  s.gateway->stop();
-}
-
-TEST(Credentials, AzureApiKeyStillWorksAndAWrongOneIsRefused) {
-  CredStack s("azure-key", std::string(kAzureMock),
-              azure_deployment(", api_key: azure-key-1") +
-                  "  - model_name: azure-bad\n    litellm_params: {model: azure/gpt-4o-prod, api_base: '$BASE/bad', "
-                  "api_version: '2024-06-01', api_key: wrong-key}\n",
-              {});
-  EXPECT_EQ(s.chat("azure").status, 200);
-  EXPECT_EQ(s.chat("azure-bad").status, 401);
-  s.gateway->stop();
-}
-
-TEST(Credentials, DatabricksOAuthMachineToMachine) {
-  CredStack s("databricks", "databricks: {client_id: sp-1, client_secret: dbx-secret-1, token: dapi-pat-1}\n",
-              "  - {model_name: dbx, litellm_params: {model: databricks/dbx-claude, api_base: '$BASE/serving-endpoints', "
-              "client_id: sp-1, client_secret: dbx-secret-1}}\n"
-              "  - {model_name: dbx-pat, litellm_params: {model: databricks/dbx-claude, api_base: '$BASE/pat/serving-endpoints', "
-              "api_key: dapi-pat-1}}\n",
-              {});
-  const auto r = s.chat("dbx");
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(s.granted("databricks_m2m"), 1);
-  EXPECT_TRUE(std::string(s.last_headers("dbx-claude").at("authorization").as_string()).starts_with("Bearer mock-dbx-token-"));
-  EXPECT_EQ(s.chat("dbx-pat").status, 200) << "personal access tokens still work";
-  s.gateway->stop();
-}
-
-TEST(Credentials, CheckNamesEachDeploymentsSourceWithoutSecrets) {
-  const auto cfg = write_temp_file(
-      "check-creds.yaml",
-      "model_list:\n"
-      "  - model_name: b\n    litellm_params: {model: 'bedrock/" + std::string(kBedrockModel) +
-          "', aws_region_name: us-east-1, aws_role_name: '" + std::string(kRole) + "', aws_access_key_id: AKIDCHECK, "
-          "aws_secret_access_key: check-secret-1}\n"
-          "  - model_name: a\n    litellm_params: {model: azure/gpt-4o, api_base: 'https://x.openai.azure.com', "
-          "api_version: '2024-06-01', tenant_id: t, client_id: c, client_secret: azure-check-secret}\n");
-  Process check({"/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "HOME=/nonexistent", binary_path(), "check", "--config",
-                 cfg.string()});
-  ASSERT_EQ(check.wait_for_exit(), 0) << check.output();
-  const auto out = check.output();
-  EXPECT_NE(out.find("AWS AssumeRole " + std::string(kRole)), std::string::npos) << out;
-  EXPECT_NE(out.find("Entra ID client secret (client c"), std::string::npos) << out;
-  EXPECT_EQ(out.find("check-secret-1"), std::string::npos) << out;
-  EXPECT_EQ(out.find("azure-check-secret"), std::string::npos) << out;
+TEST(Credentials, AClientRequestIdCannotForgeTextLogFieldsOrLines) {
+  Stack s("text");
+  const std::string hostile = "x\" status=200 deployment=forged [evil/one success]";
+  const auto answer = s.chat("basic", false, {{"x-request-id", hostile}});
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  ASSERT_TRUE(s.gateway->wait_for_line(" request id=")) << s.gateway->output();
+  const auto out = s.gateway->output();
+  const auto start = out.find(" request id=");
+  const auto line = out.substr(start, out.find('\n', start) - start);
+  // The value is one quoted field; the only status= and deployment= are the gateway's own.
+  EXPECT_NE(line.find(R"(id="x\" status=200 deployment=forged [evil/one success]")"), std::string::npos) << line;
+  const auto unquoted = line.substr(0, line.find("id=")) + line.substr(line.find("\" POST") + 1);
+  EXPECT_EQ(unquoted.find("forged"), std::string::npos) << line;
+  EXPECT_NE(unquoted.find(" status=200"), std::string::npos) << line;
 }
 
 }  // namespace
