@@ -100,9 +100,13 @@ std::optional<http::UpstreamRequest> request_for(std::string_view url, http::bea
   // The path exactly as given (parse_url drops a trailing slash, which IMDS paths need).
   const auto scheme_end = url.find("://");
   const auto path_at = scheme_end == std::string_view::npos ? std::string_view::npos : url.find('/', scheme_end + 3);
-  request.target = path_at == std::string_view::npos || (query_at != std::string_view::npos && path_at > query_at)
-                       ? "/" + std::string(query_at == std::string_view::npos ? "" : url.substr(query_at))
-                       : std::string(url.substr(path_at));
+  if (path_at == std::string_view::npos || (query_at != std::string_view::npos && path_at > query_at)) {
+    // Appended, not `"/" + …`: GCC 12 -O3 reports a false -Wrestrict on a prepended literal (PR105329).
+    request.target.assign(1, '/');
+    if (query_at != std::string_view::npos) request.target.append(url.substr(query_at));
+  } else {
+    request.target.assign(url.substr(path_at));
+  }
   request.timeout = kCredentialRequestTimeout;
   request.connect_timeout = kCredentialRequestTimeout;
   return request;

@@ -60,6 +60,7 @@ StsEndpoint sts_endpoint(const std::string& param, const std::string& deployment
     if (e.region.empty()) e.region = env(name);
   if (e.region.empty()) e.region = deployment_region;
   if (e.region.empty()) e.region = "us-east-1";
+  if (e.url.find("://sts.amazonaws.com") != std::string::npos) e.region = "us-east-1";  // the global endpoint
   if (const auto at = e.url.find("sts."); at != std::string::npos) {
     const auto rest = e.url.substr(at + 4);
     const auto dot = rest.find('.');
@@ -163,6 +164,12 @@ class ContainerFetcher final : public Fetcher {
   http::Awaitable<Fetched> fetch() override {
     auto request = auth::request_for(url_, verb::get);
     if (!request) co_return auth::refused_fetch(kProvider, "container credentials URI '" + url_ + "' is not an http(s) URL");
+    // As the SDKs: plain http only to the container agents' link-local addresses or loopback.
+    const auto& host = request->url.host;
+    if (!request->url.tls && host != "169.254.170.2" && host != "169.254.170.23" && host != "[fd00:ec2::23]" &&
+        host != "localhost" && host != "[::1]" && !host.starts_with("127."))
+      co_return auth::refused_fetch(kProvider, "container credentials URI '" + url_ +
+                                                   "' must be https, loopback or the ECS/EKS agent address");
     std::string token = token_;
     if (!token_file_.empty()) {
       auto read = auth::read_small_file(token_file_);
