@@ -209,6 +209,7 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
     if (stream->failure()) co_return CallResult{std::nullopt, std::nullopt, *stream->failure()};
     if (piece.content) break;
   }
+  stream->lift_deadline();
   CallResult result;
   result.stream = StreamStart{std::move(prelude), std::move(stream)};
   co_return result;
@@ -231,6 +232,8 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
   }
   auto upstream = encode_chat(endpoint, request, credential.get());
   upstream.timeout = timeout;
+  if (const auto& silence = endpoint.deployment->stream_timeout_seconds)
+    upstream.stream_idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*silence * 1000));
   add_userinfo_authorization(endpoint, upstream);
   if (request.stream) {
     auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));

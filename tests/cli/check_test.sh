@@ -24,7 +24,7 @@ out=$(env -i PATH=/usr/bin:/bin HOME=/nonexistent BEDROCK_EXTERNAL_ID=ext AZURE_
       AWS_ROLE_ARN=arn:aws:iam::1:role/pod AWS_WEB_IDENTITY_TOKEN_FILE=/var/run/token \
       "$bin" check --config "$dir/../examples/cloud-credentials.yaml" 2>&1); rc=$?
 expect_eq credentials_example_ok 0 $rc
-echo "$out" | grep -q '@us-east-1: AWS web identity: STS AssumeRoleWithWebIdentity for arn:aws:iam::1:role/pod'
+echo "$out" | grep -q ': AWS web identity: STS AssumeRoleWithWebIdentity for arn:aws:iam::1:role/pod'
 expect_eq credentials_irsa_named 0 $?
 echo "$out" | grep -q 'Entra ID client secret (client c,'; expect_eq credentials_entra_named 0 $?
 echo "$out" | grep -q 'Databricks OAuth M2M (client d,'; expect_eq credentials_databricks_named 0 $?
