@@ -1,10 +1,12 @@
 // `switchyard check --config F`: exit 0 when the config loads; otherwise print every problem as
 // `F:line:col: message` on stderr and exit 1. Warnings are printed and do not fail the check.
+// On success, one line per deployment names the credential source it will use.
 #include <iostream>
 
 #include "cli/commands.h"
 #include "config/config_loader.h"
 #include "config/env_credentials.h"
+#include "providers/auth/credential_summary.h"
 
 namespace switchyard::cli {
 
@@ -41,6 +43,10 @@ void add_check_command(CLI::App& app, int& exit_code) {
     }
     std::cout << *path << ": ok (" << cfg.deployments.size() << " deployments in " << cfg.groups().size()
               << " model groups)\n";
+    // Which credential source each deployment will use (no secret is printed).
+    for (const auto& deployment : cfg.deployments)
+      std::cout << "  " << deployment.id << ": " << providers::auth::credential_summary(providers::make_endpoint(deployment))
+                << '\n';
   });
 }
 

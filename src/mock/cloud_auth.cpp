@@ -60,10 +60,7 @@ TokenAnswer CloudAuth::grant(std::string_view form_body, std::chrono::system_clo
   if (!has_scope(claim(*claims.value, "scope"), google::kCloudPlatformScope))
     return refuse("invalid_scope", "Invalid OAuth scope or ID token audience provided.");
   std::string token = "mock-token-" + std::to_string(next_token_.fetch_add(1, std::memory_order_relaxed));
-  {
-    std::lock_guard lock(mutex_);
-    issued_.insert(token);
-  }
+  issuer_.remember_google_token(token, std::chrono::seconds(credentials_.google_token_ttl_seconds));
   return {200,
           json::serialize(json::object{
               {"access_token", token}, {"expires_in", credentials_.google_token_ttl_seconds}, {"token_type", "Bearer"}}),
@@ -74,9 +71,8 @@ bool CloudAuth::bearer_ok(std::string_view authorization_header) const {
   if (!authorization_header.starts_with(kBearerPrefix)) return false;
   const auto token = authorization_header.substr(kBearerPrefix.size());
   if (token.empty()) return false;
-  if (!credentials_.google_account) return true;
-  std::lock_guard lock(mutex_);
-  return issued_.contains(std::string(token));
+  if (!credentials_.google_account && !credentials_.google) return true;
+  return issuer_.issued_google_token(token);
 }
 
 bool CloudAuth::gemini_key_ok(std::string_view key) const {
@@ -88,15 +84,20 @@ SigV4Check CloudAuth::check_sigv4(std::string_view method, std::string_view targ
                                   std::string_view payload, std::chrono::system_clock::time_point now) const {
   if (!credentials_.aws) return SigV4Check::ok;
   const auto& aws = *credentials_.aws;
-  bool unknown_key = false;
-  const providers::aws::SecretLookup lookup = [&aws, &unknown_key](std::string_view akid) -> std::optional<std::string> {
-    if (akid == aws.access_key_id) return aws.secret_access_key;
-    unknown_key = true;
-    return std::nullopt;
+  bool unknown_key = false, expired = false;
+  std::string session_token;
+  for (const auto& [name, value] : headers)
+    if (name == "x-amz-security-token") session_token = value;
+  const providers::aws::SecretLookup lookup = [&](std::string_view akid) -> std::optional<std::string> {
+    if (!aws.access_key_id.empty() && akid == aws.access_key_id) return aws.secret_access_key;
+    auto issued = issuer_.issued_aws_secret(akid, session_token, expired);
+    if (!issued) unknown_key = true;
+    return issued;
   };
   const providers::aws::VerifyInput in{method, target, headers, payload, aws.region, kBedrockService, now};
   const auto why = providers::aws::verify(in, lookup);
   if (!why) return SigV4Check::ok;
+  if (expired) return SigV4Check::expired_token;
   return unknown_key ? SigV4Check::unknown_access_key : SigV4Check::bad_signature;
 }
 

@@ -1,6 +1,8 @@
 #include "mock/mock_config.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <map>
 
 #include <boost/json.hpp>
 #include <fstream>
@@ -95,51 +97,90 @@ Behaviour read_behaviour(config::YamlReader& r, const YAML::Node& node, const st
   return b;
 }
 
-// `google:`, `gemini:` and `aws:`: a map whose every field is a string.
+// Lifetimes of issued credentials: whole seconds in 1..86400.
+std::optional<long> ttl_field(config::YamlReader& r, const YAML::Node& node, const std::string& what, const std::string& text) {
+  char* end = nullptr;
+  const long ttl = std::strtol(text.c_str(), &end, 10);
+  if (end == text.c_str() || *end != '\0' || ttl <= 0 || ttl > 86400) {
+    r.error(node, what + " must be a whole number of seconds in 1..86400");
+    return std::nullopt;
+  }
+  return ttl;
+}
+
+// Each cloud section: a map whose every field is a string, from a fixed list.
+const std::map<std::string, std::vector<std::string>>& cloud_fields() {
+  static const std::map<std::string, std::vector<std::string>> fields{
+      {"google", {"service_account", "token_ttl_seconds", "client_id", "client_secret", "refresh_token", "subject_token",
+                  "audience", "metadata_project"}},
+      {"gemini", {"api_key"}},
+      {"aws", {"access_key_id", "secret_access_key", "region", "web_identity_token", "role_arn", "external_id",
+               "container_token", "credentials_ttl_seconds"}},
+      {"azure", {"tenant_id", "client_id", "client_secret", "federated_token", "api_key", "token_ttl_seconds"}},
+      {"databricks", {"client_id", "client_secret", "token", "token_ttl_seconds"}},
+  };
+  return fields;
+}
+
 void read_cloud_section(config::YamlReader& r, const std::string& key, const YAML::Node& node, CloudCredentials& cloud) {
   if (!r.expect_map(node, key)) return;
-  std::optional<std::string> account, api_key, akid, secret, region, token_ttl;
+  const auto& allowed = cloud_fields().at(key);
+  std::map<std::string, std::string> f;
   for (const auto& kv : node) {
     const std::string field = kv.first.Scalar();
-    const std::string what = key + "." + field;
-    std::optional<std::string>* slot = nullptr;
-    if (key == "google" && field == "service_account") slot = &account;
-    if (key == "google" && field == "token_ttl_seconds") slot = &token_ttl;
-    if (key == "gemini" && field == "api_key") slot = &api_key;
-    if (key == "aws" && field == "access_key_id") slot = &akid;
-    if (key == "aws" && field == "secret_access_key") slot = &secret;
-    if (key == "aws" && field == "region") slot = &region;
-    if (!slot) {
+    if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
       r.error(kv.first, key + ": unknown field '" + field + "'");
       continue;
     }
-    *slot = r.string(kv.second, what);
+    if (auto value = r.string(kv.second, key + "." + field)) f[field] = std::move(*value);
   }
+  const auto get = [&f](const char* name) { return f.contains(name) ? f.at(name) : std::string(); };
+  const auto ttl = [&](const char* name, long& out) {
+    if (f.contains(name))
+      if (const auto t = ttl_field(r, node, key + "." + name, f.at(name))) out = *t;
+  };
   if (key == "google") {
-    if (!account) {
-      r.error(node, "google: service_account is required (a key file path or its JSON)");
-      return;
+    GoogleMockFlows flows;
+    flows.client_id = get("client_id");
+    flows.client_secret = get("client_secret");
+    flows.refresh_token = get("refresh_token");
+    flows.subject_token = get("subject_token");
+    flows.audience = get("audience");
+    if (f.contains("metadata_project")) flows.metadata_project = get("metadata_project");
+    cloud.google = std::move(flows);
+    ttl("token_ttl_seconds", cloud.google_token_ttl_seconds);
+    if (f.contains("service_account")) {
+      auto loaded = providers::google::load_service_account(get("service_account"));
+      if (!loaded.ok()) r.error(node, "google.service_account: " + loaded.error);
+      else cloud.google_account = std::move(*loaded.value);
     }
-    if (token_ttl) {
-      char* end = nullptr;
-      const long ttl = std::strtol(token_ttl->c_str(), &end, 10);
-      if (end == token_ttl->c_str() || *end != '\0' || ttl <= 0 || ttl > 86400)
-        r.error(node, "google.token_ttl_seconds must be a whole number of seconds in 1..86400");
-      else
-        cloud.google_token_ttl_seconds = ttl;
-    }
-    auto loaded = providers::google::load_service_account(*account);
-    if (!loaded.ok()) r.error(node, "google.service_account: " + loaded.error);
-    else cloud.google_account = std::move(*loaded.value);
   } else if (key == "gemini") {
-    if (!api_key) r.error(node, "gemini: api_key is required");
-    cloud.gemini_api_key = std::move(api_key);
-  } else {
-    if (!akid || !secret) {
-      r.error(node, "aws: access_key_id and secret_access_key are required");
+    if (!f.contains("api_key")) r.error(node, "gemini: api_key is required");
+    else cloud.gemini_api_key = get("api_key");
+  } else if (key == "aws") {
+    if (f.contains("access_key_id") != f.contains("secret_access_key")) {
+      r.error(node, "aws: access_key_id and secret_access_key go together");
       return;
     }
-    cloud.aws = AwsMockCredentials{std::move(*akid), std::move(*secret), region.value_or(std::string(kDefaultAwsRegion))};
+    AwsMockCredentials aws;
+    aws.access_key_id = get("access_key_id");
+    aws.secret_access_key = get("secret_access_key");
+    if (f.contains("region")) aws.region = get("region");
+    aws.web_identity_token = get("web_identity_token");
+    aws.role_arn = get("role_arn");
+    aws.external_id = get("external_id");
+    aws.container_token = get("container_token");
+    ttl("credentials_ttl_seconds", aws.credentials_ttl_seconds);
+    cloud.aws = std::move(aws);
+  } else if (key == "azure") {
+    AzureMockCredentials azure{get("tenant_id"), get("client_id"), get("client_secret"), get("federated_token"),
+                               get("api_key")};
+    ttl("token_ttl_seconds", azure.token_ttl_seconds);
+    cloud.azure = std::move(azure);
+  } else {
+    DatabricksMockCredentials databricks{get("client_id"), get("client_secret"), get("token")};
+    ttl("token_ttl_seconds", databricks.token_ttl_seconds);
+    cloud.databricks = std::move(databricks);
   }
 }
 
@@ -183,10 +224,10 @@ MockConfigResult load_mock_config_text(std::string_view yaml, const std::string&
         if (model.empty()) r.error(m.first, "models." + name + ": no model name");
         result.config.models.push_back({std::move(model), std::move(b)});
       }
-    } else if (key == "google" || key == "gemini" || key == "aws") {
+    } else if (cloud_fields().contains(key)) {
       read_cloud_section(r, key, kv.second, result.config.cloud);
     } else {
-      r.error(kv.first, "unknown top-level key '" + key + "' (models, default, google, gemini, aws)");
+      r.error(kv.first, "unknown top-level key '" + key + "' (models, default, google, gemini, aws, azure, databricks)");
     }
   }
   result.errors = r.take_errors();

@@ -14,6 +14,12 @@
 //           (token_ttl_seconds: N — lifetime of issued tokens, default 3600)
 //   gemini: {api_key: K}                        # absent: any Gemini API key is accepted
 //   aws: {access_key_id: AKID, secret_access_key: S, region: us-east-1}  # Bedrock SigV4
+//        (web_identity_token, role_arn, external_id, container_token, credentials_ttl_seconds: STS,
+//         container and instance-metadata flows, see cloud_credentials.h)
+//   google: … client_id, client_secret, refresh_token (authorized_user), subject_token, audience
+//           (external_account), metadata_project; service_account is optional
+//   azure: {tenant_id, client_id, client_secret, federated_token, api_key, token_ttl_seconds}
+//   databricks: {client_id, client_secret, token, token_ttl_seconds}
 //
 // Without `google:` the token endpoint refuses every assertion and Vertex accepts any Bearer
 // token; without `aws:` Bedrock requests are not signature-checked.
@@ -44,18 +50,43 @@ struct ModelEntry {
 
 inline constexpr std::string_view kDefaultAwsRegion = "us-east-1";
 
+// Credential flows (cloud_credentials.h): an empty field is not checked / that flow refused.
 struct AwsMockCredentials {
-  std::string access_key_id;
+  std::string access_key_id;  // the base keys (static, or the source of AssumeRole)
   std::string secret_access_key;
   std::string region{kDefaultAwsRegion};
+  std::string web_identity_token;  // AssumeRoleWithWebIdentity accepts this token only
+  std::string role_arn;            // roles STS lets callers assume (empty: any)
+  std::string external_id;         // AssumeRole must carry it when set
+  std::string container_token;     // container credentials endpoint's Authorization
+  long credentials_ttl_seconds = 3600;  // lifetime of issued temporary keys
 };
 
-// What the cloud endpoints check callers against (cloud_auth.h).
+struct GoogleMockFlows {
+  std::string client_id, client_secret, refresh_token;  // authorized_user
+  std::string subject_token, audience;                  // external_account (STS token exchange)
+  std::string metadata_project = "mock-project";        // metadata server's project id
+};
+
+struct AzureMockCredentials {
+  std::string tenant_id, client_id, client_secret, federated_token, api_key;
+  long token_ttl_seconds = 3600;
+};
+
+struct DatabricksMockCredentials {
+  std::string client_id, client_secret, token;  // token: a personal access token
+  long token_ttl_seconds = 3600;
+};
+
+// What the cloud endpoints check callers against (cloud_auth.h, cloud_credentials.h).
 struct CloudCredentials {
   std::optional<providers::google::ServiceAccount> google_account;
+  std::optional<GoogleMockFlows> google;  // set whenever a google: section is given
   long google_token_ttl_seconds = 3600;  // expires_in of issued tokens (short: exercise refresh)
   std::optional<std::string> gemini_api_key;
   std::optional<AwsMockCredentials> aws;
+  std::optional<AzureMockCredentials> azure;
+  std::optional<DatabricksMockCredentials> databricks;
 };
 
 struct MockConfig {

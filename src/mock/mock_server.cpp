@@ -100,6 +100,10 @@ void MockServer::stop() { listener_.stop(); }
 http::Awaitable<Disposition> MockServer::handle(http::Request& request, http::Responder& responder) {
   const std::string_view target = request.target();
   const std::string_view path = target.substr(0, target.find('?'));
+  if (auto credential = auth_.issuer().answer(request, path)) {
+    co_await responder.send(std::move(*credential));
+    co_return Disposition::answered;
+  }
   if (is_token_path(path) && request.method() == beast_http::verb::post) {
     co_await responder.send(token_grant(request));
     co_return Disposition::answered;
@@ -178,6 +182,11 @@ std::optional<http::Response> MockServer::authenticate(const http::Request& requ
                                        request.body(), std::chrono::system_clock::now());
   if (check == SigV4Check::ok) return std::nullopt;
   if (check == SigV4Check::unknown_access_key) return fault_response(Fault::authentication, route.errors, no_behaviour);
+  if (check == SigV4Check::expired_token) {
+    auto expired = make_response(403, kJsonType, R"({"message":"The security token included in the request is expired"})");
+    expired.set(kAmznErrorType, "ExpiredTokenException:http://internal.amazon.com/coral/com.amazon.coral.service/");
+    return expired;
+  }
   auto res = make_response(403, kJsonType, std::string(kBedrockInvalidSignatureBody));
   res.set(kAmznErrorType, kBedrockInvalidSignatureType);
   return res;
@@ -214,6 +223,16 @@ http::Awaitable<Disposition> MockServer::answer_cloud(http::Request& request, ht
 
 http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, http::Responder& responder,
                                                      WireFormat format, std::string_view path) {
+  // Azure OpenAI and Databricks check the caller's key or issued token when configured.
+  // (No `?:` with temporaries in this coroutine: GCC 12 destroys them twice.)
+  std::optional<http::Response> refusal;
+  if (path.find("/openai/deployments/") != std::string_view::npos) refusal = auth_.issuer().check_azure(request);
+  else if (path.find("/serving-endpoints") != std::string_view::npos) refusal = auth_.issuer().check_databricks(request);
+  if (refusal) {
+    stats_.record_auth_failure();
+    co_await responder.send(std::move(*refusal));
+    co_return Disposition::answered;
+  }
   std::string error;
   const auto call = parse_call(format, path, request.body(), error);
   if (!call) {

@@ -1,6 +1,8 @@
 // Azure OpenAI: POST {api_base}/openai/deployments/{deployment}/chat/completions?api-version=V
-// with an `api-key` header, or an Entra ID bearer token (param azure_ad_token).
+// with an `api-key` header, an Entra ID bearer token given as azure_ad_token, or one fetched and
+// refreshed from Entra ID (auth/entra.h: client secret, workload identity, managed identity).
 // https://learn.microsoft.com/azure/ai-services/openai/reference
+#include "providers/auth/entra.h"
 #include "providers/provider.h"
 
 namespace switchyard::providers {
@@ -8,6 +10,7 @@ namespace {
 class AzureAdapter final : public ProviderAdapter {
  public:
   core::WireFormat wire_format() const override { return core::WireFormat::openai; }
+  void configure(Endpoint& e) const override { e.credentials = auth::choose_entra_credentials(*e.deployment); }
   void prepare(const Endpoint& e, bool, http::UpstreamRequest& out) const override {
     const auto& d = *e.deployment;
     const auto& base = e.base;

@@ -1,12 +1,14 @@
 // AWS Bedrock runtime, Converse API: POST {endpoint}/model/{modelId}/converse, or
 // /converse-stream (binary application/vnd.amazon.eventstream), signed with SigV4 (service
 // "bedrock"). Host https://bedrock-runtime.{region}.amazonaws.com unless api_base (or LiteLLM's
-// aws_bedrock_runtime_endpoint) says otherwise. Credentials: aws_access_key_id /
-// aws_secret_access_key / aws_session_token params, else the AWS_* environment variables.
+// aws_bedrock_runtime_endpoint) says otherwise. Credentials: the AWS SDKs' chain
+// (aws/credential_chain.h), temporary ones sent with x-amz-security-token.
 // Bodies through bedrock_dialect.
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
 #include <chrono>
 
+#include "providers/auth/credential.h"
+#include "providers/aws/credential_chain.h"
 #include "providers/cloud_params.h"
 #include "providers/provider.h"
 
@@ -33,14 +35,11 @@ class BedrockAdapter final : public ProviderAdapter {
       e.adapter = nullptr;
       e.unusable_reason = std::move(why);
     };
-    e.aws_region = param_or_env(d, {"aws_region_name"}, {"AWS_REGION", "AWS_DEFAULT_REGION"});
+    e.aws_region = param_or_env(d, {"aws_region_name"}, {"AWS_REGION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION"});
     if (e.aws_region.empty()) return unusable("bedrock deployments need aws_region_name (or AWS_REGION)");
-    e.aws_credentials.access_key_id = param_or_env(d, {"aws_access_key_id"}, {"AWS_ACCESS_KEY_ID"});
-    e.aws_credentials.secret_access_key = param_or_env(d, {"aws_secret_access_key"}, {"AWS_SECRET_ACCESS_KEY"});
-    e.aws_credentials.session_token = param_or_env(d, {"aws_session_token"}, {"AWS_SESSION_TOKEN"});
-    if (e.aws_credentials.access_key_id.empty() || e.aws_credentials.secret_access_key.empty())
-      return unusable("bedrock deployments need aws_access_key_id and aws_secret_access_key "
-                      "(or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+    auto chosen = aws::choose_credentials(d, e.aws_region);
+    if (!chosen.source) return unusable("bedrock: " + chosen.error);
+    e.credentials = std::move(chosen.source);
     if (e.base.host.empty()) {
       const auto endpoint = param_or_env(d, {"aws_bedrock_runtime_endpoint"});
       if (auto url = http::parse_url(endpoint.empty() ? "https://bedrock-runtime." + e.aws_region + ".amazonaws.com"
@@ -61,7 +60,8 @@ class BedrockAdapter final : public ProviderAdapter {
     if (stream) http::set_header(out.headers, "accept", "application/vnd.amazon.eventstream");
   }
 
-  void sign(const Endpoint& e, http::UpstreamRequest& out) const override {
+  void authorize(const Endpoint& e, const auth::Credential* credential, http::UpstreamRequest& out) const override {
+    if (!credential) return;
     aws::SigningInput in;
     in.method = "POST";
     in.host = http::host_header(e.base);
@@ -71,7 +71,7 @@ class BedrockAdapter final : public ProviderAdapter {
     in.region = e.aws_region;
     in.service = kService;
     in.now = std::chrono::system_clock::now();
-    for (auto& header : aws::sign(in, e.aws_credentials)) out.headers.push_back(std::move(header));
+    for (auto& header : aws::sign(in, credential->aws)) out.headers.push_back(std::move(header));
   }
 };
 }  // namespace

@@ -3,9 +3,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
-#include "providers/deployment_defaults.h"
-#include "providers/google/token_source.h"
+#include "providers/auth/credential_source.h"
 #include "providers/count_tokens.h"
+#include "providers/deployment_defaults.h"
 #include "providers/forwarding.h"
 #include "providers/param_support.h"
 #include "providers/translate.h"
@@ -35,7 +35,8 @@ bool looks_like_answer(core::WireFormat f, const json::object& o) {
 
 }  // namespace
 
-http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request) {
+http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
+                                  const auth::Credential* credential) {
   const auto format = endpoint.adapter->wire_format();
   json::object body(request.body.storage());  // the request's arena
   if (format == request.format) body = request.body;
@@ -65,7 +66,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   // After the forwarded client headers: the operator's extra_headers win.
   add_extra_headers(*endpoint.deployment, out);
   out.body = json::serialize(body);
-  endpoint.adapter->sign(endpoint, out);
+  endpoint.adapter->authorize(endpoint, credential, out);
   return out;
 }
 
@@ -228,34 +229,40 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
   if (!endpoint.adapter) co_return CallResult::failed(unusable(endpoint));
-  if (request.operation == core::Operation::count_tokens) {
-    auto counted = co_await count_tokens(endpoint, request, timeout);
-    co_return counted;
-  }
-  // Parameters this deployment cannot honour: refused before any call, or dropped (drop_params).
-  auto unsupported = unsupported_params(api_kind(endpoint), request);
+  // Parameters this deployment cannot honour: refused before any call (and before any credential
+  // is fetched for it), or dropped (drop_params).
   std::optional<core::ChatRequest> trimmed;
-  if (!unsupported.empty()) {
-    if (!drop_params_enabled(endpoint, request)) {
-      CallResult refused;
-      refused.error.provider = endpoint.deployment->provider;
-      refused.error.status = 400;
-      refused.refusal = unsupported_params_refusal(endpoint, unsupported);
-      co_return refused;
+  std::vector<std::string> unsupported;
+  if (request.operation != core::Operation::count_tokens) {
+    unsupported = unsupported_params(api_kind(endpoint), request);
+    if (!unsupported.empty()) {
+      if (!drop_params_enabled(endpoint, request)) {
+        CallResult refused;
+        refused.error.provider = endpoint.deployment->provider;
+        refused.error.status = 400;
+        refused.refusal = unsupported_params_refusal(endpoint, unsupported);
+        co_return refused;
+      }
+      trimmed = request;
+      drop_params(trimmed->body, request.format, unsupported);
     }
-    trimmed = request;
-    drop_params(trimmed->body, request.format, unsupported);
   }
-  auto upstream = encode_chat(endpoint, trimmed ? *trimmed : request);
+  // Usually answered from the cache at once; only a cold or expired cache waits for the cloud.
+  std::shared_ptr<const auth::Credential> credential;
+  if (endpoint.credentials) {
+    auto fetched = co_await endpoint.credentials->get();
+    if (!fetched.ok()) {
+      fetched.error.provider = endpoint.deployment->provider;
+      co_return CallResult::failed(std::move(fetched.error));
+    }
+    credential = std::move(fetched.credential);
+  }
+  if (request.operation == core::Operation::count_tokens)
+    co_return co_await count_tokens(endpoint, request, credential.get(), timeout);
+  auto upstream = encode_chat(endpoint, trimmed ? *trimmed : request, credential.get());
   upstream.timeout = timeout;
   if (const auto& silence = endpoint.deployment->stream_timeout_seconds)
     upstream.stream_idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*silence * 1000));
-  if (endpoint.google_token) {
-    // Usually answered from the cache at once; only a cold or expired cache waits for Google.
-    auto token = co_await endpoint.google_token->token();
-    if (!token.ok()) co_return CallResult::failed(std::move(token.error));
-    upstream.headers.emplace_back("authorization", "Bearer " + token.access_token);
-  }
   add_userinfo_authorization(endpoint, upstream);
   if (request.stream) {
     auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));

@@ -74,7 +74,9 @@ struct CallResult {
   }
 };
 
-http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request);
+// `credential`: the endpoint's current credential (auth::CredentialSource), null when it has none.
+http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
+                                  const auth::Credential* credential = nullptr);
 CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& response);
 
 // Streaming requests are answered with `stream` once the first content token arrived; a failure

@@ -4,7 +4,6 @@
 #include <boost/json.hpp>
 
 #include "providers/aws/sigv4.h"
-#include "providers/google/token_source.h"
 #include "providers/json_fields.h"
 #include "providers/param_support.h"
 #include "providers/translate.h"
@@ -64,7 +63,7 @@ std::int64_t estimate_input_tokens(const json::object& body) {
 }
 
 http::Awaitable<CallResult> count_tokens(const Endpoint& endpoint, const core::ChatRequest& request,
-                                         std::chrono::milliseconds timeout) {
+                                         const auth::Credential* credential, std::chrono::milliseconds timeout) {
   const auto kind = api_kind(endpoint);
   if (kind != ApiKind::anthropic && kind != ApiKind::vertex_claude && kind != ApiKind::bedrock_claude)
     co_return answer(estimate_input_tokens(request.body), true);
@@ -96,12 +95,7 @@ http::Awaitable<CallResult> count_tokens(const Endpoint& endpoint, const core::C
     for (const auto& [name, value] : request.forward_headers)
       if (name == "anthropic-beta" || name == "anthropic-version") http::set_header(out.headers, name, value);
   out.body = json::serialize(body);
-  endpoint.adapter->sign(endpoint, out);
-  if (endpoint.google_token) {
-    auto token = co_await endpoint.google_token->token();
-    if (!token.ok()) co_return CallResult::failed(std::move(token.error));
-    out.headers.emplace_back("authorization", "Bearer " + token.access_token);
-  }
+  endpoint.adapter->authorize(endpoint, credential, out);  // bearer token, or SigV4 over the final body
   const auto executor = co_await boost::asio::this_coro::executor;
   auto response = co_await http::client_pool_for_this_thread(executor).send(out);
   if (response.ok()) {

@@ -18,7 +18,8 @@ boost::json::object count_tokens_body(const boost::json::object& messages_body);
 // Rough local count: the request's text (system, messages, tools) at ~4 characters a token.
 std::int64_t estimate_input_tokens(const boost::json::object& messages_body);
 
+// `credential`: the endpoint's current credential (auth::CredentialSource), null when it has none.
 http::Awaitable<CallResult> count_tokens(const Endpoint& endpoint, const core::ChatRequest& request,
-                                         std::chrono::milliseconds timeout);
+                                         const auth::Credential* credential, std::chrono::milliseconds timeout);
 
 }  // namespace switchyard::providers

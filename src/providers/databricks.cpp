@@ -1,6 +1,8 @@
 // Databricks Model Serving (foundation and external models): OpenAI's chat format at
-// POST {api_base}/chat/completions, api_base ending in /serving-endpoints, bearer token.
+// POST {api_base}/chat/completions, api_base ending in /serving-endpoints, bearer token: a
+// personal access token (api_key) or an OAuth M2M token (auth/entra.h), fetched and refreshed.
 // https://docs.databricks.com/en/machine-learning/model-serving/score-foundation-models.html
+#include "providers/auth/entra.h"
 #include "providers/provider.h"
 
 namespace switchyard::providers {
@@ -8,6 +10,7 @@ namespace {
 class DatabricksAdapter final : public ProviderAdapter {
  public:
   core::WireFormat wire_format() const override { return core::WireFormat::openai; }
+  void configure(Endpoint& e) const override { e.credentials = auth::choose_databricks_credentials(*e.deployment, e.base); }
   void prepare(const Endpoint& e, bool, http::UpstreamRequest& out) const override {
     const auto& d = *e.deployment;
     const auto& base = e.base;

@@ -17,9 +17,10 @@
 
 namespace switchyard::providers {
 
-namespace google {
-class TokenSource;
-}
+namespace auth {
+class CredentialSource;
+struct Credential;
+}  // namespace auth
 class ProviderAdapter;
 
 // A deployment ready to call, prepared once per config load.
@@ -31,13 +32,14 @@ struct Endpoint {
   // "Basic …" from credentials in api_base (https://user:pass@host); empty when there are none.
   std::string basic_authorization;
   std::string api_key;  // Gemini: the deployment's api_key, else the one found in the environment
+  // Cloud credentials fetched and refreshed off the request path (AWS keys, Google / Entra /
+  // Databricks tokens), shared with every deployment of the same identity; null: static auth only.
+  std::shared_ptr<auth::CredentialSource> credentials;
   // Vertex AI
   std::string vertex_project;
   std::string vertex_location;
-  std::shared_ptr<google::TokenSource> google_token;  // service-account token cache; null: api_key is the token
   // Bedrock
   std::string aws_region;
-  aws::Credentials aws_credentials;
 };
 
 class ProviderAdapter {
@@ -54,8 +56,9 @@ class ProviderAdapter {
   virtual void shape_body(const Endpoint& endpoint, boost::json::object& body) const;
   // Path + query under the base and static auth headers.
   virtual void prepare(const Endpoint& endpoint, bool stream, http::UpstreamRequest& out) const = 0;
-  // After the body is final: request signing (Bedrock's SigV4).
-  virtual void sign(const Endpoint&, http::UpstreamRequest&) const {}
+  // After the body is final, with the endpoint's current credential (null when it has none): a
+  // bearer token by default; Bedrock signs with SigV4.
+  virtual void authorize(const Endpoint& endpoint, const auth::Credential* credential, http::UpstreamRequest& out) const;
 };
 
 const ProviderAdapter* adapter_for(const config::Deployment& deployment);

@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "core/url_userinfo.h"
+#include "providers/auth/credential.h"
 #include "providers/provider.h"
 
 namespace switchyard::providers {
@@ -30,6 +31,10 @@ const ProviderAdapter* adapter_for(const config::Deployment& d) {
 
 void ProviderAdapter::shape_body(const Endpoint& endpoint, boost::json::object& body) const {
   body["model"] = endpoint.deployment->model;
+}
+
+void ProviderAdapter::authorize(const Endpoint&, const auth::Credential* credential, http::UpstreamRequest& out) const {
+  if (credential && !credential->bearer.empty()) http::set_header(out.headers, "authorization", "Bearer " + credential->bearer);
 }
 
 namespace {

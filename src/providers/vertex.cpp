@@ -3,15 +3,12 @@
 // models through generateContent / streamGenerateContent (gemini_dialect), under
 //   https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/
 //     publishers/{anthropic|google}/models/{model}:{method}
-// Auth: an OAuth token for the service account in `vertex_credentials` (a key file path or its
-// JSON; else GOOGLE_APPLICATION_CREDENTIALS), from a cached TokenSource; or `api_key` used as a
-// ready-made access token.
+// Auth: Application Default Credentials (google/adc.h: `vertex_credentials` or
+// GOOGLE_APPLICATION_CREDENTIALS, else the metadata server), cached and refreshed by an
+// auth::CredentialSource; or `api_key` used as a ready-made access token.
 // https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
-#include <map>
-#include <mutex>
-
 #include "providers/cloud_params.h"
-#include "providers/google/token_source.h"
+#include "providers/google/adc.h"
 #include "providers/provider.h"
 
 namespace switchyard::providers {
@@ -19,40 +16,23 @@ namespace {
 constexpr const char* kVertexAnthropicVersion = "vertex-2023-10-16";
 constexpr const char* kDefaultLocation = "us-central1";
 
-// Deployments (and reloaded configs) that use the same service account share one token cache:
-// one token exchange serves them all. Config-load time only, so a mutex is fine here.
-std::shared_ptr<google::TokenSource> shared_token_source(google::ServiceAccount account) {
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<google::TokenSource>> sources;
-  const auto key = account.client_email + '\n' + account.private_key_id + '\n' + account.token_uri + '\n' +
-                   account.private_key_pem;
-  std::lock_guard lock(mutex);
-  if (auto existing = sources[key].lock()) return existing;
-  auto created = std::make_shared<google::TokenSource>(std::move(account));
-  sources[key] = created;
-  return created;
-}
-
 void configure_vertex(Endpoint& e) {
   const auto& d = *e.deployment;
   const auto unusable = [&e](std::string why) {
     e.adapter = nullptr;
     e.unusable_reason = std::move(why);
   };
-  std::string project_from_account;
+  e.vertex_project = param_or_env(d, {"vertex_project", "vertex_ai_project"}, {"VERTEXAI_PROJECT", "GOOGLE_CLOUD_PROJECT"});
   const auto credentials = param_or_env(d, {"vertex_credentials"}, {"GOOGLE_APPLICATION_CREDENTIALS"});
-  if (!credentials.empty()) {
-    auto account = google::load_service_account(credentials);
-    if (!account.ok()) return unusable("vertex_credentials: " + account.error);
-    project_from_account = account.value->project_id;
-    e.google_token = shared_token_source(std::move(*account.value));
-  } else if (d.api_key.empty()) {
-    return unusable("vertex_ai deployments need vertex_credentials (a service-account key file or its JSON) "
-                    "or api_key (an access token)");
+  // A given access token (api_key) is used as it is; otherwise Application Default Credentials.
+  if (!credentials.empty() || d.api_key.empty()) {
+    auto chosen = google::choose_credentials(credentials, e.vertex_project.empty());
+    if (!chosen.source) return unusable("vertex_credentials: " + chosen.error);
+    e.credentials = std::move(chosen.source);
+    if (e.vertex_project.empty()) e.vertex_project = chosen.project;
   }
-  e.vertex_project = param_or_env(d, {"vertex_project", "vertex_ai_project"}, {"VERTEXAI_PROJECT"});
-  if (e.vertex_project.empty()) e.vertex_project = project_from_account;
-  if (e.vertex_project.empty()) return unusable("vertex_ai deployments need vertex_project");
+  if (e.vertex_project.empty())
+    return unusable("vertex_ai deployments need vertex_project (or credentials that name one, or a metadata server)");
   e.vertex_location = param_or_env(d, {"vertex_location", "vertex_ai_location"}, {"VERTEXAI_LOCATION"});
   if (e.vertex_location.empty()) e.vertex_location = kDefaultLocation;
   if (e.base.host.empty()) {
@@ -72,9 +52,9 @@ std::string model_path(const Endpoint& e, std::string_view publisher) {
          std::string(publisher) + "/models/" + e.deployment->model;
 }
 
-// The service account's token is added per call (it is fetched asynchronously); a given token here.
+// A fetched token is added per call (ProviderAdapter::authorize); a given token here.
 void add_static_auth(const Endpoint& e, http::UpstreamRequest& out) {
-  if (!e.google_token && !e.deployment->api_key.empty())
+  if (!e.credentials && !e.deployment->api_key.empty())
     out.headers.emplace_back("authorization", "Bearer " + e.deployment->api_key);
 }
 

@@ -18,6 +18,18 @@ echo "$out" | grep -q ': ok (' ; expect_eq quickstart_says_ok 0 $?
 
 "$bin" check --config /nonexistent.yaml 2>/dev/null; expect_eq missing_file_exit_1 1 $?
 
+# One line per deployment names its credential source, never a secret.
+out=$(env -i PATH=/usr/bin:/bin HOME=/nonexistent BEDROCK_EXTERNAL_ID=ext AZURE_TENANT_ID=t AZURE_CLIENT_ID=c \
+      AZURE_CLIENT_SECRET=azure-secret-value DATABRICKS_CLIENT_ID=d DATABRICKS_CLIENT_SECRET=dbx-secret-value \
+      AWS_ROLE_ARN=arn:aws:iam::1:role/pod AWS_WEB_IDENTITY_TOKEN_FILE=/var/run/token \
+      "$bin" check --config "$dir/../examples/cloud-credentials.yaml" 2>&1); rc=$?
+expect_eq credentials_example_ok 0 $rc
+echo "$out" | grep -q ': AWS web identity: STS AssumeRoleWithWebIdentity for arn:aws:iam::1:role/pod'
+expect_eq credentials_irsa_named 0 $?
+echo "$out" | grep -q 'Entra ID client secret (client c,'; expect_eq credentials_entra_named 0 $?
+echo "$out" | grep -q 'Databricks OAuth M2M (client d,'; expect_eq credentials_databricks_named 0 $?
+echo "$out" | grep -q 'secret-value'; expect_eq credentials_no_secret_printed 1 $?
+
 tmp=$(mktemp); trap 'rm -f "$tmp"' EXIT
 printf 'model_list:\n  - model_name: a\n    litellm_params: {model: acme/x}\n' > "$tmp"
 err=$("$bin" check --config "$tmp" 2>&1); rc=$?

@@ -220,13 +220,14 @@ TEST(CloudFallback, WrongSigV4SignatureIsRefusedAndFallsBack) {
   s.expect_clean_exit();
 }
 
-// A token close to expiry is still used, and replaced in the background: requests never wait
-// for the token endpoint once a token is cached. The mock issues tokens valid 200 s, which is
-// inside the gateway's refresh window (300 s) but above its minimum (30 s).
+// A token getting old is still used, and replaced in the background: requests never wait for
+// the token endpoint once a token is cached. The gateway refreshes when less than
+// min(300 s, half the token's life) is left; the mock issues tokens valid 6 s, so requests after
+// 3 s see an old token and start a refresh while it still serves them.
 TEST(CloudFallback, VertexTokenIsRefreshedInTheBackgroundBeforeItExpires) {
   CloudStack s("refresh", "  claude-on-vertex: {reply: \"Hello from Vertex\"}\n",
                "  - {model_name: vertex, litellm_params: {model: vertex_ai/claude-on-vertex, api_base: '$BASE', vertex_credentials: '$SA'}}\n",
-               "  num_retries: 0\n", kAwsSecret, ", token_ttl_seconds: 200");
+               "  num_retries: 0\n", kAwsSecret, ", token_ttl_seconds: 6");
   const auto authorization = [&s] {
     return std::string(s.stats().at("models").at("claude-on-vertex").at("last_headers").at("authorization").as_string());
   };
@@ -234,11 +235,14 @@ TEST(CloudFallback, VertexTokenIsRefreshedInTheBackgroundBeforeItExpires) {
   EXPECT_EQ(s.stats().at("token_grants").to_number<int>(), 1);
   const auto first_token = authorization();
 
-  ASSERT_EQ(post_chat(s.port, Client::openai, chat_body(Client::openai, "vertex", false)).status, 200);
-  EXPECT_EQ(authorization(), first_token) << "the old token still served this request";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (s.stats().at("token_grants").to_number<int>() < 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (s.stats().at("token_grants").to_number<int>() < 2 && std::chrono::steady_clock::now() < deadline) {
+    ASSERT_EQ(post_chat(s.port, Client::openai, chat_body(Client::openai, "vertex", false)).status, 200);
+    if (s.stats().at("token_grants").to_number<int>() < 2) {
+      EXPECT_EQ(authorization(), first_token) << "the old token serves requests until the new one is there";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   EXPECT_EQ(s.stats().at("token_grants").to_number<int>(), 2) << "no background refresh";
 
   ASSERT_EQ(post_chat(s.port, Client::openai, chat_body(Client::openai, "vertex", false)).status, 200);
