@@ -9,7 +9,8 @@
 
 namespace switchyard::core {
 
-enum class WireFormat { openai, anthropic };
+// `responses` is only ever a client format (OpenAI's Responses API); upstreams speak the others.
+enum class WireFormat { openai, anthropic, responses };
 
 std::string_view to_string(WireFormat f);
 
@@ -25,6 +26,9 @@ struct ChatRequest {
   bool stream = false;
   boost::json::object body;                // as the client sent it
   std::string request_id;
+  // Responses API clients: the id and creation time (unix seconds) their answer carries.
+  std::string response_id;
+  std::int64_t created_at = 0;
 };
 
 struct ChatResponse {

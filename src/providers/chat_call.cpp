@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "providers/google/token_source.h"
+#include "providers/responses_call.h"
 #include "providers/translate.h"
 
 namespace switchyard::providers {
@@ -181,8 +182,9 @@ http::Awaitable<void> ChatStream::drain() {
 
 namespace {
 
+// `translator`: the client's own translator (Responses clients); null: chosen by wire formats.
 http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core::ChatRequest& request,
-                                           http::UpstreamRequest upstream) {
+                                           http::UpstreamRequest upstream, std::unique_ptr<StreamTranslator> translator) {
   const auto executor = co_await boost::asio::this_coro::executor;
   auto opened = co_await http::client_pool_for_this_thread(executor).open_stream(upstream);
   if (!opened.stream) co_return decode_chat(endpoint, std::move(opened.failure));
@@ -196,8 +198,8 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
     decoder = dialect->stream_decoder(endpoint.deployment->model, include_usage || request.format != format);
   else
     decoder = std::make_unique<SseEventDecoder>();
-  auto stream = std::make_unique<ChatStream>(std::move(opened.stream), std::move(decoder),
-                                             make_stream_translator(format, request.format, include_usage),
+  if (!translator) translator = make_stream_translator(format, request.format, include_usage);
+  auto stream = std::make_unique<ChatStream>(std::move(opened.stream), std::move(decoder), std::move(translator),
                                              endpoint.deployment->provider);
   // Hold everything back until the first content token: a failure before it can still fall back
   // to another deployment without the client seeing a byte.
@@ -218,7 +220,19 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
   if (!endpoint.adapter) co_return CallResult{std::nullopt, std::nullopt, unusable(endpoint)};
-  auto upstream = encode_chat(endpoint, request);
+  // A Responses client: passed through to OpenAI/Azure, else the derived chat request is sent.
+  const bool responses_client = request.format == core::WireFormat::responses;
+  ResponsesPlan plan;
+  if (responses_client) {
+    auto planned = plan_responses(endpoint, request);
+    if (auto* refused = std::get_if<errors::UpstreamError>(&planned))
+      co_return CallResult{std::nullopt, std::nullopt, std::move(*refused)};
+    plan = std::move(std::get<ResponsesPlan>(planned));
+  }
+  const core::ChatRequest& sent = responses_client && !plan.passthrough ? plan.chat : request;
+  http::UpstreamRequest upstream;
+  if (plan.passthrough) upstream = encode_responses_passthrough(endpoint, request);
+  else upstream = encode_chat(endpoint, sent);
   upstream.timeout = timeout;
   if (endpoint.google_token) {
     // Usually answered from the cache at once; only a cold or expired cache waits for Google.
@@ -227,12 +241,32 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
     upstream.headers.emplace_back("authorization", "Bearer " + token.access_token);
   }
   if (request.stream) {
-    auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));
+    std::unique_ptr<StreamTranslator> translator;
+    if (responses_client)
+      translator = make_responses_stream_translator(
+          plan.passthrough ? core::WireFormat::responses : endpoint.adapter->wire_format(), echo_of(request));
+    auto streamed = co_await open_streaming(endpoint, sent, std::move(upstream), std::move(translator));
     co_return streamed;
   }
   const auto executor = co_await boost::asio::this_coro::executor;
   auto response = co_await http::client_pool_for_this_thread(executor).send(upstream);
-  co_return decode_chat(endpoint, std::move(response));
+  if (plan.passthrough && response.ok()) {
+    if (auto answer = decode_responses_passthrough(response.body, request))
+      co_return CallResult{std::move(answer), std::nullopt, {}};
+  }
+  auto result = decode_chat(endpoint, std::move(response));
+  if (responses_client && result.response) {
+    if (plan.passthrough) {
+      // A 2xx that is not a Response object: garbage, classified like any other.
+      result.error.provider = endpoint.deployment->provider;
+      result.error.status = 200;
+      result.error.body = json::serialize(result.response->body);
+      result.response.reset();
+    } else {
+      result.response = chat_answer_to_responses(std::move(*result.response), request);
+    }
+  }
+  co_return result;
 }
 
 }  // namespace switchyard::providers

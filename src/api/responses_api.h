@@ -1,0 +1,76 @@
+// The gateway side of OpenAI's Responses API: decoding `POST /v1/responses` into a routable
+// ChatRequest (format `responses`, a fresh resp_ id), the response store behind `store` and
+// `previous_response_id`, and `GET`/`DELETE /v1/responses/{id}`. The wire conversion itself is in
+// providers/responses_codec (pure) and providers/responses_call (per deployment).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+
+#include "config/config.h"
+#include "core/chat.h"
+#include "http/types.h"
+#include "router/router.h"
+
+namespace switchyard::api {
+
+// Stored responses, in this instance's memory: bounded (oldest evicted first) and expiring.
+// Sharded by id so concurrent requests rarely share a lock; the critical sections copy strings.
+class ResponseStore {
+ public:
+  static constexpr std::size_t kDefaultMaxEntries = 10'000;
+  static constexpr std::chrono::seconds kDefaultTtl{6 * 3600};
+
+  explicit ResponseStore(std::size_t max_entries = kDefaultMaxEntries, std::chrono::seconds ttl = kDefaultTtl);
+
+  struct Entry {
+    std::string response;       // the Response object (JSON)
+    std::string conversation;   // every item up to and including this response's output (JSON array)
+  };
+  void put(const std::string& id, Entry entry);
+  std::optional<Entry> get(const std::string& id) const;
+  bool erase(const std::string& id);
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  struct Stored {
+    Entry entry;
+    std::chrono::steady_clock::time_point expires;
+  };
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, Stored> entries;
+    std::deque<std::string> order;  // insertion order, for eviction
+  };
+  Shard& shard_of(const std::string& id) const;
+  std::size_t max_per_shard_;
+  std::chrono::seconds ttl_;
+  mutable std::array<Shard, kShards> shards_;
+};
+
+// `POST /v1/responses` body → a ChatRequest, with previous_response_id's conversation put in
+// front of `input`; or the error response (400, 404 for an unknown model or response id).
+std::variant<core::ChatRequest, http::Response> decode_responses_request(const http::Request& request,
+                                                                        const router::Router& router,
+                                                                        const ResponseStore& store,
+                                                                        std::string request_id);
+
+// Keeps an answered response when the request did not say `store: false`.
+void store_response(ResponseStore& store, const core::ChatRequest& request, const boost::json::object& response);
+
+// `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}`; nullopt when the path is not one.
+std::optional<http::Response> answer_stored_response(const http::Request& request, std::string_view path,
+                                                     ResponseStore& store);
+
+// Offered built-in tools that the answering (translated) deployment could not run, for the
+// `x-switchyard-omitted-tools` header (never silently dropped).
+void set_omitted_tools_header(http::Response& res, const core::ChatRequest& request,
+                              const config::Deployment* deployment);
+
+}  // namespace switchyard::api
