@@ -71,6 +71,20 @@ void cut_for_fault(Fault step, WireFormat format, std::vector<StreamEvent>& even
     events.push_back({stream_error_event(format), EventKind::other});
 }
 
+// The tool's output as quoted in the reply: whitespace collapsed, at most a few hundred bytes.
+std::string tool_output_excerpt(std::string_view output) {
+  constexpr std::size_t kMaxExcerptBytes = 400;
+  std::string out;
+  for (const char c : output) {
+    if (out.size() >= kMaxExcerptBytes) break;
+    const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 http::Response invalid_request_response(WireFormat format, std::string_view message) {
   auto res = make_response(400, kJsonType, invalid_request_body(format, message));
   if (format == WireFormat::bedrock)
@@ -132,7 +146,7 @@ http::Response MockServer::admin(http::Request& request, std::string_view path) 
     return make_response(200, kJsonType, json::serialize(echo));
   }
   return admin_error(beast_http::status::not_found,
-                     "mock: no such endpoint (POST .../v1/messages, .../chat/completions, .../token, Vertex "
+                     "mock: no such endpoint (POST .../v1/messages, .../chat/completions, .../responses, .../token, Vertex "
                      ".../models/<m>:rawPredict|:streamRawPredict|:generateContent|:streamGenerateContent, Bedrock "
                      "/model/<id>/converse|converse-stream; GET /mock/stats, POST /mock/reset, PUT /mock/models/<name>)");
 }
@@ -231,18 +245,21 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
     co_return Disposition::answered;
   }
   const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds(), b.latency_ms};
-  const ToolCall* tool = b.tool_call && call->has_tools ? &*b.tool_call : nullptr;
+  // A conversation that ends with the tool's result gets text quoting it (the agent loop ends).
+  const ToolCall* tool = b.tool_call && call->has_tools && !call->tool_result ? &*b.tool_call : nullptr;
+  std::string reply = b.reply;
+  if (call->tool_result) reply += " Tool output: " + tool_output_excerpt(*call->tool_result);
   if (!call->stream) {
     // No `?:` with temporaries in this coroutine (GCC 12 destroys them twice).
     std::string body;
     if (tool) body = tool_call_body(*call, *tool, ids);
-    else body = reply_body(*call, b.reply, ids);
+    else body = reply_body(*call, reply, ids);
     co_await responder.send(make_response(200, kJsonType, std::move(body)));
     co_return Disposition::answered;
   }
   std::vector<StreamEvent> events;
   if (tool) events = tool_call_events(*call, *tool, ids);
-  else events = reply_events(*call, b.reply, ids);
+  else events = reply_events(*call, reply, ids);
   cut_for_fault(step, format, events);
   beast_http::response_header<> header;
   header.result(beast_http::status::ok);

@@ -603,7 +603,6 @@ class ResponsesPassThrough final : public StreamTranslator {
     auto event = parse_object(e.data);
     if (!event) return;
     const auto type = std::string(str(*event, "type"));
-    if (event->contains("sequence_number")) sequence_ = integer(*event, "sequence_number") + 1;
     if (type == "error" || type == "response.failed") {
       json::object error{{"message", str(*event, "message")}, {"code", str(*event, "code")}};
       if (const auto* inner = object_at(*event, "error")) error = *inner;
@@ -626,6 +625,7 @@ class ResponsesPassThrough final : public StreamTranslator {
         (type == "response.output_item.added" && object_at(*event, "item") &&
          str(*object_at(*event, "item"), "type") == "function_call"))
       out.content = true;
+    if (event->contains("sequence_number")) sequence_ = integer(*event, "sequence_number") + 1;
     out.bytes += http::format_sse(type, json::serialize(*event));
   }
   bool on_end(TranslatedChunk&) override { return final_.has_value(); }
