@@ -11,6 +11,7 @@
 
 #include "api/admin.h"
 #include "api/client_errors.h"
+#include "api/embeddings_api.h"
 #include "api/key_limits.h"
 #include "api/responses_api.h"
 #include "providers/stream_translate.h"
@@ -123,7 +124,8 @@ std::optional<http::Response> Gateway::answer_directly(const http::Request& req,
   const bool is_responses = path == "/v1/responses" || path == "/responses";
   const bool is_stored_response = path.starts_with("/v1/responses/");
   const bool is_chat =
-      path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages" || is_responses;
+      path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages" || is_responses ||
+      is_embeddings_path(path);
   const bool is_models = path == "/v1/models" || path == "/models";
   if (!is_chat && !is_models && !is_stored_response)
     return client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
@@ -271,6 +273,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
                                     const router::Router& router, RequestSummary& summary) const {
   std::variant<core::ChatRequest, http::Response> decoded;
   if (format == core::WireFormat::responses) decoded = decode_responses_request(req, router, *responses_, request_id_for(req));
+  else if (is_embeddings_path(path_of(req.target()))) decoded = decode_embeddings_request(req, router, request_id_for(req));
   else decoded = decode_chat(format, req, router);
   if (auto* refusal = std::get_if<http::Response>(&decoded)) {
     summary.status = static_cast<int>(refusal->result_int());

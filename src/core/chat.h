@@ -20,8 +20,12 @@ struct Usage {
   std::int64_t cached_tokens = 0;
 };
 
+// What the client asked for: a chat answer (any format above) or embeddings (OpenAI's shape).
+enum class Operation { chat, embeddings };
+
 struct ChatRequest {
   WireFormat format = WireFormat::openai;  // the client's wire format
+  Operation operation = Operation::chat;
   std::string model;                       // the model group the client asked for
   bool stream = false;
   boost::json::object body;                // as the client sent it

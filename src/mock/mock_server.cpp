@@ -115,6 +115,7 @@ http::Awaitable<Disposition> MockServer::handle(http::Request& request, http::Re
     co_await responder.send(token_grant(request));
     co_return Disposition::answered;
   }
+  if (auto route = embedding_route(path)) co_return co_await answer_embeddings(request, responder, std::move(*route), path);
   if (auto route = cloud_route(path)) co_return co_await answer_cloud(request, responder, std::move(*route), path);
   if (const auto format = format_for_path(path)) co_return co_await answer_call(request, responder, *format, path);
   co_await responder.send(admin(request, path));
@@ -204,6 +205,34 @@ http::Awaitable<Disposition> MockServer::answer_cloud(http::Request& request, ht
     co_return Disposition::answered;
   }
   co_return co_await serve(request, responder, *call, route.errors, path);
+}
+
+http::Awaitable<Disposition> MockServer::answer_embeddings(http::Request& request, http::Responder& responder,
+                                                           EmbeddingRoute route, std::string_view path) {
+  if (route.auth) {
+    if (auto refusal = authenticate(request, *route.auth)) {
+      stats_.record_auth_failure();
+      co_await responder.send(std::move(*refusal));
+      co_return Disposition::answered;
+    }
+  }
+  std::string error;
+  const auto call = parse_embedding_call(route, request.body(), error);
+  if (!call) {
+    co_await responder.send(invalid_request_response(route.errors, error));
+    co_return Disposition::answered;
+  }
+  stats_.record(call->model, path, lower_cased_headers(request), std::move(request.body()));
+  const auto entry = table_.lookup(call->model, path);
+  const Fault step = non_streaming_fault(entry->next_step());
+  if (step == Fault::connection_reset) co_return Disposition::reset;
+  if (step == Fault::hang) co_return Disposition::hang;
+  if (step != Fault::ok) {
+    co_await responder.send(fault_response(step, route.errors, entry->behaviour));
+    co_return Disposition::answered;
+  }
+  co_await responder.send(make_response(200, kJsonType, embedding_answer(route, *call)));
+  co_return Disposition::answered;
 }
 
 http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, http::Responder& responder,

@@ -3,6 +3,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
+#include "providers/embeddings_call.h"
 #include "providers/google/token_source.h"
 #include "providers/responses_call.h"
 #include "providers/translate.h"
@@ -220,6 +221,10 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
   if (!endpoint.adapter) co_return CallResult{std::nullopt, std::nullopt, unusable(endpoint)};
+  if (request.operation == core::Operation::embeddings) {
+    auto embedded = co_await call_embeddings(endpoint, request, timeout);
+    co_return embedded;
+  }
   // A Responses client: passed through to OpenAI/Azure, else the derived chat request is sent.
   const bool responses_client = request.format == core::WireFormat::responses;
   ResponsesPlan plan;
