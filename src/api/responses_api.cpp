@@ -31,6 +31,9 @@ std::string new_response_id() {
   return buf;
 }
 
+// Stored output items share the store with responses, under this prefix (ids never contain ':').
+constexpr std::string_view kItemKeyPrefix = "item:";
+
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -116,6 +119,21 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
     else for (const auto& i : input->get_array()) items.push_back(i);
     body["input"] = std::move(items);
   }
+  // item_reference inputs (the AI SDK sends them for items of stored responses) become the items.
+  if (auto* items = body["input"].if_array()) {
+    for (auto& item : *items) {
+      auto* o = item.if_object();
+      if (!o || !o->contains("type") || o->at("type") != "item_reference") continue;
+      const auto* id = o->if_contains("id");
+      if (!id || !id->is_string()) return bad("an item_reference needs an 'id'", "input");
+      auto stored = store.get(std::string(kItemKeyPrefix) + std::string(id->get_string()));
+      if (!stored)
+        return openai_error(version, bh::status::not_found,
+                            "Item with id '" + std::string(id->get_string()) + "' not found.", "input", nullptr);
+      auto resolved = json::parse(stored->conversation, ec);
+      if (!ec) item = std::move(resolved);
+    }
+  }
   request.response_id = new_response_id();
   request.created_at = unix_now();
   return request;
@@ -125,6 +143,11 @@ void store_response(ResponseStore& store, const core::ChatRequest& request, cons
   if (const auto* s = request.body.if_contains("store"); s && s->is_bool() && !s->get_bool()) return;
   store.put(request.response_id, {json::serialize(response),
                                   json::serialize(providers::conversation_items(request.body, response))});
+  // Each output item under its own id, for item_reference inputs.
+  if (const auto* output = response.if_contains("output"); output && output->is_array())
+    for (const auto& item : output->get_array())
+      if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
+        store.put(std::string(kItemKeyPrefix) + std::string(id->get_string()), {"", json::serialize(item)});
 }
 
 std::optional<http::Response> answer_stored_response(const http::Request& req, std::string_view path,
@@ -132,7 +155,7 @@ std::optional<http::Response> answer_stored_response(const http::Request& req, s
   constexpr std::string_view kPrefix = "/v1/responses/";
   if (!path.starts_with(kPrefix)) return std::nullopt;
   const std::string id(path.substr(kPrefix.size()));
-  if (id.empty() || id.find('/') != std::string::npos) return std::nullopt;
+  if (id.empty() || id.find_first_of("/:") != std::string::npos) return std::nullopt;  // ":": item keys
   const auto version = req.version();
   const auto not_found = [&] {
     return openai_error(version, bh::status::not_found, "Response with id '" + id + "' not found.", nullptr, nullptr);

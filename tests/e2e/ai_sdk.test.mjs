@@ -4,7 +4,7 @@
 // OpenAI-compatible chat deployments (translated) after credit-balance fallbacks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { embed, embedMany, generateObject, generateText, streamText } from 'ai';
+import { embed, embedMany, generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
 import { createOpenAI } from '@ai-sdk/openai';
 import { z } from 'zod';
 import { startStack } from './stack.mjs';
@@ -14,6 +14,7 @@ const FALLBACKS = { 'ai-text': 'anthropic-ok', 'ai-stream': 'anthropic-ok' };
 const OBJECT = { city: 'Paris', temperature: 21 };
 const MOCK = mockYaml.replace('default:', `  json-ok: {reply: '${JSON.stringify(OBJECT)}'}
   embed-ok: {reply: "unused"}
+  tools-ai: {reply: "It is sunny.", tool_call: {name: get_weather, arguments: {city: Paris}}}
 default:`);
 
 let stack;
@@ -23,6 +24,7 @@ before(async () => {
     mockYaml: MOCK,
     gatewayYaml: (base) => gatewayYaml(base, { fallbacks: FALLBACKS }).replace('router_settings:',
       `  - {model_name: json-ok, litellm_params: {model: openai_compatible/json-ok, api_base: '${base}/v1', api_key: sk-test}}
+  - {model_name: tools-ai, litellm_params: {model: anthropic/tools-ai, api_base: '${base}', api_key: sk-test}}
   - {model_name: embed-ok, litellm_params: {model: openai_compatible/embed-ok, api_base: '${base}/v1', api_key: sk-test}}
   - {model_name: ai-embed, litellm_params: {model: openai/ai-embed, api_base: '${base}/no-credit/v1', api_key: sk-test}}
   - {model_name: ai-object, litellm_params: {model: openai_compatible/ai-object, api_base: '${base}/no-credit/v1', api_key: sk-test}}
@@ -61,6 +63,30 @@ describe('Vercel AI SDK through the gateway', () => {
     assert.deepEqual(result.object, OBJECT);
     const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
     assert.equal(stats.models['json-ok'].last_body.response_format.type, 'json_schema');
+  });
+
+  // Multi-step: the SDK runs the tool and sends its output back (with the default store: true it
+  // refers to the stored function_call by item_reference, which the gateway resolves).
+  test('generateText with a tool: call, execute, answer (two steps, translated from Anthropic)', async () => {
+    const result = await generateText({
+      model: openai('tools-ai'),
+      tools: {
+        get_weather: tool({
+          description: 'Weather in a city',
+          inputSchema: z.object({ city: z.string() }),
+          execute: async ({ city }) => ({ city, sky: 'clear' }),
+        }),
+      },
+      stopWhen: stepCountIs(3),
+      prompt: 'Weather in Paris?',
+      maxRetries: 0,
+    });
+    assert.equal(result.steps.length, 2);
+    assert.deepEqual(result.steps[0].toolCalls.map((c) => [c.toolName, c.input]), [['get_weather', { city: 'Paris' }]]);
+    assert.match(result.text, /^It is sunny\. Tool output: .*clear/);
+    const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
+    const turn = stats.models['tools-ai'].last_body.messages.at(-1);
+    assert.ok(turn.content.some((b) => b.type === 'tool_result'), JSON.stringify(turn));
   });
 
   test('embed and embedMany (/v1/embeddings) after a credit-balance fallback', async () => {

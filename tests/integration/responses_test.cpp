@@ -292,6 +292,28 @@ TEST(Responses, FailureAfterContentEndsWithResponseFailed) {
   EXPECT_EQ(got.final_response.at("error").at("code"), "server_error");  // OpenAI's mid-stream server error
 }
 
+// The AI SDK refers to items of stored responses by item_reference instead of repeating them.
+TEST(Responses, ItemReferencesToStoredItemsAreResolved) {
+  auto& s = stack();
+  const json::array tools{{{"type", "function"}, {"name", "run_shell"}, {"parameters", {{"type", "object"}}}}};
+  const auto r1 = s.post({{"model", "claude-tools"}, {"input", "List files"}, {"tools", tools}});
+  ASSERT_EQ(r1.status, 200) << r1.body;
+  const auto call = json::parse(r1.body).at("output").at(0).as_object();
+  json::array input{{{"role", "user"}, {"content", "List files"}},
+                    {{"type", "item_reference"}, {"id", call.at("id")}},
+                    {{"type", "function_call_output"}, {"call_id", call.at("call_id")}, {"output", "a.txt"}}};
+  const auto r2 = s.post({{"model", "claude-tools"}, {"input", input}, {"tools", tools}});
+  ASSERT_EQ(r2.status, 200) << r2.body;
+  EXPECT_EQ(output_text(json::parse(r2.body).as_object()), "Done. Tool output: a.txt");
+  const auto tool_use = s.last("claude-tools").at("last_body").at("messages").at(1).at("content").at(0);
+  EXPECT_EQ(tool_use.at("type"), "tool_use");
+  EXPECT_EQ(tool_use.at("id"), call.at("call_id"));
+  input[1].as_object()["id"] = "fc_unknown";
+  const auto unknown = s.post({{"model", "claude-tools"}, {"input", input}, {"tools", tools}});
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_NE(unknown.body.find("fc_unknown"), std::string::npos);
+}
+
 TEST(Responses, BadRequestsAreOpenAiErrors) {
   auto& s = stack();
   const auto no_input = s.post({{"model", "claude"}});
