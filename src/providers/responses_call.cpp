@@ -48,6 +48,9 @@ std::variant<ResponsesPlan, errors::UpstreamError> plan_responses(const Endpoint
                                     endpoint.deployment->provider == core::Provider::bedrock;
   if (const auto* format = chat.if_contains("response_format"); format && no_structured_output)
     return refusal(endpoint, "text.format (structured JSON output) is not supported by this provider through the gateway");
+  // Only OpenAI-format chat servers read reasoning_effort; the native translators have no carrier.
+  if (chat.contains("reasoning_effort") && (endpoint.adapter->wire_format() != core::WireFormat::openai || endpoint.adapter->dialect()))
+    return refusal(endpoint, "reasoning.effort is not supported by this provider through the gateway (leave it out)");
   plan.chat.format = core::WireFormat::openai;
   plan.chat.model = request.model;
   plan.chat.stream = request.stream;

@@ -263,6 +263,11 @@ TEST(Responses, FeaturesAProviderCannotCarryAreRefusedByName) {
   const auto background = s.post({{"model", "chat"}, {"input", "hi"}, {"background", true}});
   EXPECT_EQ(background.status, 400) << background.body;
   EXPECT_NE(background.body.find("'background'"), std::string::npos) << background.body;
+  const auto effort = s.post({{"model", "claude"}, {"input", "hi"}, {"reasoning", {{"effort", "high"}}}});
+  EXPECT_EQ(effort.status, 400) << effort.body;
+  EXPECT_NE(effort.body.find("reasoning.effort"), std::string::npos) << effort.body;
+  // Codex's reasoning {summary: auto} without an effort is accepted.
+  EXPECT_EQ(s.post({{"model", "claude"}, {"input", "hi"}, {"reasoning", {{"summary", "auto"}}}}).status, 200);
   // The same JSON schema request is carried to an OpenAI-compatible chat server.
   const auto carried = s.post({{"model", "chat"}, {"input", "hi"},
                                {"text", {{"format", {{"type", "json_schema"}, {"name", "x"}, {"schema", {{"type", "object"}}}}}}}});
