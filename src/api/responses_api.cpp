@@ -40,8 +40,14 @@ std::int64_t unix_now() {
 
 }  // namespace
 
-ResponseStore::ResponseStore(std::size_t max_entries, std::chrono::seconds ttl)
-    : max_per_shard_(std::max<std::size_t>(1, max_entries / kShards)), ttl_(ttl) {}
+namespace {
+std::size_t size_of(const ResponseStore::Entry& e) { return e.response.size() + e.conversation.size(); }
+}  // namespace
+
+ResponseStore::ResponseStore(std::size_t max_entries, std::chrono::seconds ttl, std::size_t max_bytes)
+    : max_per_shard_(std::max<std::size_t>(1, max_entries / kShards)),
+      max_bytes_per_shard_(std::max<std::size_t>(1, max_bytes / kShards)),
+      ttl_(ttl) {}
 
 ResponseStore::Shard& ResponseStore::shard_of(const std::string& id) const {
   return shards_[std::hash<std::string>{}(id) % kShards];
@@ -50,16 +56,26 @@ ResponseStore::Shard& ResponseStore::shard_of(const std::string& id) const {
 void ResponseStore::put(const std::string& id, Entry entry) {
   auto& s = shard_of(id);
   const auto now = std::chrono::steady_clock::now();
+  const auto size = size_of(entry);
   std::lock_guard lock(s.mutex);
-  // Evict expired and then the oldest entries (ids in `order` may already be erased).
+  if (const auto old = s.entries.find(id); old != s.entries.end()) {
+    s.bytes -= size_of(old->second.entry);
+    s.entries.erase(old);
+  }
+  // Evict expired and then the oldest entries while over a bound (ids in `order` may be gone).
   while (!s.order.empty()) {
     const auto it = s.entries.find(s.order.front());
-    const bool stale = it == s.entries.end() || it->second.expires <= now || s.entries.size() >= max_per_shard_;
+    const bool stale = it == s.entries.end() || it->second.expires <= now || s.entries.size() >= max_per_shard_ ||
+                       s.bytes + size > max_bytes_per_shard_;
     if (!stale) break;
-    if (it != s.entries.end()) s.entries.erase(it);
+    if (it != s.entries.end()) {
+      s.bytes -= size_of(it->second.entry);
+      s.entries.erase(it);
+    }
     s.order.pop_front();
   }
-  s.entries[id] = Stored{std::move(entry), now + ttl_};
+  s.bytes += size;
+  s.entries.emplace(id, Stored{std::move(entry), now + ttl_});
   s.order.push_back(id);
 }
 
@@ -74,7 +90,11 @@ std::optional<ResponseStore::Entry> ResponseStore::get(const std::string& id) co
 bool ResponseStore::erase(const std::string& id) {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
-  return s.entries.erase(id) > 0;
+  const auto it = s.entries.find(id);
+  if (it == s.entries.end()) return false;
+  s.bytes -= size_of(it->second.entry);
+  s.entries.erase(it);
+  return true;
 }
 
 std::variant<core::ChatRequest, http::Response> decode_responses_request(const http::Request& req,

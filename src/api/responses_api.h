@@ -26,8 +26,10 @@ class ResponseStore {
  public:
   static constexpr std::size_t kDefaultMaxEntries = 10'000;
   static constexpr std::chrono::seconds kDefaultTtl{6 * 3600};
+  static constexpr std::size_t kDefaultMaxBytes = 256u << 20;  // conversations can be large
 
-  explicit ResponseStore(std::size_t max_entries = kDefaultMaxEntries, std::chrono::seconds ttl = kDefaultTtl);
+  explicit ResponseStore(std::size_t max_entries = kDefaultMaxEntries, std::chrono::seconds ttl = kDefaultTtl,
+                         std::size_t max_bytes = kDefaultMaxBytes);
 
   struct Entry {
     std::string response;       // the Response object (JSON)
@@ -47,9 +49,11 @@ class ResponseStore {
     mutable std::mutex mutex;
     std::unordered_map<std::string, Stored> entries;
     std::deque<std::string> order;  // insertion order, for eviction
+    std::size_t bytes = 0;          // of the entries' strings
   };
   Shard& shard_of(const std::string& id) const;
   std::size_t max_per_shard_;
+  std::size_t max_bytes_per_shard_;
   std::chrono::seconds ttl_;
   mutable std::array<Shard, kShards> shards_;
 };

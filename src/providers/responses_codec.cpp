@@ -376,8 +376,12 @@ json::array conversation_items(const json::object& request, const json::object& 
     else if (input->is_array())
       for (const auto& i : input->get_array()) items.push_back(i);
   }
+  // Output items without their ids: ours mean nothing to an upstream the next turn may go to.
   if (const auto* output = array_at(response, "output"))
-    for (const auto& o : *output) items.push_back(o);
+    for (const auto& o : *output) {
+      items.push_back(o);
+      if (auto* item = items.back().if_object()) item->erase("id");
+    }
   return items;
 }
 
