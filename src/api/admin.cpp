@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/metrics.h"
+#include "core/url_userinfo.h"
 
 namespace switchyard::api {
 namespace json = boost::json;
@@ -46,7 +47,7 @@ json::object deployments_view(const router::Router& router) {
                    {"model_group", d.group},
                    {"provider", to_string(d.provider)},
                    {"model", d.model},
-                   {"api_base", d.api_base},
+                   {"api_base", core::without_userinfo(d.api_base)},  // never its credentials
                    {"callable", endpoint.adapter != nullptr},
                    {"in_flight", state.in_flight(i)},
                    {"latency_ms", static_cast<double>(state.average_latency(i)) / 1e6}};

@@ -24,7 +24,8 @@ http::Response client_error(core::WireFormat format, http::beast_http::status st
   return res;
 }
 
-http::Response routing_failure(core::WireFormat format, const router::RouteOutcome& outcome, unsigned version) {
+http::Response routing_failure(core::WireFormat format, const router::RouteOutcome& outcome, unsigned version,
+                               const Redactor& redact) {
   if (outcome.failures.empty()) {
     auto res = client_error(format, http::beast_http::status::too_many_requests, errors::ErrorClass::rate_limit,
                             "switchyard: no deployment available: " + outcome.unavailable_reason, version);
@@ -37,7 +38,7 @@ http::Response routing_failure(core::WireFormat format, const router::RouteOutco
     const auto& f = outcome.failures[i];
     if (i > 0) message += "; ";
     message += f.group + "/" + f.deployment_id + ": " + std::string(to_string(f.classification.error_class)) + ": " +
-               f.classification.message;
+               redact(f.classification.message);
   }
   const auto cls = outcome.failures.back().classification.error_class;
   return client_error(format, static_cast<http::beast_http::status>(errors::client_status(cls)), cls, message, version);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/redact.h"
 #include "core/chat.h"
 #include "errors/error_class.h"
 #include "http/types.h"
@@ -13,8 +14,10 @@
 namespace switchyard::api {
 
 // The all-attempts-failed answer: the last attempt's class decides the status; the message lists
-// every attempt as `group/deployment: class: provider message`.
-http::Response routing_failure(core::WireFormat format, const router::RouteOutcome& outcome, unsigned version);
+// every attempt as `group/deployment: class: provider message`, with secrets redacted (a provider
+// may echo the key it was sent).
+http::Response routing_failure(core::WireFormat format, const router::RouteOutcome& outcome, unsigned version,
+                               const Redactor& redact);
 
 // Retry-After in whole seconds (at least 1).
 void set_retry_after(http::Response& res, double seconds);

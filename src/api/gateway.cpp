@@ -169,7 +169,7 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
   summary.path = std::string(path_of(req.target()));
   summary.client_format = format;
   if (ops_.metrics) ops_.metrics->in_flight.fetch_add(1, std::memory_order_relaxed);
-  co_await chat(format, req, responder, router, summary);
+  co_await chat(format, req, responder, router, summary, generation->redact);
   if (ops_.metrics) ops_.metrics->in_flight.fetch_sub(1, std::memory_order_relaxed);
   const auto duration = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (summary.response_started != std::chrono::steady_clock::time_point{})
@@ -270,7 +270,8 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
 }
 
 http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req, http::Responder& responder,
-                                    const router::Router& router, RequestSummary& summary) const {
+                                    const router::Router& router, RequestSummary& summary,
+                                    const Redactor& redact) const {
   std::variant<core::ChatRequest, http::Response> decoded;
   if (format == core::WireFormat::responses) decoded = decode_responses_request(req, router, *responses_, request_id_for(req));
   else if (is_embeddings_path(path_of(req.target()))) decoded = decode_embeddings_request(req, router, request_id_for(req));
@@ -313,7 +314,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   summarize(outcome, summary);
 
   if (!outcome.response && !outcome.stream) {
-    auto res = routing_failure(format, outcome, req.version());
+    auto res = routing_failure(format, outcome, req.version(), redact);
     set_routing_headers(res, outcome);
     res.set("x-request-id", request.request_id);
     summary.status = static_cast<int>(res.result_int());
@@ -322,7 +323,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   }
   summary.status = 200;
   if (outcome.stream) {
-    co_await pump_stream(format, req, request, responder, router, outcome, summary);
+    co_await pump_stream(format, req, request, responder, router, outcome, summary, redact);
     co_return;
   }
   auto& answer = *outcome.response;
@@ -352,7 +353,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
 http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::Request& req,
                                            const core::ChatRequest& request, http::Responder& responder,
                                            const router::Router& router, router::RouteOutcome& outcome,
-                                           RequestSummary& summary) const {
+                                           RequestSummary& summary, const Redactor& redact) const {
   http::Response head{bh::status::ok, req.version()};
   set_routing_headers(head, outcome);
   head.set("x-request-id", summary.request_id);
@@ -371,7 +372,7 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
   if (client_there && rest.failure()) {
     const auto c = router.report_stream_failure(*outcome.deployment, *rest.failure());
     const auto message = "switchyard: " + std::string(to_string(c.error_class)) + " from " + outcome.deployment->id +
-                         " after the stream started: " + c.message;
+                         " after the stream started: " + redact(c.message);
     const auto event = rest.failure_event(format, c.error_class, message);
     summary.stream_error = std::string(to_string(c.error_class));
     client_there = co_await responder.write_chunk(event);

@@ -40,14 +40,14 @@ class Gateway {
   std::variant<core::ChatRequest, http::Response> decode_chat(core::WireFormat format, const http::Request& request,
                                                                const router::Router& router) const;
   http::Awaitable<void> chat(core::WireFormat format, http::Request& request, http::Responder& responder,
-                             const router::Router& router, RequestSummary& summary) const;
+                             const router::Router& router, RequestSummary& summary, const Redactor& redact) const;
   // /metrics and /admin/* (the caller checked the path).
   http::Awaitable<void> operate(http::Request& request, http::Responder& responder, const router::Router& router) const;
   void observe(const RequestSummary& summary, const Redactor& redact) const;
   http::Awaitable<void> pump_stream(core::WireFormat format, const http::Request& req, const core::ChatRequest& request,
                                     http::Responder& responder,
                                     const router::Router& router, router::RouteOutcome& outcome,
-                                    RequestSummary& summary) const;
+                                    RequestSummary& summary, const Redactor& redact) const;
 
   // A config generation: its router and what is derived from the same config.
   struct Generation {

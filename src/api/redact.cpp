@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/url_userinfo.h"
+
 namespace switchyard::api {
 namespace {
 constexpr std::string_view kRedacted = "[redacted]";
@@ -27,6 +29,27 @@ void redact_after(std::string& text, std::string_view prefix, std::size_t min_le
     text.replace(from, end - from, kRedacted);
   }
 }
+// A key the upstream echoed half-masked ("Incorrect API key provided: sk-VKMIs****…wjh3", or
+// "key_8Tjw********rtUb"): its visible ends still identify the key, so the whole token goes.
+void redact_masked_keys(std::string& text) {
+  constexpr std::string_view kMask = "***";
+  const auto masked_char = [](char c) { return token_char(c) || c == '*'; };
+  for (std::size_t at = text.find(kMask); at != std::string::npos; at = text.find(kMask, at)) {
+    std::size_t begin = at;
+    while (begin > 0 && masked_char(text[begin - 1])) --begin;
+    std::size_t end = at;
+    while (end < text.size() && masked_char(text[end])) ++end;
+    // Keep a full stop that ends the sentence ("…wjh3. You can find…").
+    while (end > at + kMask.size() && text[end - 1] == '.') --end;
+    // A mask sits inside a key, with its visible ends around it; "***bold***" hides nothing.
+    if (text[begin] == '*' || text[end - 1] == '*') {
+      at = end;
+      continue;
+    }
+    text.replace(begin, end - begin, kRedacted);
+    at = begin + kRedacted.size();
+  }
+}
 }  // namespace
 
 Redactor::Redactor(const config::Config& config) {
@@ -39,6 +62,11 @@ Redactor::Redactor(const config::Config& config) {
   for (const auto& k : config.general.keys) add(k.key);
   for (const auto& d : config.deployments) {
     add(d.api_key);
+    if (const auto userinfo = core::userinfo_of(d.api_base)) {  // https://user:pass@host
+      add(userinfo->raw);
+      add(userinfo->password);
+      add(userinfo->user + ":" + userinfo->password);
+    }
     for (const auto& [name, value] : d.params)
       if (is_secret_param(name)) add(value);
   }
@@ -53,6 +81,8 @@ std::string Redactor::operator()(std::string_view text) const {
       out.replace(at, secret.size(), kRedacted);
   redact_after(out, "Bearer ", 8, true);
   redact_after(out, "bearer ", 8, true);
+  redact_after(out, "Basic ", 8, true);
+  redact_masked_keys(out);
   redact_after(out, "sk-", 16, false);    // OpenAI and Anthropic (sk-ant-…) keys
   redact_after(out, "AKIA", 12, false);   // AWS access key ids
   redact_after(out, "AIza", 20, false);   // Google API keys

@@ -1,7 +1,10 @@
 // Keeps secrets out of logs and metrics. Provider error messages sometimes echo what they were
 // sent (a key prefix, a bearer token); the redactor replaces every secret the config holds (api
 // keys, the master key, cloud secrets) and anything shaped like a bearer token or an API key
-// (`Bearer …`, `sk-…`, `sk-ant-…`, `AKIA…`) with "[redacted]". Built once per config load.
+// (`Bearer …`, `Basic …`, `sk-…`, `sk-ant-…`, `AKIA…`, a half-masked echo like `sk-abc***xyz`)
+// with "[redacted]", and the credentials written in an api_base (https://user:pass@host).
+// Applied to request logs and to every upstream text a client receives (client_errors.h,
+// stream error events). Built once per config load.
 #pragma once
 
 #include <string>

@@ -15,6 +15,7 @@
 #include "config/fallback_graph.h"
 #include "config/yaml_reader.h"
 #include "core/text.h"
+#include "core/url_userinfo.h"
 #include "errors/error_class.h"
 
 namespace switchyard::config {
@@ -184,7 +185,7 @@ class Loader {
     auto s = r_.string(v, "api_base");
     if (!s || s->empty()) return;
     if (!is_http_url(*s)) {
-      r_.error(v, "api_base must start with http:// or https:// (got '" + *s + "')");
+      r_.error(v, "api_base must start with http:// or https:// (got '" + core::without_userinfo(*s) + "')");
       return;
     }
     d.api_base = strip_trailing_slash(*s);
@@ -243,7 +244,8 @@ class Loader {
   void add_deployment(Deployment d, const YAML::Node& entry) {
     if (d.group.empty() || d.model.empty()) return;  // already reported
     if (d.id.empty()) {
-      std::string where = d.api_base;
+      // Without "user:password@": the id is shown in headers, /metrics, /admin and logs.
+      std::string where = core::without_userinfo(d.api_base);
       if (where.empty()) {
         for (const char* key : {"vertex_location", "aws_region_name", "vertex_project"})
           if (auto it = d.params.find(key); it != d.params.end()) where += (where.empty() ? "" : "/") + it->second;

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/text.h"
+#include "core/utf8.h"
 #include "errors/error_fields.h"
 #include "errors/rules.h"
 
@@ -57,11 +58,22 @@ bool matches(const Rule& r, const MatchInput& in) {
   return true;
 }
 
+// The first matching rule, except that a bad_request by bare type waits for a better-informed
+// rule further down (rules.h, says_bad_request_by_type_alone): OpenAI-shaped bodies carry
+// `invalid_request_error` with codes and messages that say authentication, not_found or quota.
 const Rule* first_match(core::Provider provider, const MatchInput& in) {
+  const Rule* deferred = nullptr;
   for (const auto table : rule_tables_for(provider))
-    for (const auto& rule : table)
-      if (matches(rule, in)) return &rule;
-  return nullptr;  // unreachable: the generic table covers every status
+    for (const auto& rule : table) {
+      if (!matches(rule, in)) continue;
+      if (says_bad_request_by_type_alone(rule)) {
+        if (deferred == nullptr) deferred = &rule;
+        continue;
+      }
+      if (deferred != nullptr && decides_by_status_alone(rule)) return deferred;
+      return &rule;
+    }
+  return deferred;  // the generic table covers every status, so null only without tables
 }
 
 // For a transport failure the body, if any, is what the socket said ("certificate verify failed").
@@ -72,7 +84,7 @@ Classification classify_transport(TransportError t, std::string_view detail) {
   c.error_class = timed_out ? ErrorClass::timeout : ErrorClass::connection;
   c.rule = "transport." + std::string(to_string(t));
   c.message = std::string(to_string(t));
-  if (!detail.empty()) c.message += ": " + std::string(detail.substr(0, kMaxReportedMessageBytes));
+  if (!detail.empty()) c.message += ": " + core::valid_utf8(core::utf8_prefix(detail, kMaxReportedMessageBytes));
   return c;
 }
 
@@ -90,6 +102,16 @@ std::optional<double> retry_after_seconds(const UpstreamError& e) {
   return parse(e.header("retry-after"), 1.0);
 }
 
+// Google says when to retry in the body: RetryInfo {"retryDelay": "36s"} (a protobuf Duration).
+std::optional<double> retry_delay_seconds(std::string_view delay) {
+  if (!delay.ends_with('s')) return std::nullopt;
+  delay.remove_suffix(1);
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(delay.data(), delay.data() + delay.size(), value);
+  if (ec != std::errc{} || ptr != delay.data() + delay.size() || value < 0 || value > 86400.0 * 7) return std::nullopt;
+  return value;
+}
+
 // <title>502 Bad Gateway</title> says more than the whole HTML page.
 std::string readable_message(const ErrorFields& f) {
   std::string_view m = f.message;
@@ -100,7 +122,8 @@ std::string readable_message(const ErrorFields& f) {
     if (open != std::string::npos && close != std::string::npos && close > open)
       m = core::trim(m.substr(open + 7, close - open - 7));
   }
-  std::string out(m.substr(0, kMaxReportedMessageBytes));
+  // Clients and JSON logs get this text: cut on a character boundary, invalid bytes escaped.
+  std::string out = core::valid_utf8(core::utf8_prefix(m, kMaxReportedMessageBytes));
   for (char& ch : out)
     if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
   return out;
@@ -125,6 +148,7 @@ Classification Classifier::classify(const UpstreamError& error) const {
   }
   c.decision = default_decision(c.error_class);
   c.retry_after_seconds = retry_after_seconds(error);
+  if (!c.retry_after_seconds && !fields.retry_delay.empty()) c.retry_after_seconds = retry_delay_seconds(fields.retry_delay);
 
   if (const auto it = settings_.retries_by_class.find(c.error_class); it != settings_.retries_by_class.end()) {
     c.decision.max_retries = it->second;

@@ -18,6 +18,7 @@ struct ErrorFields {
   std::string status;   // Google RPC status ("RESOURCE_EXHAUSTED")
   std::vector<std::string> markers;  // Google details reasons / quota ids, Azure innererror codes
   std::string message;  // the provider's human-readable message (or the body's text if not JSON)
+  std::string retry_delay;  // Google RPC RetryInfo.retryDelay ("36s", "1.5s"), when present
   bool json = false;    // the body (or an SSE data line) parsed as JSON
 };
 

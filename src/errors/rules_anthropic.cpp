@@ -22,7 +22,7 @@ constexpr std::array<Rule, 17> kRules = {{
     {.id = "anthropic.request_too_large", .error_class = EC::context_window_exceeded, .type = "request_too_large"},
     {.id = "anthropic.output_blocked", .error_class = EC::content_policy,
      .message = "content filtering policy|usage policy"},
-    {.id = "anthropic.invalid_request_error", .error_class = EC::bad_request, .status = status_in(400, 499),
+    {.id = "anthropic.invalid_request_error", .error_class = EC::bad_request, .status = kPlainClientError,
      .type = "invalid_request_error"},
     {.id = "anthropic.authentication_error", .error_class = EC::authentication, .type = "authentication_error"},
     {.id = "anthropic.permission_error", .error_class = EC::permission_denied, .type = "permission_error"},
@@ -33,9 +33,10 @@ constexpr std::array<Rule, 17> kRules = {{
     // Anthropic sometimes reports overload as a 500 api_error whose message is "Overloaded".
     {.id = "anthropic.api_error_overloaded", .error_class = EC::overloaded, .type = "api_error", .message = "overloaded"},
     {.id = "anthropic.api_error", .error_class = EC::server_error, .type = "api_error"},
-    // An invalid_request_error with a 5xx or 2xx status is the provider's fault, not the caller's.
+    // An invalid_request_error with a 5xx status is the provider's fault, not the caller's; with
+    // 401/403/404/429… the generic status rules decide (the type alone says nothing more).
     {.id = "anthropic.invalid_request_error_odd_status", .error_class = EC::server_error,
-     .type = "invalid_request_error"},
+     .status = status_in(500, 599), .type = "invalid_request_error"},
 }};
 }  // namespace
 

@@ -31,12 +31,12 @@ constexpr std::array<Rule, 13> kRules = {{
     {.id = "databricks.deadline_exceeded", .error_class = EC::timeout, .type = "DEADLINE_EXCEEDED|TIMEOUT"},
     {.id = "databricks.internal_error", .error_class = EC::server_error,
      .type = "INTERNAL_ERROR|INTERNAL_SERVER_ERROR|UNKNOWN|ABORTED|DATA_LOSS"},
-    {.id = "databricks.bad_request", .error_class = EC::bad_request, .status = status_in(400, 499),
+    {.id = "databricks.bad_request", .error_class = EC::bad_request, .status = kPlainClientError,
      .type = "INVALID_PARAMETER_VALUE|BAD_REQUEST|MALFORMED_REQUEST|INVALID_REQUEST|INVALID_STATE|"
              "INVALID_PARAMETER|UNPROCESSABLE_ENTITY"},
     {.id = "databricks.invalid_token_message", .error_class = EC::authentication, .status = status_is(401),
      .message = "invalid access token|invalid token|credential was not sent|unauthorized"},
-    {.id = "databricks.bad_request_odd_status", .error_class = EC::server_error,
+    {.id = "databricks.bad_request_odd_status", .error_class = EC::server_error, .status = status_in(500, 599),
      .type = "INVALID_PARAMETER_VALUE|BAD_REQUEST"},
 }};
 }  // namespace

@@ -11,19 +11,25 @@ using EC = ErrorClass;
 constexpr std::array<Rule, 44> kRules = {{
     // Money first: a billing problem is never the caller's fault, whatever the status says.
     {.id = "generic.quota_code", .error_class = EC::quota_exhausted,
-     .code = "insufficient_quota|billing_hard_limit_reached|quota_exceeded|insufficient_balance|payment_required"},
+     .code = "insufficient_quota|billing_hard_limit_reached|quota_exceeded|insufficient_balance|payment_required|"
+             "insufficient_user_quota|billing_not_active|credits_exhausted"},
     {.id = "generic.quota_message", .error_class = EC::quota_exhausted,
      .message = "credit balance is too low|exceeded your current quota|check your plan and billing|"
                 "billing hard limit|insufficient balance|insufficient credits|insufficient funds|out of credits|"
                 "api usage limits|out of call volume quota|spending limit|payment required"},
+    // Phrases, plus LiteLLM's exception names (a LiteLLM proxy upstream says
+    // "litellm.ContextWindowExceededError: …" with a 400).
     {.id = "generic.context_window_message", .error_class = EC::context_window_exceeded,
      .status = status_in(400, 428),
      .message = "context_length_exceeded|maximum context length|context window|context length|"
                 "prompt is too long|input is too long|too many input tokens|input token count|"
-                "exceeds the maximum number of tokens|reduce the length of the messages"},
+                "exceeds the maximum number of tokens|reduce the length of the messages|exceeds token limit|"
+                "expected a string with maximum length|tokens + `max_new_tokens` must be <=|too many tokens in the prompt|"
+                "maximum input length|exceeds the model's maximum|too many tokens|contextwindowexceedederror"},
     {.id = "generic.content_policy", .error_class = EC::content_policy, .status = status_in(400, 451),
      .message = "content_policy_violation|content management policy|content policy|content filter|"
-                "responsibleaipolicyviolation|safety system|flagged as|usage policies"},
+                "responsibleaipolicyviolation|safety system|flagged as|input was flagged|usage policies|"
+                "contentpolicyviolationerror"},
     // Cloudflare's origin codes come first: their pages speculate ("the origin may be overloaded")
     // but the code says what happened. 521/523 the origin is unreachable, 522/524 it timed out.
     {.id = "generic.status_521", .error_class = EC::connection, .status = status_is(521)},

@@ -40,9 +40,9 @@ constexpr std::array<Rule, 22> kGoogle = {{
     {.id = "google.deadline_exceeded", .error_class = EC::timeout, .gstatus = "DEADLINE_EXCEEDED"},
     {.id = "google.internal", .error_class = EC::server_error,
      .gstatus = "INTERNAL|UNKNOWN|ABORTED|DATA_LOSS|CANCELLED"},
-    {.id = "google.invalid_argument", .error_class = EC::bad_request, .status = status_in(400, 499),
+    {.id = "google.invalid_argument", .error_class = EC::bad_request, .status = kPlainClientError,
      .gstatus = "INVALID_ARGUMENT|OUT_OF_RANGE|ALREADY_EXISTS"},
-    {.id = "google.invalid_argument_odd_status", .error_class = EC::server_error,
+    {.id = "google.invalid_argument_odd_status", .error_class = EC::server_error, .status = status_in(500, 599),
      .gstatus = "INVALID_ARGUMENT|OUT_OF_RANGE|ALREADY_EXISTS"},
     // Gemini answers a blocked prompt with 200 and promptFeedback.blockReason.
     {.id = "google.prompt_blocked", .error_class = EC::content_policy, .type = "prompt_blocked"},

@@ -8,7 +8,7 @@
 namespace switchyard::errors {
 namespace {
 using EC = ErrorClass;
-constexpr std::array<Rule, 17> kRules = {{
+constexpr std::array<Rule, 18> kRules = {{
     // A per-day limit will not reset in seconds: treat it as quota, not a rate limit.
     {.id = "openai.per_day_limit", .error_class = EC::quota_exhausted, .status = status_is(429),
      .message = "per day (rpd)|per day (tpd)|requests per day|tokens per day"},
@@ -33,6 +33,9 @@ constexpr std::array<Rule, 17> kRules = {{
              "invalid_organization|missing_api_key"},
     {.id = "openai.unsupported_region", .error_class = EC::permission_denied,
      .code = "unsupported_country_region_territory|unsupported_country|model_not_available"},
+    // "Project `proj_…` does not have access to model `gpt-4o`" is a 403 with code model_not_found.
+    {.id = "openai.model_not_permitted", .error_class = EC::permission_denied, .status = status_is(403),
+     .code = "model_not_found"},
     {.id = "openai.model_not_found", .error_class = EC::not_found, .code = "model_not_found|deployment_not_found"},
     {.id = "openai.model_overloaded", .error_class = EC::overloaded, .status = status_in(500, 599),
      .message = "overloaded|out of capacity"},

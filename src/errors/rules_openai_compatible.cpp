@@ -26,7 +26,7 @@ constexpr std::array<Rule, 13> kRules = {{
                 "input is too long|exceeds the max|too many tokens in"},
     {.id = "openai_compatible.out_of_memory", .error_class = EC::overloaded,
      .message = "requires more system memory|out of memory|server is busy|no capacity|at capacity"},
-    {.id = "openai_compatible.vllm_bad_request", .error_class = EC::bad_request, .status = status_in(400, 428),
+    {.id = "openai_compatible.vllm_bad_request", .error_class = EC::bad_request, .status = kPlainClientError,
      .type = "BadRequestError|invalid_request_error|ValidationError"},
     {.id = "openai_compatible.vllm_server_error", .error_class = EC::server_error,
      .type = "InternalServerError|internal_server_error"},

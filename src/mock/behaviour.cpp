@@ -162,7 +162,12 @@ std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std
     } else if (key == "latency_ms" || key == "chunk_delay_ms" || key == "retry_after") {
       const auto n = non_negative(value);
       if (!n) {
-        error = "'" + std::string(key) + "' must be a non-negative number";
+        // Built by appending: GCC 12 -O3 reports a false -Wrestrict when a short literal is
+        // assigned or prepended to a string (GCC PR105329).
+        std::string message(1, '\'');
+        message += key;
+        message += "' must be a non-negative number";
+        error = std::move(message);
         return std::nullopt;
       }
       std::int64_t& field = key == "latency_ms"       ? b.latency_ms

@@ -245,6 +245,7 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
     if (!token.ok()) co_return CallResult{std::nullopt, std::nullopt, std::move(token.error)};
     upstream.headers.emplace_back("authorization", "Bearer " + token.access_token);
   }
+  add_userinfo_authorization(endpoint, upstream);
   if (request.stream) {
     std::unique_ptr<StreamTranslator> translator;
     if (responses_client)

@@ -28,6 +28,8 @@ struct Endpoint {
   const ProviderAdapter* adapter = nullptr;  // null: not callable (see unusable_reason)
   std::string unusable_reason;               // why not: unsupported, bad api_base, missing credentials
   http::Url base;
+  // "Basic …" from credentials in api_base (https://user:pass@host); empty when there are none.
+  std::string basic_authorization;
   std::string api_key;  // Gemini: the deployment's api_key, else the one found in the environment
   // Vertex AI
   std::string vertex_project;
@@ -69,5 +71,10 @@ const ProviderAdapter& bedrock_adapter();        // bedrock/*: Converse with Sig
 
 // Endpoint for a deployment: adapter, parsed api_base (or the cloud's default host), credentials.
 Endpoint make_endpoint(const config::Deployment& deployment);
+
+// Credentials written in api_base go upstream as HTTP Basic, as curl sends them, unless the
+// provider's own auth already set Authorization (a bearer key, SigV4, a Google token): like
+// curl, an explicit Authorization header wins over the URL's userinfo. Call after all auth.
+void add_userinfo_authorization(const Endpoint& endpoint, http::UpstreamRequest& request);
 
 }  // namespace switchyard::providers

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/utf8.h"
 #include "providers/json_fields.h"
 #include "providers/translate.h"
 #include "providers/wire_errors.h"
@@ -58,8 +59,10 @@ class OpenAiPassThrough final : public StreamTranslator {
     if (chunk) {
       out.content = out.content || openai_chunk_has_content(*chunk);
       read_openai_usage(*chunk, usage_);
+      out.bytes += http::format_sse(e.event, e.data);  // parsed, so valid UTF-8
+    } else {
+      out.bytes += http::format_sse(core::valid_utf8(e.event), core::valid_utf8(e.data));
     }
-    out.bytes += http::format_sse(e.event, e.data);
   }
   bool on_end(TranslatedChunk&) override { return done_; }
 
@@ -82,7 +85,8 @@ class AnthropicPassThrough final : public StreamTranslator {
     if (msg && type == "message_delta")
       if (const auto* u = object_at(*msg, "usage")) read_anthropic_usage(*u, usage_);
     if (type == "content_block_delta" || (type == "content_block_start" && msg && is_tool_start(*msg))) out.content = true;
-    out.bytes += http::format_sse(e.event, e.data);
+    // What did not parse is forwarded as it came, but never as invalid UTF-8 (issue 11, 5c).
+    out.bytes += msg ? http::format_sse(e.event, e.data) : http::format_sse(core::valid_utf8(e.event), core::valid_utf8(e.data));
     if (type == "message_stop") out.done = done_ = true;
   }
   bool on_end(TranslatedChunk&) override { return done_; }

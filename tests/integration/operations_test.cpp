@@ -107,8 +107,18 @@ TEST(Operations, MetricsMoveByExactlyWhatHappenedAndParse) {
   const auto before = samples(request(s.port, "GET", "/metrics").body);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(s.chat(Client::openai).status, 200);
   ASSERT_EQ(s.chat(Client::anthropic).status, 200);
-  const auto scraped = request(s.port, "GET", "/metrics");
-  ASSERT_EQ(scraped.status, 200);
+  // A request is recorded just after its answer is sent: scrape until the fourth is in (deadline).
+  const auto backup_series = "switchyard_attempts_total{model_group=\"backup\",deployment=\"openai_compatible/gpt-backup@"
+                             "http://127.0.0.1:" + std::to_string(s.mock.port) + "/v1\",result=\"success\"}";
+  HttpResult scraped;
+  for (const auto deadline = std::chrono::steady_clock::now() + 5s;;) {
+    scraped = request(s.port, "GET", "/metrics");
+    ASSERT_EQ(scraped.status, 200);
+    if (value(samples(scraped.body), backup_series) - value(before, backup_series) >= 4 ||
+        std::chrono::steady_clock::now() > deadline)
+      break;
+    std::this_thread::sleep_for(10ms);
+  }
   EXPECT_EQ(scraped.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_EQ(promtool_check(scraped.body), "");
   const auto after = samples(scraped.body);

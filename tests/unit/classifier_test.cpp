@@ -219,3 +219,112 @@ TEST(Classifier, HugeFloatingPointCodesAreRead) {
 }
 }  // namespace
 }  // namespace switchyard::errors
+
+namespace switchyard::errors {
+namespace {
+// Issue 11: OpenAI's `code` and the status decide before a bare `invalid_request_error`, for every
+// provider whose errors follow OpenAI's shape.
+TEST(Classifier, OpenAiCodeAndStatusBeatTheBareTypeForEveryOpenAiShapedProvider) {
+  const std::string invalid_key =
+      R"({"error":{"message":"Incorrect API key provided: sk-abc***xyz.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}})";
+  const std::string no_model =
+      R"({"error":{"message":"The model `gpt-9` does not exist or you do not have access to it.","type":"invalid_request_error","param":null,"code":"model_not_found"}})";
+  const std::string bare_403 =
+      R"({"error":{"message":"Forbidden.","type":"invalid_request_error","param":null,"code":null}})";
+  for (const auto p : {Provider::openai, Provider::openai_compatible, Provider::azure, Provider::databricks}) {
+    const auto name = std::string(core::to_string(p));
+    EXPECT_EQ(Classifier().classify(err(p, 401, invalid_key)).error_class, ErrorClass::authentication) << name;
+    EXPECT_EQ(Classifier().classify(err(p, 404, no_model)).error_class, ErrorClass::not_found) << name;
+    EXPECT_NE(Classifier().classify(err(p, 403, bare_403)).error_class, ErrorClass::bad_request) << name;
+    // The code alone says it even when a relay answers 400.
+    EXPECT_EQ(Classifier().classify(err(p, 400, invalid_key)).error_class, ErrorClass::authentication) << name;
+  }
+  for (const auto p : {Provider::anthropic, Provider::bedrock, Provider::vertex_ai, Provider::gemini})
+    EXPECT_NE(Classifier().classify(err(p, 403, bare_403)).error_class, ErrorClass::bad_request) << core::to_string(p);
+  // A plain 400 with the bare type is still the caller's fault.
+  const auto plain = Classifier().classify(err(
+      Provider::openai_compatible, 400,
+      R"({"error":{"message":"Invalid value for 'temperature'.","type":"invalid_request_error","param":"temperature","code":null}})"));
+  EXPECT_EQ(plain.error_class, ErrorClass::bad_request);
+  EXPECT_EQ(plain.rule, "openai_compatible.vllm_bad_request");
+}
+
+TEST(Classifier, RelayedErrorIsClassifiedAndReportedByTheInnerError) {
+  const auto c = Classifier().classify(err(
+      Provider::databricks, 400,
+      R"({"error_code":"BAD_REQUEST","message":"{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Your credit balance is too low to access the Anthropic API.\"}}"})"));
+  EXPECT_EQ(c.error_class, ErrorClass::quota_exhausted);
+  EXPECT_EQ(c.message, "Your credit balance is too low to access the Anthropic API.");
+  // The same relayed inside an SSE error event and a Google-style array.
+  const auto sse = Classifier().classify(err(
+      Provider::openai_compatible, 200,
+      "data: {\"error\":{\"message\":\"{\\\"error\\\":{\\\"type\\\":\\\"invalid_request_error\\\",\\\"code\\\":\\\"context_length_exceeded\\\",\\\"message\\\":\\\"too long\\\"}}\"}}\n\n"));
+  EXPECT_EQ(sse.error_class, ErrorClass::context_window_exceeded);
+  const auto array = Classifier().classify(err(
+      Provider::gemini, 429,
+      R"([{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}])"));
+  EXPECT_EQ(array.error_class, ErrorClass::rate_limit);
+  // JSON quoted in a message that is not an error report does not replace the outer fields.
+  const auto quoted = Classifier().classify(err(
+      Provider::anthropic, 400,
+      R"({"type":"error","error":{"type":"invalid_request_error","message":"messages.0.content.0: unexpected block {\"type\":\"thinking\",\"text\":\"x\"}"}})"));
+  EXPECT_EQ(quoted.error_class, ErrorClass::bad_request);
+  EXPECT_EQ(quoted.rule, "anthropic.invalid_request_error");
+}
+}  // namespace
+}  // namespace switchyard::errors
+
+namespace switchyard::errors {
+namespace {
+TEST(Classifier, StreamErrorEventsAreFoundPastContentThatMentionsErrors) {
+  // An Anthropic delta whose text says "error" is content, not the error event after it.
+  const auto anthropic = Classifier().classify(err(
+      Provider::anthropic, 200,
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+      "\"text\":\"an error occurred\"}}\n\n"
+      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
+  EXPECT_EQ(anthropic.error_class, ErrorClass::overloaded);
+  // Responses API: the failure is inside response.error.
+  const auto responses = Classifier().classify(err(
+      Provider::openai, 200,
+      "event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"id\":\"resp_1\",\"status\":\"failed\","
+      "\"error\":{\"code\":\"rate_limit_exceeded\",\"message\":\"Rate limit reached for gpt-4o\"}}}\n\n"));
+  EXPECT_EQ(responses.error_class, ErrorClass::rate_limit);
+  EXPECT_EQ(responses.message, "Rate limit reached for gpt-4o");
+  // {"errors":[…]} envelopes (Cloudflare-style) are read like an error object.
+  const auto errors_array = Classifier().classify(err(
+      Provider::openai_compatible, 400,
+      R"({"errors":[{"message":"You exceeded your current quota, please check your plan and billing details.","code":7003}],"success":false,"result":null})"));
+  EXPECT_EQ(errors_array.error_class, ErrorClass::quota_exhausted);
+}
+}  // namespace
+}  // namespace switchyard::errors
+
+namespace switchyard::errors {
+namespace {
+TEST(Classifier, GoogleRetryInfoInTheBodyIsTheRetryAfter) {
+  const auto c = Classifier().classify(err(
+      Provider::gemini, 429,
+      R"({"error":{"code":429,"message":"Resource exhausted.","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"36s"}]}})"));
+  EXPECT_EQ(c.error_class, ErrorClass::rate_limit);
+  ASSERT_TRUE(c.retry_after_seconds);
+  EXPECT_DOUBLE_EQ(*c.retry_after_seconds, 36.0);
+  // A header, when present, is the answer.
+  const auto h = Classifier().classify(err(
+      Provider::gemini, 429,
+      R"({"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[{"retryDelay":"36s"}]}})", {{"Retry-After", "5"}}));
+  EXPECT_DOUBLE_EQ(h.retry_after_seconds.value_or(0), 5.0);
+}
+
+TEST(Classifier, ALiteLlmProxyUpstreamIsReadByItsExceptionNames) {
+  const auto c = Classifier().classify(err(
+      Provider::openai_compatible, 400,
+      R"({"error":{"message":"litellm.ContextWindowExceededError: litellm.BadRequestError: prompt exceeds limit","type":null,"param":null,"code":"400"}})"));
+  EXPECT_EQ(c.error_class, ErrorClass::context_window_exceeded);
+  const auto p = Classifier().classify(err(
+      Provider::openai_compatible, 400,
+      R"({"error":{"message":"litellm.ContentPolicyViolationError: refused","type":null,"param":null,"code":"400"}})"));
+  EXPECT_EQ(p.error_class, ErrorClass::content_policy);
+}
+}  // namespace
+}  // namespace switchyard::errors

@@ -1,0 +1,17 @@
+// UTF-8 hygiene for text that came from outside (an upstream's error bytes, a client's header):
+// what the gateway writes into JSON bodies and log lines must be valid UTF-8.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace switchyard::core {
+
+// `s` with every byte that is not part of a well-formed UTF-8 sequence (RFC 3629: no overlongs,
+// no surrogates, nothing above U+10FFFF) written as the four characters "\xNN".
+std::string valid_utf8(std::string_view s);
+
+// The longest prefix of `s` of at most `max_bytes` that does not end inside a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
+}  // namespace switchyard::core
