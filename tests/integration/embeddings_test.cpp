@@ -64,6 +64,9 @@ struct Stack {
         "  - {model_name: vertex, litellm_params: {model: vertex_ai/text-embedding-005, api_base: '" + base + "', vertex_project: p, vertex_credentials: '" + account.string() + "'}}\n"
         "  - {model_name: titan, litellm_params: {model: 'bedrock/amazon.titan-embed-text-v2:0', api_base: '" + base + "', " + aws + "}}\n"
         "  - {model_name: cohere, litellm_params: {model: 'bedrock/cohere.embed-english-v3', api_base: '" + base + "', " + aws + "}}\n"
+        "  - {model_name: gemini-chat, litellm_params: {model: gemini/gemini-2.0-flash, api_base: '" + base + "', api_key: gemini-test-key}}\n"
+        "  - {model_name: vertex-chat, litellm_params: {model: vertex_ai/gemini-2.0-flash, api_base: '" + base + "', vertex_project: p, vertex_credentials: '" + account.string() + "'}}\n"
+        "  - {model_name: bedrock-chat, litellm_params: {model: 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0', api_base: '" + base + "', " + aws + "}}\n"
         "  - {model_name: broke, litellm_params: {model: openai/emb-broke, api_base: '" + base + "/v1', api_key: sk-x}}\n"
         "  - {model_name: claude, litellm_params: {model: anthropic/claude-x, api_base: '" + base + "', api_key: sk-x}}\n"
         "router_settings:\n  num_retries: 0\n  fallbacks:\n    - broke: [gemini]\n";
@@ -183,6 +186,32 @@ TEST(Embeddings, WhatAProviderCannotDoIsRefusedByName) {
   const auto bad = s.embed({{"model", "openai"}, {"input", "x"}, {"encoding_format", "hex"}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(json::parse(bad.body).at("error").at("param"), "encoding_format");
+}
+
+// The same cloud stack serves the Responses API through the pivot: Gemini and Bedrock speak
+// neither OpenAI nor Anthropic, so a Responses request goes Responses → chat → native and back.
+TEST(CloudResponses, GeminiVertexAndBedrockAnswerTheResponsesApi) {
+  auto& s = stack();
+  for (const auto* group : {"gemini-chat", "vertex-chat", "bedrock-chat"}) {
+    SCOPED_TRACE(group);
+    const auto whole = request(s.port, "POST", "/v1/responses",
+                               json::serialize(json::object{{"model", group}, {"input", "Say hello"}, {"instructions", "Be brief."}}));
+    ASSERT_EQ(whole.status, 200) << whole.body;
+    const auto body = json::parse(whole.body);
+    EXPECT_EQ(body.at("output").at(0).at("content").at(0).at("text"), "Hello from the mock");
+    EXPECT_GT(body.at("usage").at("output_tokens").to_number<int>(), 0);
+    const auto streamed = request(s.port, "POST", "/v1/responses",
+                                  json::serialize(json::object{{"model", group}, {"input", "Say hello"}, {"stream", true}}));
+    ASSERT_EQ(streamed.status, 200) << streamed.body;
+    std::string text, last;
+    for (const auto& e : parse_sse(streamed.body)) {
+      const auto data = json::parse(e.data);
+      last = std::string(data.at("type").as_string());
+      if (last == "response.output_text.delta") text += data.at("delta").as_string();
+    }
+    EXPECT_EQ(text, "Hello from the mock");
+    EXPECT_EQ(last, "response.completed") << streamed.body;
+  }
 }
 
 }  // namespace
