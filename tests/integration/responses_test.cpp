@@ -40,6 +40,8 @@ std::string gateway_config(std::uint16_t mock) {
          row("gpt-tools", "openai/gpt-tools", base + "/v1") +
          row("gpt-flaky-stream", "openai/gpt-stream-fails-first", base + "/v1") +
          row("gpt-breaks", "openai/gpt-breaks-mid-stream", base + "/v1") +
+         "  - {model_name: azure, litellm_params: {model: azure/gpt-ok, api_base: '" + base + "', api_key: az-x, api_version: 2025-03-01-preview}}\n" +
+         row("databricks", "databricks/chat-ok", base + "/serving-endpoints") +
          "router_settings:\n  num_retries: 1\n  fallbacks:\n    - claude-broke: [claude]\n";
 }
 
@@ -200,6 +202,19 @@ TEST(Responses, OpenAiDeploymentGetsTheResponsesEndpointUnderOurId) {
   const auto stored = request(s.port, "GET", "/v1/responses/" + id);
   ASSERT_EQ(stored.status, 200) << stored.body;
   EXPECT_EQ(json::parse(stored.body).at("id"), json::value(id));
+}
+
+TEST(Responses, AzureIsPassedThroughAndDatabricksTranslated) {
+  auto& s = stack();
+  const auto azure = s.post({{"model", "azure"}, {"input", "Say hello"}});
+  ASSERT_EQ(azure.status, 200) << azure.body;
+  EXPECT_EQ(output_text(json::parse(azure.body).as_object()), kReply);
+  EXPECT_EQ(s.last("gpt-ok").at("last_path"), "/openai/responses");
+  EXPECT_EQ(s.last("gpt-ok").at("last_headers").at("api-key"), "az-x");
+  const auto databricks = s.post({{"model", "databricks"}, {"input", "Say hello"}, {"stream", true}});
+  ASSERT_EQ(databricks.status, 200) << databricks.body;
+  EXPECT_EQ(read_stream(databricks).text, kReply);
+  EXPECT_EQ(s.last("chat-ok").at("last_path"), "/serving-endpoints/chat/completions");
 }
 
 TEST(Responses, PreviousResponseIdContinuesOnAnotherProvider) {
