@@ -74,6 +74,18 @@ describe('OpenAI SDK: responses.create / responses.stream', () => {
       (e) => e instanceof OpenAI.NotFoundError && e.code === 'previous_response_not_found');
   });
 
+  test('errors map to the SDK exception classes (whole and streamed)', async () => {
+    const check = (e, ErrorClass, status) => {
+      assert.ok(e instanceof ErrorClass, `expected ${ErrorClass.name}, got ${e?.constructor?.name}: ${e?.message}`);
+      assert.equal(e.status, status);
+      return true;
+    };
+    await assert.rejects(client.responses.create({ model: 'bad', input: 'x' }), (e) => check(e, OpenAI.BadRequestError, 400));
+    await assert.rejects(client.responses.stream({ model: 'limited', input: 'x' }).finalResponse(),
+      (e) => check(e, OpenAI.RateLimitError, 429));
+    await assert.rejects(client.responses.create({ model: 'no-such-group', input: 'x' }), (e) => check(e, OpenAI.NotFoundError, 404));
+  });
+
   test('function tool call and its output, streamed, translated from Anthropic', async () => {
     const tools = [{ type: 'function', name: 'get_weather', description: 'Weather in a city', strict: false,
       parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
