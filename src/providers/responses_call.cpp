@@ -46,8 +46,9 @@ std::variant<ResponsesPlan, errors::UpstreamError> plan_responses(const Endpoint
   // Structured output has no carrier to Anthropic Messages or Bedrock Converse through the pivot.
   const bool no_structured_output = endpoint.adapter->wire_format() == core::WireFormat::anthropic ||
                                     endpoint.deployment->provider == core::Provider::bedrock;
-  if (const auto* format = chat.if_contains("response_format"); format && no_structured_output)
-    return refusal(endpoint, "text.format (structured JSON output) is not supported by this provider through the gateway");
+  if (no_structured_output && !response_format_as_forced_tool(chat))
+    return refusal(endpoint, "text.format (structured JSON output) together with tools: this provider has no "
+                             "response format, and forcing the schema as a tool would stop the model calling yours");
   // Only OpenAI-format chat servers read reasoning_effort; the native translators have no carrier.
   if (chat.contains("reasoning_effort") && (endpoint.adapter->wire_format() != core::WireFormat::openai || endpoint.adapter->dialect()))
     return refusal(endpoint, "reasoning.effort is not supported by this provider through the gateway (leave it out)");

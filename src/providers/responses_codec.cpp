@@ -239,6 +239,22 @@ std::variant<json::object, ResponsesRefusal> responses_request_to_chat(const jso
   return chat;
 }
 
+bool response_format_as_forced_tool(json::object& chat) {
+  const auto* format = object_at(chat, "response_format");
+  if (!format) return true;
+  if (chat.contains("tools")) return false;
+  json::value schema = json::object{{"type", "object"}};
+  if (const auto* js = object_at(*format, "json_schema"))
+    if (const auto* s = js->if_contains("schema"); s && s->is_object()) schema = *s;
+  json::object fn{{"name", kJsonOutputTool},
+                  {"description", "Give the answer as JSON that matches this schema."},
+                  {"parameters", std::move(schema)}};
+  chat["tools"] = json::array{{{"type", "function"}, {"function", std::move(fn)}}};
+  chat["tool_choice"] = {{"type", "function"}, {"function", {{"name", kJsonOutputTool}}}};
+  chat.erase("response_format");
+  return true;
+}
+
 json::object responses_usage(const core::Usage& u) {
   return {{"input_tokens", u.input_tokens},
           {"input_tokens_details", {{"cached_tokens", u.cached_tokens}}},
@@ -340,7 +356,13 @@ json::object chat_response_to_responses(const json::object& completion, const Re
     finish = std::string(str(choice, "finish_reason"));
     if (const auto* message = object_at(choice, "message")) {
       json::array content;
-      if (const auto text = str(*message, "content"); !text.empty()) content.push_back(text_part(text));
+      std::string text(str(*message, "content"));
+      if (const auto* calls = array_at(*message, "tool_calls"))  // structured output (forced tool)
+        for (const auto& c : *calls)
+          if (const auto* fn = c.is_object() ? object_at(c.get_object(), "function") : nullptr;
+              fn && str(*fn, "name") == kJsonOutputTool)
+            text += str(*fn, "arguments");
+      if (!text.empty()) content.push_back(text_part(text));
       if (const auto refusal = str(*message, "refusal"); !refusal.empty())
         content.push_back({{"type", "refusal"}, {"refusal", refusal}});
       if (!content.empty()) output.push_back(message_item("msg_" + suffix, "completed", std::move(content)));
@@ -349,7 +371,7 @@ json::object chat_response_to_responses(const json::object& completion, const Re
         for (const auto& c : *calls) {
           if (!c.is_object()) continue;
           const auto* fn = object_at(c.get_object(), "function");
-          if (!fn) continue;
+          if (!fn || str(*fn, "name") == kJsonOutputTool) continue;
           output.push_back(function_call_item("fc_" + suffix + "_" + std::to_string(n++), str(c.get_object(), "id"),
                                               str(*fn, "name"), str(*fn, "arguments"), "completed"));
         }
@@ -502,6 +524,12 @@ class ChatToResponses final : public StreamTranslator {
   void tool_delta(const json::object& call, TranslatedChunk& out) {
     const auto index = call.contains("index") ? integer(call, "index") : tool_chat_index_;
     const auto* fn = object_at(call, "function");
+    // The forced structured-output tool: its arguments are the answer's text.
+    if (fn && str(*fn, "name") == kJsonOutputTool) json_tool_index_ = index;
+    if (index == json_tool_index_) {
+      if (const auto args = fn ? str(*fn, "arguments") : std::string_view(); !args.empty()) text_delta(args, out);
+      return;
+    }
     if (!tool_open_ || index != tool_chat_index_) {
       if (message_open_) close_message(out);
       if (tool_open_) close_tool(out);
@@ -556,6 +584,7 @@ class ChatToResponses final : public StreamTranslator {
   std::string text_;
   bool tool_open_ = false;
   std::int64_t tool_chat_index_ = -1;
+  std::int64_t json_tool_index_ = -2;  // chat index of the structured-output tool, if called
   std::int64_t tool_index_ = 0;
   int tool_count_ = 0;
   std::string tool_id_, tool_call_id_, tool_name_, arguments_;

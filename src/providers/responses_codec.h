@@ -42,6 +42,13 @@ std::variant<boost::json::object, ResponsesRefusal> responses_request_to_chat(co
 // The types/names of offered tools that a chat provider cannot run ("web_search", …).
 std::vector<std::string> offered_tools_not_carried(const boost::json::object& request);
 
+// Structured output for providers without a response_format (Anthropic Messages, Bedrock
+// Converse): the JSON schema becomes one function tool the model is forced to call, and that
+// call's arguments come back as the answer's text (the approach LiteLLM takes). False when the
+// request has tools of its own (forcing ours would stop the model from calling them).
+inline constexpr std::string_view kJsonOutputTool = "switchyard_json_output";
+bool response_format_as_forced_tool(boost::json::object& chat);
+
 // A chat.completion object → a Response object.
 boost::json::object chat_response_to_responses(const boost::json::object& completion, const ResponsesEcho& echo);
 

@@ -10,10 +10,11 @@ import { z } from 'zod';
 import { startStack } from './stack.mjs';
 import { REPLY, gatewayYaml, mockYaml } from './fixtures.mjs';
 
-const FALLBACKS = { 'ai-text': 'anthropic-ok', 'ai-stream': 'anthropic-ok' };
+const FALLBACKS = { 'ai-text': 'anthropic-ok', 'ai-stream': 'anthropic-ok', 'ai-object-claude': 'json-claude' };
 const OBJECT = { city: 'Paris', temperature: 21 };
 const MOCK = mockYaml.replace('default:', `  json-ok: {reply: '${JSON.stringify(OBJECT)}'}
   embed-ok: {reply: "unused"}
+  json-claude: {reply: "not JSON", tool_call: {name: switchyard_json_output, arguments: ${JSON.stringify(OBJECT)}}}
   tools-ai: {reply: "It is sunny.", tool_call: {name: get_weather, arguments: {city: Paris}}}
 default:`);
 
@@ -24,6 +25,7 @@ before(async () => {
     mockYaml: MOCK,
     gatewayYaml: (base) => gatewayYaml(base, { fallbacks: FALLBACKS }).replace('router_settings:',
       `  - {model_name: json-ok, litellm_params: {model: openai_compatible/json-ok, api_base: '${base}/v1', api_key: sk-test}}
+  - {model_name: json-claude, litellm_params: {model: anthropic/json-claude, api_base: '${base}', api_key: sk-test}}
   - {model_name: tools-ai, litellm_params: {model: anthropic/tools-ai, api_base: '${base}', api_key: sk-test}}
   - {model_name: embed-ok, litellm_params: {model: openai_compatible/embed-ok, api_base: '${base}/v1', api_key: sk-test}}
   - {model_name: ai-embed, litellm_params: {model: openai/ai-embed, api_base: '${base}/no-credit/v1', api_key: sk-test}}
@@ -63,6 +65,17 @@ describe('Vercel AI SDK through the gateway', () => {
     assert.deepEqual(result.object, OBJECT);
     const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
     assert.equal(stats.models['json-ok'].last_body.response_format.type, 'json_schema');
+  });
+
+  test('generateObject through Anthropic after a credit-balance fallback (schema as a forced tool)', async () => {
+    const result = await generateObject({
+      model: openai('ai-object-claude'),
+      schema: z.object({ city: z.string(), temperature: z.number() }),
+      prompt: 'Weather in Paris as JSON',
+      maxRetries: 0,
+    });
+    assert.deepEqual(result.object, OBJECT);
+    assert.equal(result.response.headers['x-switchyard-fallback-path'], 'ai-object-claude,json-claude');
   });
 
   // Multi-step: the SDK runs the tool and sends its output back (with the default store: true it

@@ -48,7 +48,8 @@ struct Stack {
                       "gemini: {api_key: gemini-test-key}\n"
                       "aws: {access_key_id: " + std::string(kAwsKeyId) + ", secret_access_key: '" + std::string(kAwsSecret) +
                           "', region: us-east-1}\n"
-                      "models:\n  emb-broke: {fault: quota_exhausted}\n",
+                      "models:\n  emb-broke: {fault: quota_exhausted}\n"
+                      "  anthropic.claude-json-v1: {tool_call: {name: switchyard_json_output, arguments: {city: Paris}}}\n",
                       {"--port", std::to_string(mock_port)});
     if (mock.port == 0) throw std::runtime_error("mock did not start: " + mock.process->output());
     const auto base = "http://127.0.0.1:" + std::to_string(mock.port);
@@ -67,6 +68,7 @@ struct Stack {
         "  - {model_name: gemini-chat, litellm_params: {model: gemini/gemini-2.0-flash, api_base: '" + base + "', api_key: gemini-test-key}}\n"
         "  - {model_name: vertex-chat, litellm_params: {model: vertex_ai/gemini-2.0-flash, api_base: '" + base + "', vertex_project: p, vertex_credentials: '" + account.string() + "'}}\n"
         "  - {model_name: bedrock-chat, litellm_params: {model: 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0', api_base: '" + base + "', " + aws + "}}\n"
+        "  - {model_name: bedrock-json, litellm_params: {model: 'bedrock/anthropic.claude-json-v1', api_base: '" + base + "', " + aws + "}}\n"
         "  - {model_name: broke, litellm_params: {model: openai/emb-broke, api_base: '" + base + "/v1', api_key: sk-x}}\n"
         "  - {model_name: claude, litellm_params: {model: anthropic/claude-x, api_base: '" + base + "', api_key: sk-x}}\n"
         "router_settings:\n  num_retries: 0\n  fallbacks:\n    - broke: [gemini]\n";
@@ -212,6 +214,18 @@ TEST(CloudResponses, GeminiVertexAndBedrockAnswerTheResponsesApi) {
     EXPECT_EQ(text, "Hello from the mock");
     EXPECT_EQ(last, "response.completed") << streamed.body;
   }
+}
+
+TEST(CloudResponses, JsonSchemaReachesBedrockAsAForcedTool) {
+  auto& s = stack();
+  const json::object text{{"format", {{"type", "json_schema"}, {"name", "w"}, {"schema", {{"type", "object"}}}}}};
+  const auto r = request(s.port, "POST", "/v1/responses",
+                         json::serialize(json::object{{"model", "bedrock-json"}, {"input", "Weather?"}, {"text", text}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(std::string(json::parse(r.body).at("output").at(0).at("content").at(0).at("text").as_string())),
+            json::parse(R"({"city":"Paris"})"));
+  const auto upstream = s.last("anthropic.claude-json-v1").at("last_body");
+  EXPECT_EQ(upstream.at("toolConfig").at("toolChoice").at("tool").at("name"), "switchyard_json_output");
 }
 
 }  // namespace

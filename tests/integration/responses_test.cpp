@@ -18,6 +18,7 @@ const char* kMockConfig = R"(models:
   claude-no-credit: {fault: quota_exhausted}
   claude-ok: {reply: "Hello from the responses mock — it works ✓"}
   claude-tools: {reply: "Done.", tool_call: {name: run_shell, arguments: {cmd: "echo hi"}}}
+  claude-json: {reply: "not JSON", tool_call: {name: switchyard_json_output, arguments: {city: Paris}}}
   chat-ok: {reply: "Hello from the responses mock — it works ✓"}
   chat-tools: {reply: "Done.", tool_call: {name: run_shell, arguments: {cmd: "echo hi"}}}
   gpt-ok: {reply: "Hello from the responses mock — it works ✓"}
@@ -35,6 +36,7 @@ std::string gateway_config(std::uint16_t mock) {
   };
   return "model_list:\n" + row("claude-broke", "anthropic/claude-no-credit", base) +
          row("claude", "anthropic/claude-ok", base) + row("claude-tools", "anthropic/claude-tools", base) +
+         row("claude-json", "anthropic/claude-json", base) +
          row("chat", "openai_compatible/chat-ok", base + "/v1") +
          row("chat-tools", "openai_compatible/chat-tools", base + "/v1") + row("gpt", "openai/gpt-ok", base + "/v1") +
          row("gpt-tools", "openai/gpt-tools", base + "/v1") +
@@ -271,10 +273,11 @@ TEST(Responses, FeaturesAProviderCannotCarryAreRefusedByName) {
                               {"tool_choice", {{"type", "web_search"}}}});
   EXPECT_EQ(forced.status, 400) << forced.body;
   EXPECT_NE(forced.body.find("tool_choice type 'web_search'"), std::string::npos) << forced.body;
-  const auto schema = s.post({{"model", "claude"}, {"input", "hi"},
-                              {"text", {{"format", {{"type", "json_schema"}, {"name", "x"}, {"schema", {{"type", "object"}}}}}}}});
-  EXPECT_EQ(schema.status, 400) << schema.body;
-  EXPECT_NE(schema.body.find("text.format"), std::string::npos) << schema.body;
+  const json::object json_schema{{"format", {{"type", "json_schema"}, {"name", "x"}, {"schema", {{"type", "object"}}}}}};
+  const auto schema_and_tools = s.post({{"model", "claude"}, {"input", "hi"}, {"text", json_schema},
+                                        {"tools", json::array{{{"type", "function"}, {"name", "f"}}}}});
+  EXPECT_EQ(schema_and_tools.status, 400) << schema_and_tools.body;
+  EXPECT_NE(schema_and_tools.body.find("text.format"), std::string::npos) << schema_and_tools.body;
   const auto background = s.post({{"model", "chat"}, {"input", "hi"}, {"background", true}});
   EXPECT_EQ(background.status, 400) << background.body;
   EXPECT_NE(background.body.find("'background'"), std::string::npos) << background.body;
@@ -288,6 +291,24 @@ TEST(Responses, FeaturesAProviderCannotCarryAreRefusedByName) {
                                {"text", {{"format", {{"type", "json_schema"}, {"name", "x"}, {"schema", {{"type", "object"}}}}}}}});
   EXPECT_EQ(carried.status, 200) << carried.body;
   EXPECT_EQ(s.last("chat-ok").at("last_body").at("response_format").at("type"), "json_schema");
+}
+
+// Anthropic has no response_format: the schema becomes a forced tool whose arguments are the text.
+TEST(Responses, JsonSchemaReachesAnthropicAsAForcedTool) {
+  auto& s = stack();
+  const json::object text{{"format", {{"type", "json_schema"}, {"name", "weather"}, {"strict", true},
+                                      {"schema", {{"type", "object"}, {"properties", {{"city", {{"type", "string"}}}}}}}}}};
+  for (const bool stream : {false, true}) {
+    SCOPED_TRACE(stream ? "streamed" : "whole");
+    const auto r = s.post({{"model", "claude-json"}, {"input", "Weather?"}, {"text", text}, {"stream", stream}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto response = stream ? read_stream(r).final_response : json::parse(r.body).as_object();
+    ASSERT_EQ(response.at("output").as_array().size(), 1u) << json::serialize(response);
+    EXPECT_EQ(json::parse(output_text(response)), json::parse(R"({"city":"Paris"})"));
+    const auto upstream = s.last("claude-json").at("last_body").as_object();
+    EXPECT_EQ(upstream.at("tool_choice"), json::parse(R"({"type":"tool","name":"switchyard_json_output"})"));
+    EXPECT_EQ(upstream.at("tools").at(0).at("input_schema").at("properties").at("city").at("type"), "string");
+  }
 }
 
 TEST(Responses, PassthroughStreamFailingBeforeContentIsRetriedInvisibly) {

@@ -111,6 +111,21 @@ TEST(ResponsesCodec, ChatChunksBecomeTheResponsesEventSequence) {
   EXPECT_EQ(t->usage().output_tokens, 4);
 }
 
+TEST(ResponsesCodec, StructuredOutputAsAForcedToolComesBackAsText) {
+  auto chat = parse(R"({"messages":[],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"object","required":["a"]}}}})");
+  ASSERT_TRUE(response_format_as_forced_tool(chat));
+  EXPECT_FALSE(chat.contains("response_format"));
+  EXPECT_EQ(chat.at("tools").at(0).at("function").at("parameters").at("required").at(0), "a");
+  auto with_tools = parse(R"({"tools":[{"type":"function","function":{"name":"f"}}],"response_format":{"type":"json_object"}})");
+  EXPECT_FALSE(response_format_as_forced_tool(with_tools));
+  const auto request = parse(R"({"input":"hi"})");
+  const auto r = chat_response_to_responses(
+      parse(R"({"choices":[{"message":{"content":null,"tool_calls":[{"id":"c","function":{"name":"switchyard_json_output","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls"}]})"),
+      {&request, "resp_x", "g", 0});
+  ASSERT_EQ(r.at("output").as_array().size(), 1u);
+  EXPECT_EQ(r.at("output").at(0).at("content").at(0).at("text"), R"({"a":1})");
+}
+
 TEST(ResponsesCodec, LengthFinishIsAnIncompleteResponse) {
   const auto request = parse(R"({"input":"hi"})");
   const auto r = chat_response_to_responses(
