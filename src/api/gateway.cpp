@@ -157,6 +157,10 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
     co_await operate(req, responder, router);
     co_return;
   }
+  // With Redis: responses stored by another instance are fetched before they are read here.
+  if ((target.starts_with("/v1/responses") || target == "/responses") &&
+      key_authorized(req, router.config().general) && needs_shared_fetch(req, target, *responses_, router.state()))
+    co_await fetch_shared(req, target, *responses_, router.state());
   if (auto direct = answer_directly(req, router)) {
     co_await responder.send(std::move(*direct));
     co_return;
@@ -329,7 +333,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   auto& answer = *outcome.response;
   record_key_usage(req, router, answer.usage);
   if (format == core::WireFormat::responses) {
-    store_response(*responses_, request, answer.body);  // answers from responses_call are Responses already
+    store_response(*responses_, router.state(), request, answer.body);  // already Responses (responses_call)
   } else if (answer.format != format) {
     if (format == core::WireFormat::openai) answer.body = providers::anthropic_response_to_openai(answer.body);
     else answer.body = providers::openai_response_to_anthropic(answer.body);
@@ -381,7 +385,8 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
   router.report_stream_usage(*outcome.deployment, summary.usage);
   record_key_usage(req, router, summary.usage);
   if (format == core::WireFormat::responses)
-    if (const auto* final_response = rest.final_response()) store_response(*responses_, request, *final_response);
+    if (const auto* final_response = rest.final_response())
+      store_response(*responses_, router.state(), request, *final_response);
   if (client_there) co_await responder.finish_stream();
   else responder.close_after_response();
   if (!client_there) summary.status = kClientClosedRequest;

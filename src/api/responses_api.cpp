@@ -159,15 +159,73 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
   return request;
 }
 
-void store_response(ResponseStore& store, const core::ChatRequest& request, const json::object& response) {
+namespace {
+
+// Shared copies: "responses:<local key>" → response JSON, '\n', conversation JSON (serialized JSON
+// has no raw newline).
+constexpr std::string_view kSharedPrefix = "responses:";
+
+void keep(ResponseStore& store, state::StateStore& shared, const std::string& key, ResponseStore::Entry entry) {
+  shared.put_shared(std::string(kSharedPrefix) + key, entry.response + "\n" + entry.conversation, store.ttl());
+  store.put(key, std::move(entry));
+}
+
+// The local keys a request names that this instance does not hold.
+std::vector<std::string> missing_keys(const http::Request& req, std::string_view path, const ResponseStore& store) {
+  std::vector<std::string> keys;
+  constexpr std::string_view kStoredPrefix = "/v1/responses/";
+  if (path.starts_with(kStoredPrefix)) {
+    const std::string id(path.substr(kStoredPrefix.size()));
+    if (!id.empty() && id.find_first_of("/:") == std::string::npos && !store.get(id)) keys.push_back(id);
+    return keys;
+  }
+  const auto& body = req.body();
+  if (body.find("previous_response_id") == std::string::npos && body.find("item_reference") == std::string::npos)
+    return keys;
+  boost::system::error_code ec;
+  const auto parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object()) return keys;
+  const auto& o = parsed.get_object();
+  if (const auto* prev = o.if_contains("previous_response_id"); prev && prev->is_string())
+    if (!store.get(std::string(prev->get_string()))) keys.emplace_back(prev->get_string());
+  if (const auto* input = o.if_contains("input"); input && input->is_array())
+    for (const auto& item : input->get_array())
+      if (const auto* i = item.if_object(); i && i->contains("type") && i->at("type") == "item_reference")
+        if (const auto* id = i->if_contains("id"); id && id->is_string()) {
+          auto key = std::string(kItemKeyPrefix) + std::string(id->get_string());
+          if (!store.get(key)) keys.push_back(std::move(key));
+        }
+  return keys;
+}
+
+}  // namespace
+
+void store_response(ResponseStore& store, state::StateStore& shared, const core::ChatRequest& request,
+                    const json::object& response) {
   if (const auto* s = request.body.if_contains("store"); s && s->is_bool() && !s->get_bool()) return;
-  store.put(request.response_id, {json::serialize(response),
-                                  json::serialize(providers::conversation_items(request.body, response))});
+  keep(store, shared, request.response_id,
+       {json::serialize(response), json::serialize(providers::conversation_items(request.body, response))});
   // Each output item under its own id, for item_reference inputs.
   if (const auto* output = response.if_contains("output"); output && output->is_array())
     for (const auto& item : output->get_array())
       if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
-        store.put(std::string(kItemKeyPrefix) + std::string(id->get_string()), {"", json::serialize(item)});
+        keep(store, shared, std::string(kItemKeyPrefix) + std::string(id->get_string()), {"", json::serialize(item)});
+}
+
+bool needs_shared_fetch(const http::Request& req, std::string_view path, const ResponseStore& store,
+                        const state::StateStore& shared) {
+  return shared.shared_status().enabled && !missing_keys(req, path, store).empty();
+}
+
+http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view path, ResponseStore& store,
+                                   state::StateStore& shared) {
+  for (auto& key : missing_keys(req, path, store)) {
+    auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
+    if (!value) continue;
+    const auto split = value->find('\n');
+    if (split == std::string::npos) continue;
+    store.put(key, {value->substr(0, split), value->substr(split + 1)});
+  }
 }
 
 std::optional<http::Response> answer_stored_response(const http::Request& req, std::string_view path,

@@ -17,6 +17,7 @@
 #include "core/chat.h"
 #include "http/types.h"
 #include "router/router.h"
+#include "state/state_store.h"
 
 namespace switchyard::api {
 
@@ -38,6 +39,7 @@ class ResponseStore {
   void put(const std::string& id, Entry entry);
   std::optional<Entry> get(const std::string& id) const;
   bool erase(const std::string& id);
+  std::chrono::seconds ttl() const { return ttl_; }
 
  private:
   static constexpr std::size_t kShards = 16;
@@ -65,8 +67,19 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
                                                                         const ResponseStore& store,
                                                                         std::string request_id);
 
-// Keeps an answered response when the request did not say `store: false`.
-void store_response(ResponseStore& store, const core::ChatRequest& request, const boost::json::object& response);
+// Keeps an answered response when the request did not say `store: false`: here, and through
+// `shared` (Redis, when configured) for the other instances.
+void store_response(ResponseStore& store, state::StateStore& shared, const core::ChatRequest& request,
+                    const boost::json::object& response);
+
+// With Redis: the stored responses and items this request names (previous_response_id,
+// item_reference ids, the id of GET /v1/responses/{id}) that this instance does not hold are
+// fetched into `store`, so another instance's responses continue here. Nothing to fetch: no
+// coroutine frame is paid for (the caller checks needs_shared_fetch first).
+bool needs_shared_fetch(const http::Request& request, std::string_view path, const ResponseStore& store,
+                        const state::StateStore& shared);
+http::Awaitable<void> fetch_shared(const http::Request& request, std::string_view path, ResponseStore& store,
+                                   state::StateStore& shared);
 
 // `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}`; nullopt when the path is not one.
 std::optional<http::Response> answer_stored_response(const http::Request& request, std::string_view path,
