@@ -126,6 +126,11 @@ std::variant<json::array, ResponsesRefusal> chat_messages(const json::object& re
                                    {"function", {{"name", str(item, "name")}, {"arguments", str(item, "arguments")}}}});
     } else if (type == "function_call_output") {
       const auto* output = item.if_contains("output");
+      if (output && output->is_array())
+        for (const auto& part : output->get_array())
+          if (const auto* p = part.if_object(); p && str(*p, "type") != "input_text" && str(*p, "type") != "output_text")
+            return refuse("a function_call_output part of type '" + std::string(str(*p, "type")) +
+                          "' cannot be carried to this provider (tool results are text there)");
       messages.push_back({{"role", "tool"},
                           {"tool_call_id", str(item, "call_id")},
                           {"content", output ? text_of_parts(*output) : std::string()}});

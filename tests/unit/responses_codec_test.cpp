@@ -57,6 +57,9 @@ TEST(ResponsesCodec, WhatChatCannotCarryIsRefusedByName) {
             std::string::npos);
   EXPECT_NE(refused(R"({"input":[{"type":"item_reference","id":"x"}]})").find("item_reference"), std::string::npos);
   EXPECT_NE(refused(R"({"input":"x","truncation":"auto"})").find("truncation"), std::string::npos);
+  EXPECT_NE(refused(R"({"input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_image","image_url":"u"}]}]})")
+                .find("input_image"),
+            std::string::npos);
   EXPECT_EQ(refused(R"({"input":"x","background":false,"truncation":"disabled","store":false})"), "");
 }
 
