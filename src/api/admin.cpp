@@ -39,20 +39,19 @@ json::object deployments_view(const router::Router& router) {
   const auto at = now();
   auto& state = router.state();
   json::array list;
-  const auto& deployments = router.config().deployments;
-  for (std::size_t i = 0; i < deployments.size(); ++i) {
-    const auto& d = deployments[i];
-    const auto& endpoint = router.endpoints()[i];
+  for (const auto& entry : router.deployments().all()) {
+    const auto& d = *entry.config;
+    const auto& endpoint = entry.endpoint;
     json::object o{{"id", d.id},
                    {"model_group", d.group},
                    {"provider", to_string(d.provider)},
                    {"model", d.model},
                    {"api_base", core::without_userinfo(d.api_base)},  // never its credentials
                    {"callable", endpoint.adapter != nullptr},
-                   {"in_flight", state.in_flight(i)},
-                   {"latency_ms", static_cast<double>(state.average_latency(i)) / 1e6}};
+                   {"in_flight", state.in_flight(*entry.slot)},
+                   {"latency_ms", static_cast<double>(state.average_latency(*entry.slot)) / 1e6}};
     if (!endpoint.adapter) o["unusable_reason"] = endpoint.unusable_reason;
-    const auto cooldown = state.cooldown(i, at);
+    const auto cooldown = state.cooldown(*entry.slot, at);
     if (cooldown) {
       json::object c{{"class", to_string(cooldown->cause)}};
       const auto left = remaining_seconds(*cooldown, at);
@@ -71,8 +70,8 @@ json::object deployments_view(const router::Router& router) {
 std::size_t clear_cooldowns(const router::Router& router) {
   const auto at = now();
   std::size_t cooling = 0;
-  for (std::size_t i = 0; i < router.config().deployments.size(); ++i)
-    if (router.state().cooldown(i, at)) ++cooling;
+  for (const auto& entry : router.deployments().all())
+    if (router.state().cooldown(*entry.slot, at)) ++cooling;
   router.state().clear_cooldowns();
   return cooling;
 }
@@ -80,25 +79,25 @@ std::size_t clear_cooldowns(const router::Router& router) {
 void write_state_gauges(std::string& out, const router::Router& router) {
   const auto at = now();
   auto& state = router.state();
-  const auto& deployments = router.config().deployments;
+  const auto& deployments = router.deployments().all();
   gauge_header(out, "switchyard_deployment_cooldown",
                "1 for each deployment cooling down, labelled with the error class that caused it.");
-  for (std::size_t i = 0; i < deployments.size(); ++i)
-    if (const auto c = state.cooldown(i, at)) {
-      out += "switchyard_deployment_cooldown{model_group=\"" + escape_label_value(deployments[i].group) +
-             "\",deployment=\"" + escape_label_value(deployments[i].id) + "\",class=\"" +
+  for (const auto& e : deployments)
+    if (const auto c = state.cooldown(*e.slot, at)) {
+      out += "switchyard_deployment_cooldown{model_group=\"" + escape_label_value(e.config->group) +
+             "\",deployment=\"" + escape_label_value(e.config->id) + "\",class=\"" +
              std::string(to_string(c->cause)) + "\"} 1\n";
     }
   gauge_header(out, "switchyard_deployment_in_flight", "Upstream calls in flight per deployment.");
-  for (std::size_t i = 0; i < deployments.size(); ++i) {
-    out += "switchyard_deployment_in_flight{deployment=\"" + escape_label_value(deployments[i].id) + "\"} ";
-    append_number(out, state.in_flight(i));
+  for (const auto& e : deployments) {
+    out += "switchyard_deployment_in_flight{deployment=\"" + escape_label_value(e.config->id) + "\"} ";
+    append_number(out, state.in_flight(*e.slot));
     out += '\n';
   }
   gauge_header(out, "switchyard_deployment_latency_seconds", "Moving average of successful upstream call latency.");
-  for (std::size_t i = 0; i < deployments.size(); ++i) {
-    out += "switchyard_deployment_latency_seconds{deployment=\"" + escape_label_value(deployments[i].id) + "\"} ";
-    append_number(out, static_cast<double>(state.average_latency(i)) / 1e9);
+  for (const auto& e : deployments) {
+    out += "switchyard_deployment_latency_seconds{deployment=\"" + escape_label_value(e.config->id) + "\"} ";
+    append_number(out, static_cast<double>(state.average_latency(*e.slot)) / 1e9);
     out += '\n';
   }
   const auto shared = state.shared_status();

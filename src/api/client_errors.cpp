@@ -13,6 +13,9 @@ void set_retry_after(http::Response& res, double seconds) {
   // Whole seconds, rounded up: a client that waits exactly this long finds a slot.
   const auto whole = static_cast<long long>(std::ceil(std::max(seconds, 0.0)));
   res.set(http::beast_http::field::retry_after, std::to_string(std::max(whole, 1LL)));
+  // The OpenAI and Anthropic SDKs read this one first (milliseconds) and sleep exactly that long.
+  const auto ms = static_cast<long long>(std::ceil(std::max(seconds, 0.0) * 1000));
+  res.set("retry-after-ms", std::to_string(std::max(ms, 1LL)));
 }
 
 http::Response client_error(core::WireFormat format, http::beast_http::status status, errors::ErrorClass cls,
@@ -41,7 +44,12 @@ http::Response routing_failure(core::WireFormat format, const router::RouteOutco
                redact(f.classification.message);
   }
   const auto cls = outcome.failures.back().classification.error_class;
-  return client_error(format, static_cast<http::beast_http::status>(errors::client_status(cls)), cls, message, version);
+  const auto status = static_cast<http::beast_http::status>(errors::client_status(cls));
+  auto res = client_error(format, status, cls, message, version);
+  // A 429 whose deployments all rest now: when the first one is back.
+  if (status == http::beast_http::status::too_many_requests && outcome.retry_after_seconds)
+    set_retry_after(res, *outcome.retry_after_seconds);
+  return res;
 }
 
 }  // namespace switchyard::api

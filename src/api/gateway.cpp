@@ -60,12 +60,33 @@ json::object models_list(const router::Router& router, bool anthropic_shape) {
 
 // Admin endpoints take the master_key only (client keys may call models, not manage the
 // gateway); without a master_key the gateway has no auth and they are open, like the rest.
-bool master_key_presented(const http::Request& req, const std::string& master_key) {
+bool master_key_presented(const http::RequestHead& req, const std::string& master_key) {
   if (master_key.empty()) return true;
   const auto presented = presented_key(req);
   return presented.size() == master_key.size() &&
          CRYPTO_memcmp(presented.data(), master_key.data(), master_key.size()) == 0;  // constant time
 }
+
+core::WireFormat client_format_of(const http::RequestHead& req) {
+  const bool anthropic = path_of(req.target()) == "/v1/messages" || req.find("anthropic-version") != req.end();
+  return anthropic ? core::WireFormat::anthropic : core::WireFormat::openai;
+}
+
+// Holds one of the max_in_flight_requests places for a chat request.
+class InFlightPlace {
+ public:
+  InFlightPlace(std::atomic<std::size_t>& count, std::size_t cap) : count_(count) {
+    taken_ = count_.fetch_add(1, std::memory_order_relaxed) < cap || cap == 0;
+  }
+  ~InFlightPlace() { count_.fetch_sub(1, std::memory_order_relaxed); }
+  InFlightPlace(const InFlightPlace&) = delete;
+  InFlightPlace& operator=(const InFlightPlace&) = delete;
+  bool taken() const { return taken_; }
+
+ private:
+  std::atomic<std::size_t>& count_;
+  bool taken_ = false;
+};
 
 // nginx's status for "the client closed the connection before the answer".
 constexpr int kClientClosedRequest = 499;
@@ -105,6 +126,21 @@ void Gateway::swap_router(std::shared_ptr<const router::Router> router) {
   generation->redact = Redactor(router->config());
   generation->router = std::move(router);
   generation_.store(std::move(generation));
+}
+
+std::optional<http::Response> Gateway::screen(const http::RequestHead& head) const {
+  const auto generation = generation_.load();
+  const auto& general = generation->router->config().general;
+  const auto path = path_of(head.target());
+  if (path == "/metrics" || path.starts_with("/health/")) return std::nullopt;  // open, like before
+  if (path.starts_with("/admin/")) {
+    if (master_key_presented(head, general.master_key)) return std::nullopt;
+    return client_error(core::WireFormat::openai, bh::status::unauthorized, errors::ErrorClass::authentication,
+                        "admin endpoints need the gateway's master_key", head.version());
+  }
+  if (key_authorized(head, general)) return std::nullopt;
+  return client_error(client_format_of(head), bh::status::unauthorized, errors::ErrorClass::authentication,
+                      "invalid or missing API key for this gateway", head.version());
 }
 
 // Everything that is answered without routing, decided synchronously. GCC 12 mishandles
@@ -172,6 +208,22 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
   summary.method = std::string(req.method_string());
   summary.path = std::string(path_of(req.target()));
   summary.client_format = format;
+  const InFlightPlace place(chat_in_flight_, ops_.max_in_flight_requests);
+  if (!place.taken()) {
+    // Over the cap: refused at once (no routing, nothing held); SDKs retry a 429 after Retry-After.
+    auto busy = client_error(format, bh::status::too_many_requests, errors::ErrorClass::rate_limit,
+                             "switchyard: the gateway is handling its maximum of " +
+                                 std::to_string(ops_.max_in_flight_requests) +
+                                 " requests at once (max_in_flight_requests); retry shortly",
+                             req.version());
+    set_retry_after(busy, 1);
+    summary.status = static_cast<int>(busy.result_int());
+    summary.request_id = request_id_for(req);
+    busy.set("x-request-id", summary.request_id);
+    co_await responder.send(std::move(busy));
+    observe(summary, generation->redact);
+    co_return;
+  }
   if (ops_.metrics) ops_.metrics->in_flight.fetch_add(1, std::memory_order_relaxed);
   co_await chat(format, req, responder, router, summary, generation->redact);
   if (ops_.metrics) ops_.metrics->in_flight.fetch_sub(1, std::memory_order_relaxed);

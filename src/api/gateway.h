@@ -30,6 +30,9 @@ class Gateway {
   ~Gateway();
 
   http::Awaitable<void> handle(http::Request& request, http::Responder& responder) const;
+  // Decided from the headers before a body is read (http::HeadCheck): the 401 of a client
+  // without a valid key, so it never makes the gateway read or hold its body.
+  std::optional<http::Response> screen(const http::RequestHead& head) const;
 
   // A new config takes effect for requests that start after the swap (live reload).
   void swap_router(std::shared_ptr<const router::Router> router);
@@ -61,6 +64,7 @@ class Gateway {
   // Responses kept for previous_response_id and GET /v1/responses/{id}; outlives reloads.
   std::shared_ptr<ResponseStore> responses_;
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
+  mutable std::atomic<std::size_t> chat_in_flight_{0};  // for Operations::max_in_flight_requests
 };
 
 }  // namespace switchyard::api

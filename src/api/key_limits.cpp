@@ -24,7 +24,7 @@ state::RateLimits limits_of(const config::ApiKey& key) {
 
 }  // namespace
 
-std::string_view presented_key(const http::Request& req) {
+std::string_view presented_key(const http::RequestHead& req) {
   std::string_view presented;
   if (const auto it = req.find(bh::field::authorization); it != req.end()) {
     presented = it->value();
@@ -35,7 +35,7 @@ std::string_view presented_key(const http::Request& req) {
   return presented;
 }
 
-const config::ApiKey* matching_key(const http::Request& req, const config::GeneralSettings& general) {
+const config::ApiKey* matching_key(const http::RequestHead& req, const config::GeneralSettings& general) {
   if (general.keys.empty()) return nullptr;
   const auto presented = presented_key(req);
   const config::ApiKey* found = nullptr;
@@ -44,7 +44,7 @@ const config::ApiKey* matching_key(const http::Request& req, const config::Gener
   return found;
 }
 
-bool key_authorized(const http::Request& req, const config::GeneralSettings& general) {
+bool key_authorized(const http::RequestHead& req, const config::GeneralSettings& general) {
   if (general.master_key.empty() && general.keys.empty()) return true;
   return same_secret(presented_key(req), general.master_key) || matching_key(req, general) != nullptr;
 }

@@ -15,14 +15,14 @@
 namespace switchyard::api {
 
 // The key a client presented: `Authorization: Bearer K` (OpenAI SDK) or `x-api-key: K` (Anthropic).
-std::string_view presented_key(const http::Request& request);
+std::string_view presented_key(const http::RequestHead& request);
 
 // True when the gateway has no auth (no master_key, no keys), or the presented key is the
 // master_key or one of the keys. Compared in constant time.
-bool key_authorized(const http::Request& request, const config::GeneralSettings& general);
+bool key_authorized(const http::RequestHead& request, const config::GeneralSettings& general);
 
 // The keys entry the request authenticated with; nullptr for the master_key or no auth.
-const config::ApiKey* matching_key(const http::Request& request, const config::GeneralSettings& general);
+const config::ApiKey* matching_key(const http::RequestHead& request, const config::GeneralSettings& general);
 
 // Takes one request slot of the key's limits; the 429 to send when the key is over a limit.
 http::Awaitable<std::optional<http::Response>> enforce_key_limits(const http::Request& request, core::WireFormat format,

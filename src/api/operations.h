@@ -2,6 +2,7 @@
 // per-request log line, and live reload. Each part is optional (null: off).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,6 +26,8 @@ struct Operations {
   // Re-reads the config file and swaps the router when it is valid; blocking (file I/O), so the
   // gateway runs it off the I/O threads. Null: reload is not available.
   std::function<ReloadResult()> reload;
+  // Chat requests handled at once (0: no cap). Over it: 429 in the client's format, Retry-After 1.
+  std::size_t max_in_flight_requests = 0;
 };
 
 }  // namespace switchyard::api

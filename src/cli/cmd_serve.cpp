@@ -1,5 +1,6 @@
 // `switchyard serve --config F [--host 127.0.0.1] [--port 4000] [--threads N] [--log-format text|json]
-// [--no-request-log] [--no-metrics] [--drain-seconds S]`: load the config (refusing it with
+// [--no-request-log] [--no-metrics] [--drain-seconds S] [--max-connections N] [--max-in-flight N]
+// [--max-body-memory-mb N] [--client-write-timeout S]`: load the config (refusing it with
 // file:line:col errors), build the router, serve until SIGINT/SIGTERM (then drain: no new
 // connections, requests in flight finish); SIGHUP (or POST /admin/reload) reloads the config.
 #include <pthread.h>
@@ -30,10 +31,39 @@ struct ServeOptions {
   bool request_log = true;
   bool metrics = true;
   double drain_seconds = 10;
+  // Server limits; unset (-1) takes general_settings' value, else the default (see README).
+  long long max_connections = -1;
+  long long max_in_flight = -1;
+  long long max_body_memory_mb = -1;
+  double client_write_timeout = -1;
 };
 
-std::shared_ptr<const router::Router> build_router(std::shared_ptr<const config::Config> cfg) {
-  auto store = state::make_state_store(*cfg);  // Redis-shared when router_settings names a Redis
+// A flag given on the command line wins over the config file's general_settings value.
+template <typename T, typename U>
+T chosen(T flag, const std::optional<U>& configured, T fallback) {
+  if (flag >= 0) return flag;
+  if (configured) return static_cast<T>(*configured);
+  return fallback;
+}
+
+void apply_limits(const ServeOptions& o, const config::ServerLimits& limits, http::ServerOptions& server,
+                  api::Operations& operations) {
+  server.max_connections = static_cast<std::size_t>(chosen(o.max_connections, limits.max_connections, 0LL));
+  operations.max_in_flight_requests = static_cast<std::size_t>(chosen(o.max_in_flight, limits.max_in_flight_requests, 0LL));
+  const auto budget_mb = chosen(o.max_body_memory_mb, limits.max_request_body_memory_mb,
+                                static_cast<long long>(http::kDefaultBodyMemoryBudgetBytes >> 20));
+  server.body_memory_budget_bytes = static_cast<std::size_t>(budget_mb) << 20;
+  const auto write_seconds = chosen(o.client_write_timeout, limits.client_write_timeout_seconds,
+                                    std::chrono::duration<double>(http::kDefaultWriteTimeout).count());
+  server.write_timeout = std::chrono::milliseconds(static_cast<long long>(write_seconds * 1000));
+}
+
+// `previous`: the router serving now (on a reload). Its store is kept, or handed over, and the new
+// router binds each deployment to the state its id had (see router/deployments.h).
+std::shared_ptr<const router::Router> build_router(std::shared_ptr<const config::Config> cfg,
+                                                   const router::Router* previous = nullptr) {
+  // Redis-shared when router_settings names a Redis
+  auto store = state::make_state_store(*cfg, previous ? previous->shared_state() : nullptr);
   return std::make_shared<const router::Router>(std::move(cfg), std::move(store), std::make_shared<core::SteadyClock>(),
                                                 providers::call_deployment, router::asio_sleep);
 }
@@ -41,8 +71,8 @@ std::shared_ptr<const router::Router> build_router(std::shared_ptr<const config:
 void warn_unusable(const router::Router& router) {
   // Deployments that load but cannot be called (missing cloud credentials…) are served as
   // not_found and fall back; say so once per load.
-  for (const auto& endpoint : router.endpoints())
-    if (!endpoint.adapter)
+  for (const auto& entry : router.deployments().all())
+    if (const auto& endpoint = entry.endpoint; !endpoint.adapter)
       std::cerr << "switchyard: warning: deployment " << endpoint.deployment->id << " (group '"
                 << endpoint.deployment->group << "') cannot be called: " << endpoint.unusable_reason << '\n';
 }
@@ -68,12 +98,16 @@ class Reloader {
       result.summary = "config refused, still serving the previous one";
       return result;
     }
-    auto router = build_router(loaded.config);
+    auto router = build_router(loaded.config, gateway->router().get());
     warn_unusable(*router);
+    const auto& changes = router->deployments().changes();
+    result.summary = std::to_string(loaded.config->deployments.size()) + " deployments in " +
+                     std::to_string(loaded.config->groups().size()) + " model groups (state kept: " +
+                     std::to_string(changes.kept.size()) + ", params changed: " +
+                     std::to_string(changes.params_changed.size()) + ", added: " + std::to_string(changes.added.size()) +
+                     ", removed: " + std::to_string(changes.removed.size()) + ")";
     retired_.push_back(gateway->router());
     gateway->swap_router(std::move(router));
-    result.summary = std::to_string(loaded.config->deployments.size()) + " deployments in " +
-                     std::to_string(loaded.config->groups().size()) + " model groups";
     return result;
   }
 
@@ -119,13 +153,16 @@ int run_serve(const ServeOptions& o) {
         std::make_shared<const api::RequestLog>(o.log_format == "json" ? api::LogFormat::json : api::LogFormat::text);
   auto reloader = std::make_shared<Reloader>(o.config_path, operations.metrics);
   operations.reload = [reloader] { return reloader->reload(); };
+  http::ServerOptions options;
+  apply_limits(o, loaded.config->general.limits, options, operations);
   auto gateway = std::make_shared<api::Gateway>(std::move(router), std::move(operations));
   reloader->attach(gateway);
-  http::ServerOptions options;
   options.host = o.host;
   options.port = o.port;
   options.threads = o.threads;
-  http::Server server(options, [gateway](http::Request& req, http::Responder& res) { return gateway->handle(req, res); });
+  http::Server server(
+      options, [gateway](http::Request& req, http::Responder& res) { return gateway->handle(req, res); },
+      [gateway](const http::RequestHead& head) { return gateway->screen(head); });
   try {
     server.start();
   } catch (const std::exception& e) {
@@ -174,6 +211,22 @@ void add_serve_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--drain-seconds", o->drain_seconds,
                   "on SIGTERM/SIGINT: stop accepting and wait this long for requests in flight (default 10)")
       ->check(CLI::Range(0.0, 3600.0));
+  cmd->add_option("--max-connections", o->max_connections,
+                  "open client connections at most; more wait in the listen backlog (default 0: no cap; "
+                  "general_settings.max_connections)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-in-flight", o->max_in_flight,
+                  "chat requests handled at once; more get 429 with Retry-After (default 0: no cap; "
+                  "general_settings.max_in_flight_requests)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-body-memory-mb", o->max_body_memory_mb,
+                  "request bodies held in memory at once, all connections; over it 503 (default 256; 0: no budget; "
+                  "general_settings.max_request_body_memory_mb)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--client-write-timeout", o->client_write_timeout,
+                  "seconds one write to a client may take before it counts as gone, e.g. stopped reading a "
+                  "stream (default 60; general_settings.client_write_timeout_seconds)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([o, &exit_code] { exit_code = run_serve(*o); });
 }
 

@@ -34,6 +34,9 @@ struct Deployment {
   std::optional<std::int64_t> tpm;
   double weight = 1.0;
   std::optional<double> timeout_seconds;
+  // Longest silence of a stream (LiteLLM's stream_timeout); router_settings.stream_timeout when
+  // the deployment has none (resolved at load).
+  std::optional<double> stream_timeout_seconds;
   std::map<std::string, std::string> params;  // other provider params (vertex_project, aws_region_name, …)
   SourceLocation where;
 };
@@ -55,6 +58,7 @@ struct RouterSettings {
   int allowed_fails = 3;              // failures per minute before a cooldown
   double cooldown_seconds = 5;        // LiteLLM's default cooldown_time
   std::optional<double> timeout_seconds;  // request-level deadline over all attempts
+  std::optional<double> stream_timeout_seconds;  // default of the deployments' stream_timeout
   int max_fallbacks = 5;              // depth limit for fallback chains
   std::vector<FallbackRule> fallbacks;
   std::vector<FallbackRule> context_window_fallbacks;
@@ -77,9 +81,18 @@ struct ApiKey {
   SourceLocation where;
 };
 
+// Server limits (read at start; `serve` flags override them). 0 / unset: the built-in default.
+struct ServerLimits {
+  std::optional<std::int64_t> max_connections;           // open client connections
+  std::optional<std::int64_t> max_in_flight_requests;    // chat requests at once (LiteLLM: global_max_parallel_requests)
+  std::optional<std::int64_t> max_request_body_memory_mb;  // request bodies held at once
+  std::optional<double> client_write_timeout_seconds;    // one write to a client that stopped reading
+};
+
 struct GeneralSettings {
   std::string master_key;  // secret: empty means no auth (unless keys are listed)
   std::vector<ApiKey> keys;
+  ServerLimits limits;
 };
 
 struct Config {

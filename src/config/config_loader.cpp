@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/deployment_id.h"
 #include "config/fallback_graph.h"
 #include "config/yaml_reader.h"
 #include "core/text.h"
@@ -79,6 +80,8 @@ class Loader {
     if (const auto rs = root["router_settings"]) read_router_settings(rs);
     if (const auto gs = root["general_settings"]) read_general_settings(gs);
     resolve_redis();
+    for (auto& d : cfg_.deployments)
+      if (!d.stream_timeout_seconds) d.stream_timeout_seconds = cfg_.router.stream_timeout_seconds;
     for (const auto& kv : root) {
       const auto key = kv.first.as<std::string>("");
       static const std::set<std::string> kKnown = {"environment_variables", "model_list", "litellm_settings",
@@ -163,7 +166,8 @@ class Loader {
       else if (key == "tpm") d.tpm = r_.non_negative_int(v, key);
       else if (key == "weight") d.weight = r_.non_negative_number(v, key).value_or(1.0);
       else if (key == "timeout" || key == "request_timeout") d.timeout_seconds = r_.positive_number(v, key);
-      else if (key == "stream_timeout" || key == "max_retries") r_.non_negative_number(v, key);  // validated only
+      else if (key == "stream_timeout") d.stream_timeout_seconds = r_.positive_number(v, key);
+      else if (key == "max_retries") r_.non_negative_number(v, key);  // validated only
       else if (v.IsScalar()) {
         if (auto s = r_.string(v, key)) d.params[key] = *s;
       } else if (v.IsMap() || v.IsSequence()) {
@@ -243,23 +247,8 @@ class Loader {
 
   void add_deployment(Deployment d, const YAML::Node& entry) {
     if (d.group.empty() || d.model.empty()) return;  // already reported
-    if (d.id.empty()) {
-      // Without "user:password@": the id is shown in headers, /metrics, /admin and logs.
-      std::string where = core::without_userinfo(d.api_base);
-      if (where.empty()) {
-        for (const char* key : {"vertex_location", "aws_region_name", "vertex_project"})
-          if (auto it = d.params.find(key); it != d.params.end()) where += (where.empty() ? "" : "/") + it->second;
-      }
-      d.id = std::string(to_string(d.provider)) + "/" + d.model + "@" + where;
-      // Two keys for the same endpoint are two deployments: keep their ids apart.
-      const auto base = d.id;
-      for (int n = 2; std::any_of(cfg_.deployments.begin(), cfg_.deployments.end(),
-                                  [&](const Deployment& o) { return o.id == d.id; });
-           ++n)
-        d.id = base + "#" + std::to_string(n);
-    }
     (void)entry;
-    cfg_.deployments.push_back(std::move(d));
+    cfg_.deployments.push_back(std::move(d));  // ids without model_info.id: assign_deployment_ids()
   }
 
   // litellm_settings carries a few router knobs in LiteLLM configs; everything else warns.
@@ -297,6 +286,7 @@ class Loader {
     else if (key == "max_fallbacks") set_int(rs.max_fallbacks);
     else if (key == "cooldown_time") rs.cooldown_seconds = r_.non_negative_number(v, key).value_or(rs.cooldown_seconds);
     else if (key == "timeout") rs.timeout_seconds = r_.positive_number(v, key);
+    else if (key == "stream_timeout") rs.stream_timeout_seconds = r_.positive_number(v, key);
     else if (key == "fallbacks") read_fallback_rules(v, key, rs.fallbacks);
     else if (key == "context_window_fallbacks") read_fallback_rules(v, key, rs.context_window_fallbacks);
     else if (key == "content_policy_fallbacks") read_fallback_rules(v, key, rs.content_policy_fallbacks);
@@ -432,8 +422,20 @@ class Loader {
       const auto key = kv.first.as<std::string>("");
       if (key == "master_key") cfg_.general.master_key = r_.string(kv.second, key).value_or("");
       else if (key == "keys") read_api_keys(kv.second);
-      else r_.warn(kv.first, "general_settings." + key + " is not acted on by Switchyard; ignored");
+      else if (!read_server_limit(key, kv.second))
+        r_.warn(kv.first, "general_settings." + key + " is not acted on by Switchyard; ignored");
     }
+  }
+
+  // Connection, in-flight, body-memory and write-timeout limits of the server (README "Limits").
+  bool read_server_limit(const std::string& key, const YAML::Node& v) {
+    auto& l = cfg_.general.limits;
+    if (key == "max_connections") l.max_connections = r_.non_negative_int(v, key);
+    else if (key == "max_in_flight_requests" || key == "global_max_parallel_requests") l.max_in_flight_requests = r_.non_negative_int(v, key);
+    else if (key == "max_request_body_memory_mb") l.max_request_body_memory_mb = r_.non_negative_int(v, key);
+    else if (key == "client_write_timeout_seconds") l.client_write_timeout_seconds = r_.positive_number(v, key);
+    else return false;
+    return true;
   }
 
   // general_settings.keys: [{key: os.environ/TEAM_A_KEY, name: team-a, rpm_limit: 100, tpm_limit: 100000}]
@@ -535,6 +537,7 @@ class Loader {
       return result;
     }
     cfg_.path = r_.file();
+    assign_deployment_ids(cfg_.deployments);
     result.config = std::make_shared<const Config>(std::move(cfg_));
     return result;
   }

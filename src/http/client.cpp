@@ -11,6 +11,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <cerrno>
+
+#include <sys/socket.h>
 #include <unordered_map>
 #include <variant>
 #include <vector>
@@ -69,21 +72,38 @@ UpstreamResponse failure(TransportError t, const beast::error_code& ec) {
   return r;
 }
 
+// Where an exchange failed: while writing the request (the server never took all of it, so it
+// cannot have acted on it) or after (it may have).
+struct ExchangeError {
+  beast::error_code ec;
+  bool while_writing = false;
+};
+
 template <typename Stream>
-Awaitable<beast::error_code> write_and_read(Stream& stream, beast::flat_buffer& buffer, const Request& req,
-                                             UpstreamResponse& out, bool& keep_alive) {
+Awaitable<ExchangeError> write_and_read(Stream& stream, beast::flat_buffer& buffer, const Request& req,
+                                         UpstreamResponse& out, bool& keep_alive) {
   auto [wec, wn] = co_await beast_http::async_write(stream, req, kUseTuple);
-  if (wec) co_return wec;
+  if (wec) co_return ExchangeError{wec, true};
   beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(kMaxUpstreamBodyBytes);
   auto [rec, rn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
-  if (rec) co_return rec;
+  if (rec) co_return ExchangeError{rec, false};
   auto res = parser.release();
   out.status = static_cast<int>(res.result_int());
   for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   out.body = std::move(res.body());
   keep_alive = res.keep_alive();
-  co_return beast::error_code{};
+  co_return ExchangeError{};
+}
+
+// An idle connection the server has closed (end of input or a reset waiting) or written to
+// unasked (a TLS close_notify, a 408) is not reused. Checked without blocking, before writing.
+bool still_open(Connection& conn) {
+  auto& socket = conn.tcp().socket();
+  if (!socket.is_open() || conn.buffer.size() > 0) return false;
+  char byte = 0;
+  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 }  // namespace
@@ -121,7 +141,7 @@ struct ClientPoolImplBase {
     while (!list.empty()) {
       auto conn = std::move(list.back());
       list.pop_back();
-      if (now - conn->idle_since < kIdleConnectionLifetime && conn->tcp().socket().is_open()) return conn;
+      if (now - conn->idle_since < kIdleConnectionLifetime && still_open(*conn)) return conn;
     }
     return nullptr;
   }
@@ -220,38 +240,48 @@ auto with_stream(Connection& conn, Fn&& fn) {
 
 using BufferParser = beast_http::response_parser<beast_http::buffer_body>;
 
-// A pooled connection may have been closed by the server while idle; such a failure before any
-// response byte is retried once on a fresh connection.
-bool went_stale(bool reused, TransportError t) {
-  return reused && (t == TransportError::closed_early || t == TransportError::connection_reset);
+// A pooled connection the server closed while idle (the check in take_idle can lose that race)
+// fails the write: the request never reached it, so it is sent once more on a fresh connection.
+// A failure after the whole request was written is never re-sent here (the server may have acted
+// on it): it is the attempt's `connection` failure, for the router to retry or not.
+bool went_stale(bool reused, const ExchangeError& e) {
+  const auto t = transport_error_of(e.ec, false);
+  return reused && e.while_writing && (t == TransportError::closed_early || t == TransportError::connection_reset);
 }
 
 template <typename Stream>
-Awaitable<beast::error_code> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const Request& req,
-                                                    BufferParser& parser) {
+Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const Request& req,
+                                                BufferParser& parser) {
   auto [wec, wn] = co_await beast_http::async_write(stream, req, kUseTuple);
-  if (wec) co_return wec;
+  if (wec) co_return ExchangeError{wec, true};
   auto [rec, rn] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
-  co_return rec;
+  co_return ExchangeError{rec, false};
 }
 
 class PooledStream final : public UpstreamStream {
  public:
   PooledStream(ClientPool::Impl& pool, std::string key, std::unique_ptr<Connection> conn,
-               std::unique_ptr<BufferParser> parser, Clock::time_point deadline)
-      : pool_(pool), key_(std::move(key)), conn_(std::move(conn)), parser_(std::move(parser)), deadline_(deadline) {}
+               std::unique_ptr<BufferParser> parser, Clock::time_point deadline, Clock::duration idle)
+      : pool_(pool),
+        key_(std::move(key)),
+        conn_(std::move(conn)),
+        parser_(std::move(parser)),
+        deadline_(deadline),
+        idle_(idle) {}
 
   Awaitable<std::string> read_some() override;
   bool finished() const override { return finished_; }
   errors::TransportError error() const override { return error_; }
   std::string error_message() const override { return error_message_; }
+  void lift_deadline() override { deadline_ = Clock::time_point::max(); }
 
  private:
   ClientPool::Impl& pool_;
   std::string key_;
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<BufferParser> parser_;
-  Clock::time_point deadline_;
+  Clock::time_point deadline_;  // the attempt's (until lift_deadline)
+  Clock::duration idle_;         // the longest silence between two reads
   bool finished_ = false;
   errors::TransportError error_ = TransportError::none;
   std::string error_message_;
@@ -276,12 +306,11 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
     if (!conn) co_return refused;
     UpstreamResponse out;
     bool keep_alive = false;
-    const beast::error_code ec = co_await with_stream(
+    const ExchangeError error = co_await with_stream(
         *conn, [&](auto& stream) { return write_and_read(stream, conn->buffer, message, out, keep_alive); });
-    if (ec) {
-      const auto t = transport_error_of(ec, false);
-      if (attempt == 0 && went_stale(reused, t)) continue;
-      co_return failure(t, ec);
+    if (error.ec) {
+      if (attempt == 0 && went_stale(reused, error)) continue;
+      co_return failure(transport_error_of(error.ec, false), error.ec);
     }
     conn->tcp().expires_never();
     if (keep_alive) impl_->give_back(key, std::move(conn));
@@ -292,19 +321,21 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
 
 Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   const auto deadline = Clock::now() + req.timeout;
+  const Clock::duration idle = req.stream_idle_timeout.count() > 0 ? Clock::duration(req.stream_idle_timeout)
+                                                                    : Clock::duration(req.timeout);
   const auto key = Impl::key_of(req.url);
   const Request message = build_message(req);
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto [conn, reused, refused] = co_await impl_->acquire(req, key, deadline);
+    // The headers are due within `timeout`, and within the silence bound of sending the request.
+    auto [conn, reused, refused] = co_await impl_->acquire(req, key, std::min(deadline, Clock::now() + idle));
     if (!conn) co_return StreamOpen{nullptr, std::move(refused)};
     auto parser = std::make_unique<BufferParser>();
     parser->body_limit(boost::none);
-    const beast::error_code ec = co_await with_stream(
+    const ExchangeError error = co_await with_stream(
         *conn, [&](auto& stream) { return write_and_read_header(stream, conn->buffer, message, *parser); });
-    if (ec) {
-      const auto t = transport_error_of(ec, false);
-      if (attempt == 0 && went_stale(reused, t)) continue;
-      co_return StreamOpen{nullptr, failure(t, ec)};
+    if (error.ec) {
+      if (attempt == 0 && went_stale(reused, error)) continue;
+      co_return StreamOpen{nullptr, failure(transport_error_of(error.ec, false), error.ec)};
     }
     const int status = static_cast<int>(parser->get().result_int());
     errors::Headers headers;
@@ -330,7 +361,7 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
       out.headers = std::move(headers);
       co_return StreamOpen{nullptr, std::move(out)};
     }
-    auto stream = std::make_unique<PooledStream>(*impl_, key, std::move(conn), std::move(parser), deadline);
+    auto stream = std::make_unique<PooledStream>(*impl_, key, std::move(conn), std::move(parser), deadline, idle);
     stream->status = status;
     stream->headers = std::move(headers);
     StreamOpen opened;
@@ -348,7 +379,7 @@ Awaitable<std::string> PooledStream::read_some() {
   while (filled == 0 && !parser_->is_done()) {
     parser_->get().body().data = out.data();
     parser_->get().body().size = out.size();
-    conn_->tcp().expires_at(deadline_);
+    conn_->tcp().expires_at(std::min(deadline_, Clock::now() + idle_));
     auto [ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
       return beast_http::async_read_some(stream, conn_->buffer, *parser_, kUseTuple);
     });

@@ -39,7 +39,12 @@ struct UpstreamRequest {
   errors::Headers headers;
   std::string body;
   std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds timeout{600'000};  // for this whole attempt, connect included
+  // send(): the whole attempt, connect included. open_stream(): until the response headers, and
+  // (until the stream's lift_deadline()) every read of the body too.
+  std::chrono::milliseconds timeout{600'000};
+  // open_stream() only: the longest silence allowed while waiting for the headers and between
+  // two reads of the body (LiteLLM's stream_timeout). 0: `timeout` is the only bound.
+  std::chrono::milliseconds stream_idle_timeout{0};
 };
 
 struct UpstreamResponse {
@@ -68,6 +73,9 @@ class UpstreamStream {
   // The next bytes of the body; empty at the end or on failure (then error() says which).
   virtual Awaitable<std::string> read_some() = 0;
   virtual bool finished() const = 0;  // the body ended cleanly
+  // From now on only the silence bound (stream_idle_timeout) limits reads, not `timeout`: a
+  // healthy stream may last longer than the time its first token was allowed to take.
+  virtual void lift_deadline() = 0;
   virtual errors::TransportError error() const = 0;
   virtual std::string error_message() const = 0;
 };
@@ -78,6 +86,10 @@ struct StreamOpen {
   UpstreamResponse failure;
 };
 
+// A pooled keep-alive connection is reused only if the server has not closed it meanwhile; a
+// request is sent again on a fresh connection only when it provably never reached the server (its
+// write failed). A connection that took the whole request and then closed without an answer is a
+// failure of the attempt (the server may have acted on it): a POST is never repeated here.
 class ClientPool {
  public:
   explicit ClientPool(boost::asio::any_io_executor executor);

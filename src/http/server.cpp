@@ -7,14 +7,23 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <system_error>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cctype>
+#include <iostream>
 
 namespace switchyard::http {
 namespace asio = boost::asio;
@@ -24,6 +33,27 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
+// Lingering close (as nginx's lingering_close): after refusing a request whose body is still on
+// its way, read and drop what follows for a while, so that closing does not reset the connection
+// before the client has read the answer (a reset discards it from the client's receive buffer).
+constexpr std::size_t kLingerMaxBytes = std::size_t{64} << 20;
+constexpr std::chrono::seconds kLingerTotal{10};
+constexpr std::chrono::seconds kLingerSilence{2};
+constexpr std::size_t kDiscardChunkBytes = 16 << 10;
+// EMFILE/ENFILE: the pending connection stays in the backlog and accept fails again at once, so
+// retrying immediately spins a core. Wait instead, longer while it lasts.
+constexpr std::chrono::milliseconds kAcceptBackoffFirst{20};
+constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
+// At max_connections the acceptor looks again this often (a session on any thread may end).
+constexpr std::chrono::milliseconds kConnectionCapPoll{20};
+// After a client's end of input: how long before the `100 Continue` probe is sent, and how often
+// the socket is then checked for the reset of a full close.
+constexpr std::chrono::milliseconds kHalfCloseGrace{250};
+constexpr std::chrono::milliseconds kHalfCloseProbeInterval{50};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+using RequestParser = beast_http::request_parser<beast_http::string_body>;
+
 Response plain_error(unsigned version, beast_http::status status, std::string_view message) {
   Response res{status, version};
   res.set(beast_http::field::content_type, "application/json");
@@ -32,26 +62,161 @@ Response plain_error(unsigned version, beast_http::status status, std::string_vi
   return res;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+// The only transfer coding a request may use here is exactly `chunked`, once, without
+// Content-Length (RFC 9112 6.1, 6.3). Anything else (`chunked, identity`, `xchunked`, two TE
+// headers, TE with Content-Length) may be framed differently by a proxy in front of us: the
+// request is refused and the connection closed, so no byte of it is read as a next request.
+std::optional<std::string_view> framing_problem(const beast_http::request_header<>& head) {
+  int te_fields = 0;
+  std::string_view te;
+  for (const auto& field : head)
+    if (field.name() == beast_http::field::transfer_encoding) {
+      ++te_fields;
+      te = field.value();
+    }
+  if (te_fields == 0) return std::nullopt;
+  if (te_fields > 1) return "more than one Transfer-Encoding header";
+  if (head.find(beast_http::field::content_length) != head.end())
+    return "Transfer-Encoding together with Content-Length";
+  if (!iequals(trim(te), "chunked")) return "unsupported Transfer-Encoding (only chunked is accepted)";
+  return std::nullopt;
+}
+
+bool expects_continue(const beast_http::request_header<>& head) {
+  const auto it = head.find(beast_http::field::expect);
+  return it != head.end() && iequals(trim(it->value()), "100-continue");
+}
+
+// One request's share of the global body budget, returned when the request is done.
+class BodyReservation {
+ public:
+  BodyReservation(std::atomic<std::size_t>& total, std::size_t budget) : total_(total), budget_(budget) {}
+  ~BodyReservation() {
+    if (held_ > 0) total_.fetch_sub(held_, std::memory_order_relaxed);
+  }
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+
+  // Grows the share to `bytes`; false (nothing taken) when that would pass the budget.
+  bool grow_to(std::size_t bytes) {
+    if (budget_ == 0 || bytes <= held_) return true;
+    const auto more = bytes - held_;
+    auto now = total_.load(std::memory_order_relaxed);
+    do {
+      if (now + more > budget_) return false;
+    } while (!total_.compare_exchange_weak(now, now + more, std::memory_order_relaxed));
+    held_ += more;
+    return true;
+  }
+
+ private:
+  std::atomic<std::size_t>& total_;
+  std::size_t budget_;
+  std::size_t held_ = 0;
+};
+
+// A connection slot (max_connections) taken by the accept loop, released when the session ends.
+struct ConnectionSlot {
+  std::atomic<std::size_t>& connections;
+  ~ConnectionSlot() { connections.fetch_sub(1, std::memory_order_relaxed); }
+};
+
+Response over_budget(unsigned version, std::size_t budget) {
+  auto res = plain_error(version, beast_http::status::service_unavailable,
+                         "switchyard: request bodies held in memory are over the gateway's budget (" +
+                             std::to_string(budget >> 20) +
+                             " MiB, general_settings.max_request_body_memory_mb); retry shortly");
+  res.set(beast_http::field::retry_after, "1");
+  return res;
+}
+
+// Answers `response` with `Connection: close`, then lingers (see kLingerMaxBytes) and closes.
+Awaitable<void> refuse_and_close(beast::tcp_stream& stream, Response response, const ServerOptions& options) {
+  const unsigned version = response.version();
+  Responder responder(stream, version, false, options.write_timeout);
+  const bool sent = co_await responder.send(std::move(response));
+  if (!sent) co_return;
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::array<char, kDiscardChunkBytes> scratch;
+  std::size_t discarded = 0;
+  const auto until = Clock::now() + kLingerTotal;
+  while (discarded < kLingerMaxBytes) {
+    stream.expires_at(std::min(until, Clock::now() + kLingerSilence));
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kUseTuple);
+    if (ec) break;
+    discarded += n;
+  }
+}
+
+enum class BodyRead { complete, refused, failed };
+
+// Reads the body the parser announced, growing the request's budget share as it arrives (a
+// chunked body has no length up front). Sets `refusal` when the body is too large or over budget.
+Awaitable<BodyRead> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer, RequestParser& parser,
+                              BodyReservation& body, const ServerOptions& options, std::optional<Response>& refusal) {
+  const unsigned version = parser.get().version();
+  if (!body.grow_to(parser.content_length().value_or(0))) {
+    refusal = over_budget(version, options.body_memory_budget_bytes);
+    co_return BodyRead::refused;
+  }
+  if (version >= 11 && expects_continue(parser.get())) {
+    stream.expires_after(options.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
+    if (ec) co_return BodyRead::failed;
+  }
+  stream.expires_after(options.read_timeout);
+  while (!parser.is_done()) {
+    auto [ec, n] = co_await beast_http::async_read_some(stream, buffer, parser, kUseTuple);
+    if (ec == beast_http::error::body_limit) {
+      refusal = plain_error(version, beast_http::status::payload_too_large,
+                            "request body too large (the limit is " + std::to_string(options.max_body_bytes) + " bytes)");
+      co_return BodyRead::refused;
+    }
+    if (ec == beast::error::timeout || ec == asio::error::eof || ec == beast_http::error::partial_message ||
+        ec == asio::error::connection_reset)
+      co_return BodyRead::failed;
+    if (ec) {
+      refusal = plain_error(version, beast_http::status::bad_request, "malformed HTTP request body");
+      co_return BodyRead::refused;
+    }
+    if (!body.grow_to(parser.get().body().capacity())) {
+      refusal = over_budget(version, options.body_memory_budget_bytes);
+      co_return BodyRead::refused;
+    }
+  }
+  co_return BodyRead::complete;
+}
+
 // One connection: read → handle → write, until the client closes or asks to close.
-Awaitable<void> session(tcp::socket socket, const Handler& handler, const ServerOptions& options,
-                        Server::Shared& shared) {
+Awaitable<void> session(tcp::socket socket, const Handler& handler, const HeadCheck& head_check,
+                        const ServerOptions& options, Server::Shared& shared) {
+  const ConnectionSlot slot{shared.connections};
   beast::tcp_stream stream(std::move(socket));
-  stream.socket().set_option(tcp::no_delay(true));
+  beast::error_code nodelay_ec;
+  stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
   beast::flat_buffer buffer;
   bool first = true;
   for (;;) {
-    beast_http::request_parser<beast_http::string_body> parser;
+    RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
     // Idle keep-alive connections get longer to send their next request than a request has to
     // finish arriving once it has started.
     stream.expires_after(first ? options.read_timeout : options.idle_timeout);
     auto [ec_head, n_head] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
-    if (!ec_head && !parser.is_done()) {
-      stream.expires_after(options.read_timeout);
-      auto [ec_body, n_body] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
-      ec_head = ec_body;
-    }
     first = false;
     if (ec_head) {
       // Named locals only in co_await expressions: GCC 12 can destroy temporaries there twice.
@@ -64,14 +229,38 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const Server
                ec_head != asio::error::connection_reset && ec_head != asio::error::eof && buffer.size() > 0)
         refusal = plain_error(11, beast_http::status::bad_request, "malformed HTTP request");
       if (refusal) {
-        Responder r(stream, 11, false);
-        co_await r.send(std::move(*refusal));
+        auto refusing = refuse_and_close(stream, std::move(*refusal), options);
+        co_await std::move(refusing);
+        co_return;
       }
       break;
     }
+    // Decided from the headers, before any body byte is read or held.
+    const unsigned version = parser.get().version();
+    std::optional<Response> refusal;
+    if (const auto problem = framing_problem(parser.get()))
+      refusal = plain_error(version, beast_http::status::bad_request, "malformed HTTP request: " + std::string(*problem));
+    else if (const auto length = parser.content_length(); length && *length > options.max_body_bytes)
+      refusal = plain_error(version, beast_http::status::payload_too_large,
+                            "request body too large: " + std::to_string(*length) + " bytes (the limit is " +
+                                std::to_string(options.max_body_bytes) + ")");
+    else if (!parser.is_done() && head_check)
+      refusal = head_check(parser.get());
+    BodyReservation body(shared.body_bytes, options.body_memory_budget_bytes);
+    if (!refusal && !parser.is_done()) {
+      auto reading = read_body(stream, buffer, parser, body, options, refusal);
+      const auto read = co_await std::move(reading);
+      if (read == BodyRead::failed) break;
+    }
+    if (refusal) {
+      refusal->version(version);
+      auto refusing = refuse_and_close(stream, std::move(*refusal), options);
+      co_await std::move(refusing);
+      co_return;
+    }
     stream.expires_never();
     Request request = parser.release();
-    Responder responder(stream, request.version(), request.keep_alive());
+    Responder responder(stream, request.version(), request.keep_alive(), options.write_timeout);
     // Draining: answer, then close, so the client's next request goes to another instance.
     if (shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
     shared.in_flight.fetch_add(1, std::memory_order_relaxed);
@@ -87,13 +276,55 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const Server
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, const ServerOptions& options,
-                            Server::Shared& shared) {
+bool out_of_descriptors(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space || ec == asio::error::no_memory ||
+         (ec.category() == asio::error::get_system_category() && ec.value() == ENFILE);
+}
+
+Awaitable<void> pause(std::chrono::milliseconds how_long) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, how_long);
+  auto [ec] = co_await timer.async_wait(kUseTuple);
+  (void)ec;
+}
+
+// Takes a connection slot (max_connections), waiting while none is free.
+Awaitable<bool> take_connection_slot(tcp::acceptor& acceptor, const ServerOptions& options, Server::Shared& shared) {
   for (;;) {
+    auto now = shared.connections.load(std::memory_order_relaxed);
+    if (options.max_connections == 0 || now < options.max_connections) {
+      if (shared.connections.compare_exchange_weak(now, now + 1, std::memory_order_relaxed)) co_return true;
+      continue;
+    }
+    co_await pause(kConnectionCapPoll);
+    if (!acceptor.is_open()) co_return false;
+  }
+}
+
+Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, const HeadCheck& head_check,
+                            const ServerOptions& options, Server::Shared& shared) {
+  auto backoff = kAcceptBackoffFirst;
+  bool warned = false;
+  for (;;) {
+    if (!co_await take_connection_slot(acceptor, options, shared)) co_return;
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
+    if (ec) shared.connections.fetch_sub(1, std::memory_order_relaxed);
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-    if (ec) continue;  // EMFILE and friends: keep serving the connections we have
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), handler, options, shared), asio::detached);
+    if (ec) {
+      if (!out_of_descriptors(ec)) continue;  // the connection was aborted before we took it
+      // Keep serving the connections we have; the waiting ones are accepted once some close.
+      if (!warned)
+        std::cerr << "switchyard: cannot accept connections: " << ec.message()
+                  << "; backing off (raise the open-files limit, ulimit -n, or lower --max-connections)" << std::endl;
+      warned = true;
+      co_await pause(backoff);
+      backoff = std::min(backoff * 2, kAcceptBackoffMax);
+      if (!acceptor.is_open()) co_return;
+      continue;
+    }
+    backoff = kAcceptBackoffFirst;
+    warned = false;
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), handler, head_check, options, shared),
+                   asio::detached);
   }
 }
 
@@ -104,7 +335,16 @@ Awaitable<bool> Responder::send(Response response) {
   response.version(version_);
   response.keep_alive(keep_alive_);
   response.prepare_payload();
-  auto [ec, n] = co_await beast_http::async_write(stream_, response, kUseTuple);
+  // The write timeout bounds each step, not the whole answer: a slow reader of a large body that
+  // keeps reading is not cut.
+  beast_http::response_serializer<beast_http::string_body> serializer{response};
+  beast::error_code ec;
+  while (!ec && !serializer.is_done()) {
+    stream_.expires_after(write_timeout_);
+    auto [step_ec, n] = co_await beast_http::async_write_some(stream_, serializer, kUseTuple);
+    ec = step_ec;
+  }
+  stream_.expires_never();
   if (ec) failed_ = true;
   co_return !ec;
 }
@@ -116,13 +356,40 @@ Awaitable<void> Responder::until_client_gone() {
   // disconnect (the race already has its winner). No exception: this happens on every request.
   if (ec == asio::error::operation_aborted) co_return;
   if (ec) co_return;  // the socket itself failed: nobody is listening any more
-  // Readable: either the peer closed (recv sees the end or an error) or it pipelined more bytes.
+  // Readable: the peer closed or half-closed (recv sees the end), reset (an error), or it
+  // pipelined more bytes.
+  const int fd = socket.native_handle();
   char byte = 0;
-  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) co_return;
+  const auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return;
+  asio::steady_timer timer(socket.get_executor());
+  if (n == 0) {
+    keep_alive_ = false;  // no further request can come on this connection
+    // HTTP/1.0 allows no interim response: such a client is answered without the check.
+    if (version_ >= 11 && !answered_) {
+      // Most answers come before the grace ends: a half-closing client then gets no interim line.
+      timer.expires_after(kHalfCloseGrace);
+      auto [grace_ec] = co_await timer.async_wait(kUseTuple);
+      if (grace_ec) co_return;  // cancelled: the work won
+      if (::send(fd, kContinue.data(), kContinue.size(), MSG_DONTWAIT | MSG_NOSIGNAL) !=
+          static_cast<ssize_t>(kContinue.size()))
+        co_return;
+      for (;;) {
+        timer.expires_after(kHalfCloseProbeInterval);
+        auto [wait_ec] = co_await timer.async_wait(kUseTuple);
+        if (wait_ec) co_return;  // cancelled: the work won
+        int error = 0;
+        socklen_t error_len = sizeof error;
+        tcp_info info{};
+        socklen_t info_len = sizeof info;
+        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_len) != 0 || error != 0) co_return;
+        if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &info_len) == 0 && info.tcpi_state == TCP_CLOSE) co_return;
+      }
+    }
+  }
   // Still there: wait until the racing work finishes and cancels this wait.
-  asio::steady_timer forever(socket.get_executor(), asio::steady_timer::time_point::max());
-  auto [wait_ec] = co_await forever.async_wait(kUseTuple);
+  timer.expires_at(asio::steady_timer::time_point::max());
+  auto [wait_ec] = co_await timer.async_wait(kUseTuple);
   (void)wait_ec;
 }
 
@@ -134,27 +401,34 @@ Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {
   res.keep_alive(keep_alive_);
   res.chunked(true);
   beast_http::response_serializer<beast_http::empty_body> sr{res};
+  stream_.expires_after(write_timeout_);
   auto [ec, n] = co_await beast_http::async_write_header(stream_, sr, kUseTuple);
+  stream_.expires_never();
   if (ec) failed_ = true;
   co_return !ec;
 }
 
 Awaitable<bool> Responder::write_chunk(std::string_view data) {
   if (failed_ || data.empty()) co_return !failed_;
+  stream_.expires_after(write_timeout_);
   auto [ec, n] = co_await asio::async_write(stream_, beast_http::make_chunk(asio::buffer(data.data(), data.size())),
                                             kUseTuple);
+  stream_.expires_never();
   if (ec) failed_ = true;
   co_return !ec;
 }
 
 Awaitable<bool> Responder::finish_stream() {
   if (failed_) co_return false;
+  stream_.expires_after(write_timeout_);
   auto [ec, n] = co_await asio::async_write(stream_, beast_http::make_chunk_last(), kUseTuple);
+  stream_.expires_never();
   if (ec) failed_ = true;
   co_return !ec;
 }
 
-Server::Server(ServerOptions options, Handler handler) : options_(std::move(options)), handler_(std::move(handler)) {}
+Server::Server(ServerOptions options, Handler handler, HeadCheck head_check)
+    : options_(std::move(options)), handler_(std::move(handler)), head_check_(std::move(head_check)) {}
 
 Server::~Server() {
   stop();
@@ -185,7 +459,7 @@ void Server::start() {
     auto* ctx = contexts_[i].get();
     auto acceptor = std::shared_ptr<tcp::acceptor>(std::move(acceptors[i]));
     acceptors_.push_back(acceptor);
-    asio::co_spawn(*ctx, [acceptor, this]() -> Awaitable<void> { co_await accept_loop(*acceptor, handler_, options_, shared_); },
+    asio::co_spawn(*ctx, [acceptor, this]() -> Awaitable<void> { co_await accept_loop(*acceptor, handler_, head_check_, options_, shared_); },
                    asio::detached);
     threads_.emplace_back([ctx] { ctx->run(); });
   }

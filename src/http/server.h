@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +24,8 @@ class io_context;
 
 namespace switchyard::http {
 
+inline constexpr std::size_t kDefaultBodyMemoryBudgetBytes = std::size_t{256} << 20;
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 4000;  // 0: pick a free port (see Server::port())
@@ -31,14 +34,23 @@ struct ServerOptions {
   std::size_t max_body_bytes = 32 << 20;  // images inline as base64 make LLM requests large
   std::chrono::seconds read_timeout{30};  // for one request's head and body to arrive
   std::chrono::seconds idle_timeout{75};  // keep-alive connection with no request
+  std::chrono::milliseconds write_timeout{kDefaultWriteTimeout};  // one write to a client that stopped reading
+  // 0: no cap. At the cap the acceptors pause: new connections wait in the listen backlog.
+  std::size_t max_connections = 0;
+  // Request bodies held at once, over every connection (0: no budget). A body that does not fit
+  // is refused with 503 before it is read (Content-Length) or as soon as it outgrows the budget.
+  std::size_t body_memory_budget_bytes = kDefaultBodyMemoryBudgetBytes;
 };
 
 // Called once per request on the connection's I/O thread. Must answer through the Responder.
 using Handler = std::function<Awaitable<void>(Request&, Responder&)>;
+// Screens a request from its headers alone, before its body is read (e.g. auth): a response
+// refuses it (sent with `Connection: close`, the body is never held). Null or nullopt: read on.
+using HeadCheck = std::function<std::optional<Response>(const beast_http::request_header<>&)>;
 
 class Server {
  public:
-  Server(ServerOptions options, Handler handler);
+  Server(ServerOptions options, Handler handler, HeadCheck head_check = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -57,6 +69,8 @@ class Server {
   struct Shared {
     std::atomic<int> in_flight{0};
     std::atomic<bool> draining{false};
+    std::atomic<std::size_t> connections{0};  // open sessions, for max_connections
+    std::atomic<std::size_t> body_bytes{0};   // request body bytes reserved, for the body budget
   };
 
   std::uint16_t port() const { return bound_port_; }
@@ -65,6 +79,7 @@ class Server {
  private:
   ServerOptions options_;
   Handler handler_;
+  HeadCheck head_check_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::thread> threads_;
   std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;

@@ -7,7 +7,7 @@
 namespace switchyard::mock {
 namespace {
 
-constexpr std::array<std::pair<Fault, std::string_view>, 19> kFaultNames = {{
+constexpr std::array<std::pair<Fault, std::string_view>, 21> kFaultNames = {{
     {Fault::ok, "ok"},
     {Fault::bad_request, "bad_request"},
     {Fault::context_window_exceeded, "context_window_exceeded"},
@@ -22,6 +22,8 @@ constexpr std::array<std::pair<Fault, std::string_view>, 19> kFaultNames = {{
     {Fault::server_error, "server_error"},
     {Fault::connection_reset, "connection_reset"},
     {Fault::hang, "hang"},
+    {Fault::close_after_read, "close_after_read"},
+    {Fault::close_after_answer, "close_after_answer"},
     {Fault::garbage, "garbage"},
     {Fault::stream_error_before_content, "stream_error_before_content"},
     {Fault::stream_drop_before_content, "stream_drop_before_content"},
@@ -75,7 +77,7 @@ std::span<const Fault> all_faults() { return kAllFaults; }
 
 bool is_http_error(Fault f) {
   return f != Fault::ok && f != Fault::connection_reset && f != Fault::hang && f != Fault::garbage &&
-         !is_stream_fault(f);
+         f != Fault::close_after_read && f != Fault::close_after_answer && !is_stream_fault(f);
 }
 
 bool is_stream_fault(Fault f) {

@@ -32,6 +32,8 @@ enum class Fault {
   server_error,
   connection_reset,  // close the socket with RST instead of answering
   hang,              // never answer; keep the socket open until the client gives up
+  close_after_read,    // read the request, then close the connection (FIN) without answering
+  close_after_answer,  // answer like ok (keep-alive advertised), then close the connection (FIN)
   garbage,           // 200 with a body that is not JSON
   // Failures inside a 200 event stream (for `stream: true` calls), in the path's wire format.
   // "before content": the opening event (Anthropic message_start, OpenAI role chunk) only;

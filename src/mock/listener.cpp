@@ -57,6 +57,12 @@ http::Awaitable<void> session(tcp::socket socket, const MockHandler& handler, co
       reset_socket(stream.socket());
       co_return;
     }
+    if (d == Disposition::close) {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream.socket().close(ignored);
+      co_return;
+    }
     if (d == Disposition::hang) {
       co_await hang(stream);
       co_return;

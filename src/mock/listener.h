@@ -25,6 +25,7 @@ enum class Disposition {
   answered,  // the handler answered through the Responder (keep-alive as the request asked)
   reset,     // close with SO_LINGER 0: the peer sees ECONNRESET, no response
   hang,      // send nothing; keep the socket open until the peer closes it
+  close,     // close the connection (FIN) now, whatever keep-alive said
 };
 
 using MockHandler = std::function<http::Awaitable<Disposition>(http::Request&, http::Responder&)>;

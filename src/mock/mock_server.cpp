@@ -269,6 +269,10 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
 
   if (step == Fault::connection_reset) co_return Disposition::reset;
   if (step == Fault::hang) co_return Disposition::hang;
+  if (step == Fault::close_after_read) co_return Disposition::close;
+  // Answered like ok; the connection is closed afterwards (a keep-alive connection gone stale).
+  const auto done = step == Fault::close_after_answer ? Disposition::close : Disposition::answered;
+  if (step == Fault::close_after_answer) step = Fault::ok;
   if (step != Fault::ok && !is_stream_fault(step)) {
     co_await responder.send(fault_response(step, format, b));
     co_return Disposition::answered;
@@ -284,7 +288,7 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
     if (tool) body = tool_call_body(*call, *tool, ids);
     else body = reply_body(*call, reply, ids);
     co_await responder.send(make_response(200, kJsonType, std::move(body)));
-    co_return Disposition::answered;
+    co_return done;
   }
   std::vector<StreamEvent> events;
   if (tool) events = tool_call_events(*call, *tool, ids);
@@ -307,7 +311,7 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
     co_return Disposition::reset;
   }
   if (!co_await responder.finish_stream()) stats_.record_aborted_stream();
-  co_return Disposition::answered;
+  co_return done;
 }
 
 }  // namespace switchyard::mock

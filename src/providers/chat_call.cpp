@@ -211,6 +211,7 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
     if (stream->failure()) co_return CallResult{std::nullopt, std::nullopt, *stream->failure()};
     if (piece.content) break;
   }
+  stream->lift_deadline();
   CallResult result;
   result.stream = StreamStart{std::move(prelude), std::move(stream)};
   co_return result;
@@ -239,6 +240,8 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
   if (plan.passthrough) upstream = encode_responses_passthrough(endpoint, request);
   else upstream = encode_chat(endpoint, sent);
   upstream.timeout = timeout;
+  if (const auto& silence = endpoint.deployment->stream_timeout_seconds)
+    upstream.stream_idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*silence * 1000));
   if (endpoint.google_token) {
     // Usually answered from the cache at once; only a cold or expired cache waits for Google.
     auto token = co_await endpoint.google_token->token();

@@ -33,6 +33,9 @@ class ChatStream {
   };
   // The next piece; after the last one finished() or failure() is set.
   http::Awaitable<Piece> next();
+  // After the first content token: only the silence bound (stream_timeout) limits the rest, so a
+  // healthy stream may outlast the deployment's `timeout`.
+  void lift_deadline() { upstream_->lift_deadline(); }
   // Once finished: read the rest of the upstream body so its connection returns to the pool.
   http::Awaitable<void> drain();
   bool finished() const { return finished_; }
@@ -75,6 +78,9 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
 // Streaming requests are answered with `stream` once the first content token arrived; a failure
 // before that (error status, error event, dropped connection) is an `error` the router can fall
 // back from without the client noticing.
+// Timeouts (LiteLLM's names): `timeout` bounds a whole non-streaming answer, and a stream up to
+// its first content token; the deployment's `stream_timeout` (else router_settings', else
+// `timeout`) bounds every silence of a stream: before its headers and between two chunks.
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout);
 

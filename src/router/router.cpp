@@ -6,7 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "router/backoff.h"
+#include "router/retry_state.h"
 
 namespace switchyard::router {
 namespace {
@@ -28,7 +28,7 @@ const std::vector<std::string>* targets_for(const std::vector<config::FallbackRu
 // (normally, or by an exception when the client's disconnect cancels the request).
 class InFlight {
  public:
-  InFlight(state::StateStore& state, std::size_t deployment) : state_(state), deployment_(deployment) {
+  InFlight(state::StateStore& state, state::DeploymentSlot& deployment) : state_(state), deployment_(deployment) {
     state_.begin_request(deployment_);
   }
   ~InFlight() { state_.end_request(deployment_); }
@@ -37,8 +37,12 @@ class InFlight {
 
  private:
   state::StateStore& state_;
-  std::size_t deployment_;
+  state::DeploymentSlot& deployment_;  // the same slot after a reload: the count ends where it began
 };
+
+bool contains(const std::vector<const DeploymentEntry*>& v, const DeploymentEntry* e) {
+  return std::find(v.begin(), v.end(), e) != v.end();
+}
 
 std::chrono::milliseconds to_ms(core::Nanos n) { return std::chrono::milliseconds(std::max<core::Nanos>(n, 0) / 1'000'000); }
 
@@ -52,28 +56,36 @@ Router::Router(std::shared_ptr<const config::Config> config, std::shared_ptr<sta
       call_(std::move(call)),
       sleep_(std::move(sleep)),
       classifier_(config_->router.classifier),
-      strategy_(strategy_from_name(config_->router.routing_strategy)) {
-  endpoints_.reserve(config_->deployments.size());
-  for (std::size_t i = 0; i < config_->deployments.size(); ++i) {
-    endpoints_.push_back(providers::make_endpoint(config_->deployments[i]));
-    groups_[config_->deployments[i].group].push_back(i);
-  }
-}
+      strategy_(strategy_from_name(config_->router.routing_strategy)),
+      deployments_(*config_, *state_) {}
 
-std::optional<std::size_t> Router::choose(const std::string& group, const std::vector<std::size_t>& tried,
-                                          bool allow_repeat, core::Nanos now,
-                                          const std::vector<std::size_t>& at_limit) const {
-  const auto it = groups_.find(group);
-  if (it == groups_.end()) return std::nullopt;
-  std::vector<std::size_t> fresh, repeat;
-  for (auto d : it->second) {
-    if (state_->cooldown(d, now) || std::find(at_limit.begin(), at_limit.end(), d) != at_limit.end()) continue;
-    (std::find(tried.begin(), tried.end(), d) == tried.end() ? fresh : repeat).push_back(d);
+const DeploymentEntry* Router::choose(const std::string& group, const Picked& tried, bool allow_repeat,
+                                      core::Nanos now, const Picked& at_limit) const {
+  Picked fresh, repeat;
+  for (const auto* d : deployments_.group(group)) {
+    if (state_->cooldown(*d->slot, now) || contains(at_limit, d)) continue;
+    (contains(tried, d) ? repeat : fresh).push_back(d);
   }
   // Untried deployments first: a different provider needs no backoff.
   const auto& pool = !fresh.empty() ? fresh : repeat;
-  if (pool.empty() || (&pool == &repeat && !allow_repeat)) return std::nullopt;
-  return pool[pick(strategy_, pool, *config_, *state_, thread_rng(), now)];
+  if (pool.empty() || (&pool == &repeat && !allow_repeat)) return nullptr;
+  return pool[pick(strategy_, pool, *state_, thread_rng(), now)];
+}
+
+bool Router::has_untried(const std::string& group, const Picked& tried, core::Nanos now, const Picked& at_limit) const {
+  for (const auto* d : deployments_.group(group))
+    if (!contains(tried, d) && !contains(at_limit, d) && !state_->cooldown(*d->slot, now)) return true;
+  return false;
+}
+
+std::optional<double> Router::earliest_cooldown_end(const std::vector<std::string>& groups, core::Nanos now) const {
+  std::optional<core::Nanos> earliest;
+  for (const auto& g : groups)
+    for (const auto* d : deployments_.group(g))
+      if (const auto c = state_->cooldown(*d->slot, now); c && c->until != state::kForever)
+        earliest = std::min(earliest.value_or(c->until), c->until);
+  if (!earliest) return std::nullopt;
+  return static_cast<double>(*earliest - now) / 1e9;
 }
 
 state::FailurePolicy Router::failure_policy(const errors::Classification& c) const {
@@ -117,7 +129,7 @@ std::optional<std::string> Router::next_group(const std::string& origin, errors:
   }
   if (!list) return std::nullopt;
   for (const auto& g : *list)
-    if (!contains(visited, g) && groups_.contains(g)) return g;
+    if (!contains(visited, g) && deployments_.has_group(g)) return g;
   return std::nullopt;
 }
 
@@ -127,29 +139,27 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   const core::Nanos deadline =
       clock_->now() + core::seconds_to_nanos(rs.timeout_seconds.value_or(kDefaultRequestTimeoutSeconds));
   std::optional<std::string> group = request.model;
-  errors::FallbackScope scope = errors::FallbackScope::general;
-  std::vector<std::size_t> at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
+  RetryState retry(rs.num_retries, deadline, thread_rng());
+  Picked at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
 
   while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
     out.groups_tried.push_back(*group);
-    std::vector<std::size_t> tried;
-    int retries_used = 0;  // retries spent in this group (another deployment or the same one)
-    int backoffs = 0;      // waits so far: the exponent of the next backoff
-    bool allow_repeat = false;
-    bool stop_group = false;
+    Picked tried;
+    retry.enter_group();
+    bool leave_group = false;
 
-    while (!stop_group) {
+    while (!leave_group) {
       const auto now = clock_->now();
       if (now >= deadline) break;
-      const auto d = choose(*group, tried, allow_repeat, now, at_limit);
+      const auto* d = choose(*group, tried, retry.allow_repeat(), now, at_limit);
       if (!d) break;  // every deployment of this group is cooling down, at its limit or already failed
-      const auto& dep = config_->deployments[*d];
+      const auto& dep = *d->config;
+      auto& slot = *d->slot;
       const auto limits = deployment_limits(dep);
       if (limits.any()) {  // only limited deployments ever wait on the shared store
-        auto subject = state::deployment_subject(dep.id);
-        const auto admission = co_await state_->admit(std::move(subject), limits, now);
+        const auto admission = co_await state_->admit(slot.subject, limits, now);
         if (!admission.admitted) {
-          at_limit.push_back(*d);
+          at_limit.push_back(d);
           const double wait = static_cast<double>(admission.retry_after) / 1e9;
           out.retry_after_seconds = std::min(out.retry_after_seconds.value_or(wait), wait);
           continue;
@@ -160,8 +170,8 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       ++out.attempts;
       providers::CallResult result;
       {
-        const InFlight in_flight(*state_, *d);  // also ended when the caller cancels us mid-call
-        result = co_await call_(endpoints_[*d], request, to_ms(per_attempt));
+        const InFlight in_flight(*state_, slot);  // also ended when the caller cancels us mid-call
+        result = co_await call_(d->endpoint, request, to_ms(per_attempt));
       }
       // The client went away and cancelled the request: the failure it caused is not the
       // deployment's, so nothing is recorded. (The next co_await would throw anyway.)
@@ -171,11 +181,11 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       const auto latency = clock_->now() - now;
 
       if (result.ok()) {
-        state_->record_success(*d, latency);
+        state_->record_success(slot, latency);
         // A stream's tokens are known at its end: the gateway reports them (report_stream_usage).
         if (result.response && (limits.any() || strategy_ == Strategy::usage_based)) {
           const auto tokens = result.response->usage.input_tokens + result.response->usage.output_tokens;
-          state_->record_usage(state::deployment_subject(dep.id), tokens, clock_->now());
+          state_->record_usage(slot.subject, tokens, clock_->now());
         }
         out.response = std::move(result.response);
         out.stream = std::move(result.stream);
@@ -188,39 +198,24 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       // classify → decide
       auto c = classifier_.classify(result.error);
       FailedAttempt failed{*group, dep.id, c, result.error.status, static_cast<double>(latency) / 1e6, false};
-      if (c.decision.cooldown) failed.cooled_down = state_->record_failure(*d, c.error_class, failure_policy(c), clock_->now()).has_value();
+      if (c.decision.cooldown) failed.cooled_down = state_->record_failure(slot, c.error_class, failure_policy(c), clock_->now()).has_value();
       out.failures.push_back(std::move(failed));
-      tried.push_back(*d);
+      tried.push_back(d);
 
-      if (!c.decision.fallback && !c.decision.retry) co_return out;  // every provider would refuse it
-      if (c.decision.fallback_scope == errors::FallbackScope::context_window ||
-          c.decision.fallback_scope == errors::FallbackScope::content_policy) {
-        scope = c.decision.fallback_scope;  // the same model elsewhere in the group would refuse too
-        break;
-      }
-      scope = c.decision.fallback ? errors::FallbackScope::general : errors::FallbackScope::none;
-      if (c.decision.retry) {
-        if (retries_used >= c.decision.max_retries.value_or(rs.num_retries)) {
-          allow_repeat = false;  // out of retries: untried deployments of the group, then fallback
-          continue;
-        }
-        ++retries_used;
-        // Another untried deployment needs no wait; the same one again gets a backoff.
-        if (choose(*group, tried, false, clock_->now(), at_limit)) continue;
-        const auto delay = backoff_delay(backoffs++, c.retry_after_seconds, thread_rng());
-        if (!delay || clock_->now() + core::seconds_to_nanos(static_cast<double>(delay->count()) / 1000.0) >= deadline) {
-          stop_group = true;
-          continue;
-        }
-        co_await sleep_(*delay);
-        allow_repeat = true;
-      } else {
-        allow_repeat = false;  // a failure that is not worth retrying never picks the same deployment
+      const auto next = retry.next(c, has_untried(*group, tried, clock_->now(), at_limit), clock_->now());
+      switch (next.step) {
+        case NextStep::stop: co_return out;  // every provider would refuse it
+        case NextStep::call_untried: break;
+        case NextStep::leave_group: leave_group = true; break;
+        case NextStep::wait_then_retry: co_await sleep_(next.delay); break;
       }
     }
-    if (scope == errors::FallbackScope::none) break;
-    group = next_group(request.model, scope, out.groups_tried);
+    if (retry.scope() == errors::FallbackScope::none) break;
+    group = next_group(request.model, retry.scope(), out.groups_tried);
   }
+  // A client told when to come back does not hammer a gateway whose deployments all rest.
+  if (const auto cooling = earliest_cooldown_end(out.groups_tried, clock_->now()))
+    out.retry_after_seconds = std::min(out.retry_after_seconds.value_or(*cooling), *cooling);
   if (out.attempts == 0)
     out.unavailable_reason = "every deployment of '" + request.model + "' and its fallbacks is " +
                              (at_limit.empty() ? "cooling down" : "cooling down or at its rpm/tpm limit");
@@ -235,9 +230,8 @@ void Router::report_stream_usage(const config::Deployment& deployment, const cor
 errors::Classification Router::report_stream_failure(const config::Deployment& deployment,
                                                     const errors::UpstreamError& error) const {
   auto c = classifier_.classify(error);
-  const auto index = static_cast<std::size_t>(&deployment - config_->deployments.data());
-  if (c.decision.cooldown && index < config_->deployments.size())
-    state_->record_failure(index, c.error_class, failure_policy(c), clock_->now());
+  if (const auto* d = deployments_.find(deployment.id); d && c.decision.cooldown)
+    state_->record_failure(*d->slot, c.error_class, failure_policy(c), clock_->now());
   return c;
 }
 

@@ -20,6 +20,7 @@
 #include "errors/classifier.h"
 #include "http/types.h"
 #include "providers/chat_call.h"
+#include "router/deployments.h"
 #include "router/strategy.h"
 #include "state/state_store.h"
 
@@ -50,7 +51,9 @@ struct RouteOutcome {
   std::vector<std::string> groups_tried;            // fallback path, in order
   std::vector<FailedAttempt> failures;
   std::string unavailable_reason;  // set when no deployment could even be tried
-  std::optional<double> retry_after_seconds;  // every candidate at its rpm/tpm limit: when one frees
+  // Set when the answer is a failure and a deployment of a group tried will be free again: the
+  // earliest end of a (timed) cooldown or of an rpm/tpm wait, from the end of the request.
+  std::optional<double> retry_after_seconds;
 };
 
 inline constexpr double kDefaultRequestTimeoutSeconds = 600;
@@ -70,18 +73,24 @@ class Router {
 
   errors::Classification report_stream_failure(const config::Deployment& deployment,
                                                const errors::UpstreamError& error) const;
+  // Both find the deployment by id: a stream that outlives a reload still counts on its slot.
 
   const config::Config& config() const { return *config_; }
   const errors::Classifier& classifier() const { return classifier_; }
   state::StateStore& state() const { return *state_; }
-  bool has_group(const std::string& group) const { return groups_.contains(group); }
-  // Parallel to config().deployments; an endpoint without adapter says why in unusable_reason.
-  const std::vector<providers::Endpoint>& endpoints() const { return endpoints_; }
+  const std::shared_ptr<state::StateStore>& shared_state() const { return state_; }
+  bool has_group(const std::string& group) const { return deployments_.has_group(group); }
+  // Every deployment by id, with its endpoint and state slot.
+  const DeploymentRegistry& deployments() const { return deployments_; }
 
  private:
+  using Picked = std::vector<const DeploymentEntry*>;
   // Skips cooled-down deployments and those refused for their rpm/tpm limit in this request.
-  std::optional<std::size_t> choose(const std::string& group, const std::vector<std::size_t>& tried, bool allow_repeat,
-                                    core::Nanos now, const std::vector<std::size_t>& at_limit = {}) const;
+  const DeploymentEntry* choose(const std::string& group, const Picked& tried, bool allow_repeat, core::Nanos now,
+                                const Picked& at_limit = {}) const;
+  bool has_untried(const std::string& group, const Picked& tried, core::Nanos now, const Picked& at_limit) const;
+  // Seconds until the first timed cooldown among these groups' deployments ends.
+  std::optional<double> earliest_cooldown_end(const std::vector<std::string>& groups, core::Nanos now) const;
   state::FailurePolicy failure_policy(const errors::Classification& c) const;
   std::optional<std::string> next_group(const std::string& origin, errors::FallbackScope scope,
                                         const std::vector<std::string>& visited) const;
@@ -93,8 +102,7 @@ class Router {
   Sleep sleep_;
   errors::Classifier classifier_;
   Strategy strategy_;
-  std::vector<providers::Endpoint> endpoints_;  // parallel to config_->deployments
-  std::unordered_map<std::string, std::vector<std::size_t>> groups_;
+  DeploymentRegistry deployments_;
 };
 
 // The production Sleep: an asio steady_timer on the calling coroutine's executor.

@@ -16,13 +16,13 @@ Strategy strategy_from_name(std::string_view name) {
 
 namespace {
 
-std::size_t weighted_random(std::span<const std::size_t> c, const config::Config& config, std::mt19937_64& rng) {
+std::size_t weighted_random(std::span<const DeploymentEntry* const> c, std::mt19937_64& rng) {
   double total = 0;
-  for (auto i : c) total += config.deployments[i].weight;
+  for (const auto* d : c) total += d->config->weight;
   if (total <= 0) return std::uniform_int_distribution<std::size_t>(0, c.size() - 1)(rng);
   double r = std::uniform_real_distribution<double>(0, total)(rng);
   for (std::size_t k = 0; k < c.size(); ++k) {
-    r -= config.deployments[c[k]].weight;
+    r -= c[k]->config->weight;
     if (r < 0) return k;
   }
   return c.size() - 1;
@@ -41,16 +41,16 @@ double usage_fraction(const config::Deployment& d, const state::WindowUsage& u) 
   return f;
 }
 
-std::size_t pick(Strategy strategy, std::span<const std::size_t> c, const config::Config& config,
-                 const state::StateStore& state, std::mt19937_64& rng, core::Nanos now) {
+std::size_t pick(Strategy strategy, std::span<const DeploymentEntry* const> c, const state::StateStore& state,
+                 std::mt19937_64& rng, core::Nanos now) {
   if (c.size() == 1) return 0;
   switch (strategy) {
-    case Strategy::simple_shuffle: return weighted_random(c, config, rng);
+    case Strategy::simple_shuffle: return weighted_random(c, rng);
     case Strategy::least_busy: {
       int best = INT32_MAX;
       std::vector<std::size_t> ties;
       for (std::size_t k = 0; k < c.size(); ++k) {
-        const int n = state.in_flight(c[k]);
+        const int n = state.in_flight(*c[k]->slot);
         if (n < best) {
           best = n;
           ties.assign(1, k);
@@ -63,11 +63,11 @@ std::size_t pick(Strategy strategy, std::span<const std::size_t> c, const config
     case Strategy::latency_based: {
       // Unknown latency (0) counts as fastest so every deployment gets measured.
       core::Nanos best = INT64_MAX;
-      for (auto i : c) best = std::min(best, state.average_latency(i));
+      for (const auto* d : c) best = std::min(best, state.average_latency(*d->slot));
       const auto limit = static_cast<core::Nanos>(static_cast<double>(best) * (1.0 + kLatencyBufferFraction));
       std::vector<std::size_t> near;
       for (std::size_t k = 0; k < c.size(); ++k)
-        if (state.average_latency(c[k]) <= limit) near.push_back(k);
+        if (state.average_latency(*c[k]->slot) <= limit) near.push_back(k);
       return random_among(near, rng);
     }
     case Strategy::usage_based: {
@@ -81,9 +81,8 @@ std::size_t pick(Strategy strategy, std::span<const std::size_t> c, const config
       std::optional<Score> best;
       std::vector<std::size_t> ties;
       for (std::size_t k = 0; k < c.size(); ++k) {
-        const auto& dep = config.deployments[c[k]];
-        const auto u = state.usage(state::deployment_subject(dep.id), now);
-        const Score score{usage_fraction(dep, u), u.tokens, u.requests};
+        const auto u = state.usage(c[k]->slot->subject, now);
+        const Score score{usage_fraction(*c[k]->config, u), u.tokens, u.requests};
         if (!best || score < *best) {
           best = score;
           ties.assign(1, k);

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "config/config.h"
+#include "router/deployments.h"
 #include "state/state_store.h"
 
 namespace switchyard::router {
@@ -19,10 +20,10 @@ enum class Strategy { simple_shuffle, least_busy, latency_based, usage_based };
 
 Strategy strategy_from_name(std::string_view name);
 
-// Returns an index into `candidates` (which hold deployment indices); candidates is not empty.
+// Returns an index into `candidates`, which is not empty.
 // `now` is the router's clock (usage windows are read at it).
-std::size_t pick(Strategy strategy, std::span<const std::size_t> candidates, const config::Config& config,
-                 const state::StateStore& state, std::mt19937_64& rng, core::Nanos now = 0);
+std::size_t pick(Strategy strategy, std::span<const DeploymentEntry* const> candidates, const state::StateStore& state,
+                 std::mt19937_64& rng, core::Nanos now = 0);
 
 // A deployment's own rpm/tpm (litellm_params rpm, tpm); enforced across instances by the router.
 inline state::RateLimits deployment_limits(const config::Deployment& d) {

@@ -1,8 +1,10 @@
-// The default StateStore: one cache-line-aligned slot of atomics per deployment. Lock-free, so
-// I/O threads never wait on each other to read or record deployment health.
+// The default StateStore: one cache-line-aligned DeploymentSlot of atomics per deployment id.
+// Lock-free on the hot path, so I/O threads never wait on each other to read or record
+// deployment health; the id → slot table takes a mutex only on reload, admin and Redis threads.
+// Also the local view of the Redis store, and what a store hands to its successor when a reload
+// changes the kind of store (in-memory ↔ Redis, another Redis).
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -15,46 +17,50 @@ namespace switchyard::state {
 
 class InMemoryStore final : public StateStore {
  public:
-  explicit InMemoryStore(std::size_t deployments);
+  InMemoryStore() = default;
+  // Convenience for tests: reconciled at once with these ids.
+  explicit InMemoryStore(const std::vector<std::string>& deployment_ids);
 
-  std::optional<Cooldown> cooldown(std::size_t d, core::Nanos now) const override;
-  std::optional<Cooldown> record_failure(std::size_t d, errors::ErrorClass cause, const FailurePolicy& policy,
+  ReconcileResult reconcile(std::span<const DeploymentSpec> deployments) override;
+  std::shared_ptr<DeploymentSlot> slot(std::string_view id) const override;
+  std::optional<Cooldown> cooldown(const DeploymentSlot& d, core::Nanos now) const override;
+  std::optional<Cooldown> record_failure(DeploymentSlot& d, errors::ErrorClass cause, const FailurePolicy& policy,
                                          core::Nanos now) override;
-  void record_success(std::size_t d, core::Nanos latency) override;
-  void begin_request(std::size_t d) override;
-  void end_request(std::size_t d) override;
-  int in_flight(std::size_t d) const override;
-  core::Nanos average_latency(std::size_t d) const override;
+  void record_success(DeploymentSlot& d, core::Nanos latency) override;
+  void begin_request(DeploymentSlot& d) override;
+  void end_request(DeploymentSlot& d) override;
+  int in_flight(const DeploymentSlot& d) const override;
+  core::Nanos average_latency(const DeploymentSlot& d) const override;
   void clear_cooldowns() override;
   http::Awaitable<Admission> admit(std::string subject, RateLimits limits, core::Nanos now) override;
   void record_usage(const std::string& subject, std::int64_t tokens, core::Nanos now) override;
   WindowUsage usage(const std::string& subject, core::Nanos now) const override;
+
+  // Takes over another view's slots (the same objects) and rate windows (copies): a reload that
+  // replaces the store keeps every deployment's state. Call before the first reconcile().
+  void adopt(const InMemoryStore& previous);
 
   // The synchronous core of admit(), and the Redis store's fallback when Redis is down.
   Admission admit_now(const std::string& subject, const RateLimits& limits, core::Nanos now);
   // Records a slot Redis granted, so a fallback to local counting starts from it.
   void note_admitted(const std::string& subject, const RateLimits& limits, core::Nanos now);
   // A cooldown learned from elsewhere (another instance); the later of the two wins.
-  void apply_cooldown(std::size_t d, errors::ErrorClass cause, core::Nanos until);
-  void clear_cooldown(std::size_t d);
+  static void apply_cooldown(DeploymentSlot& d, errors::ErrorClass cause, core::Nanos until);
+  static void clear_cooldown(DeploymentSlot& d);
   struct ActiveCooldown {
-    std::size_t deployment;
+    std::shared_ptr<DeploymentSlot> deployment;
     Cooldown cooldown;
   };
   std::vector<ActiveCooldown> active_cooldowns(core::Nanos now) const;
-  std::size_t size() const { return size_; }
+  std::vector<std::shared_ptr<DeploymentSlot>> slots() const;  // a snapshot, in no order
 
  private:
-  struct alignas(64) Slot {
-    std::atomic<core::Nanos> cooldown_until{0};
-    std::atomic<int> cooldown_cause{0};
-    std::atomic<core::Nanos> window_start{0};  // start of the current one-minute failure window
-    std::atomic<int> window_failures{0};
-    std::atomic<int> in_flight{0};
-    std::atomic<core::Nanos> latency_ewma{0};
+  struct Entry {
+    std::shared_ptr<DeploymentSlot> slot;
+    std::string fingerprint;
   };
-  std::size_t size_;
-  std::unique_ptr<Slot[]> slots_;
+  mutable std::mutex table_mutex_;
+  std::unordered_map<std::string, Entry> table_;  // by deployment id
   // Rate windows are touched only by requests with limits and by usage-based routing; a short
   // critical section (no I/O under it).
   mutable std::mutex windows_mutex_;

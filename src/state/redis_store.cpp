@@ -130,14 +130,9 @@ timeval to_timeval(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-RedisStore::RedisStore(std::vector<std::string> deployment_ids, RedisStoreOptions options)
-    : ids_(std::move(deployment_ids)),
-      options_(std::move(options)),
-      instance_id_(random_instance_id()),
-      local_(ids_.size()),
-      others_in_flight_(std::make_unique<std::atomic<int>[]>(ids_.size())),
-      shared_latency_(std::make_unique<std::atomic<core::Nanos>[]>(ids_.size())) {
-  for (std::size_t i = 0; i < ids_.size(); ++i) index_.emplace(ids_[i], i);
+RedisStore::RedisStore(RedisStoreOptions options, const InMemoryStore* previous)
+    : options_(std::move(options)), instance_id_(random_instance_id()) {
+  if (previous) local_.adopt(*previous);
   writer_thread_ = std::thread([this] { writer_loop(); });
   subscriber_thread_ = std::thread([this] { subscriber_loop(); });
 }
@@ -171,51 +166,67 @@ std::int64_t RedisStore::wall_ms_from_steady(core::Nanos until) const {
   return wall_ms() + (until - clock_.now()) / 1'000'000;
 }
 
-std::optional<std::size_t> RedisStore::index_of(std::string_view id) const {
-  const auto it = index_.find(std::string(id));
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
-}
-
 // ---- the StateStore interface: local view first, shared writes queued ----
 
-std::optional<Cooldown> RedisStore::cooldown(std::size_t d, core::Nanos now) const { return local_.cooldown(d, now); }
+ReconcileResult RedisStore::reconcile(std::span<const DeploymentSpec> deployments) {
+  auto result = local_.reconcile(deployments);
+  for (const auto& id : result.params_changed) forget_shared_cooldown(id);
+  for (const auto& id : result.until_reload_ended)
+    if (std::find(result.params_changed.begin(), result.params_changed.end(), id) == result.params_changed.end())
+      forget_shared_cooldown(id);
+  return result;
+}
 
-std::optional<Cooldown> RedisStore::record_failure(std::size_t d, errors::ErrorClass cause, const FailurePolicy& policy,
-                                                   core::Nanos now) {
+// Other instances on the old parameters learn it too (they would find the new key fails or not
+// soon enough); the `clr` event also clears this instance's view after any resync in flight.
+void RedisStore::forget_shared_cooldown(const std::string& id) {
+  if (!up_.load(std::memory_order_relaxed)) {
+    const std::lock_guard lock(queue_mutex_);
+    forget_on_connect_.push_back(id);
+  }
+  enqueue({{"DEL", "switchyard:cooldown:" + id, "switchyard:fails:" + id}, nullptr});
+  enqueue({{"SREM", "switchyard:cooldowns", id}, nullptr});
+  enqueue({{"PUBLISH", kEvents, "clr|-|0|0|" + instance_id_ + "|" + id}, nullptr});
+}
+
+std::shared_ptr<DeploymentSlot> RedisStore::slot(std::string_view id) const { return local_.slot(id); }
+
+std::optional<Cooldown> RedisStore::cooldown(const DeploymentSlot& d, core::Nanos now) const {
+  return local_.cooldown(d, now);
+}
+
+std::optional<Cooldown> RedisStore::record_failure(DeploymentSlot& d, errors::ErrorClass cause,
+                                                   const FailurePolicy& policy, core::Nanos now) {
   auto local = local_.record_failure(d, cause, policy, now);
-  if (d >= ids_.size()) return local;
   const std::int64_t cooldown_ms = policy.cooldown_for >= kForever - now
                                        ? kForeverCooldownMs
                                        : std::min(policy.cooldown_for / 1'000'000, kForeverCooldownMs);
   const bool cool_now = policy.cooldown_now || local.has_value();
-  enqueue({{"EVAL", kFailureScript, "0", ids_[d], std::string(errors::to_string(cause)),
+  enqueue({{"EVAL", kFailureScript, "0", d.id, std::string(errors::to_string(cause)),
             std::to_string(policy.allowed_fails), cool_now ? "1" : "0", std::to_string(std::max<std::int64_t>(cooldown_ms, 1)),
             instance_id_},
            nullptr});
   return local;
 }
 
-void RedisStore::record_success(std::size_t d, core::Nanos latency) { local_.record_success(d, latency); }
-void RedisStore::begin_request(std::size_t d) { local_.begin_request(d); }
-void RedisStore::end_request(std::size_t d) { local_.end_request(d); }
+void RedisStore::record_success(DeploymentSlot& d, core::Nanos latency) { local_.record_success(d, latency); }
+void RedisStore::begin_request(DeploymentSlot& d) { local_.begin_request(d); }
+void RedisStore::end_request(DeploymentSlot& d) { local_.end_request(d); }
 
-int RedisStore::in_flight(std::size_t d) const {
-  if (d >= ids_.size()) return 0;
-  return local_.in_flight(d) + others_in_flight_[d].load(std::memory_order_relaxed);
+int RedisStore::in_flight(const DeploymentSlot& d) const {
+  return local_.in_flight(d) + d.others_in_flight.load(std::memory_order_relaxed);
 }
 
-core::Nanos RedisStore::average_latency(std::size_t d) const {
-  if (d >= ids_.size()) return 0;
-  const auto shared = shared_latency_[d].load(std::memory_order_relaxed);
+core::Nanos RedisStore::average_latency(const DeploymentSlot& d) const {
+  const auto shared = d.shared_latency.load(std::memory_order_relaxed);
   return shared > 0 ? shared : local_.average_latency(d);
 }
 
 void RedisStore::clear_cooldowns() {
   local_.clear_cooldowns();
-  for (const auto& id : ids_) {
-    enqueue({{"DEL", "switchyard:cooldown:" + id}, nullptr});
-    enqueue({{"PUBLISH", kEvents, "clr|-|0|0|" + instance_id_ + "|" + id}, nullptr});
+  for (const auto& s : local_.slots()) {
+    enqueue({{"DEL", "switchyard:cooldown:" + s->id}, nullptr});
+    enqueue({{"PUBLISH", kEvents, "clr|-|0|0|" + instance_id_ + "|" + s->id}, nullptr});
   }
 }
 
@@ -393,6 +404,21 @@ void RedisStore::writer_loop() {
       mark_up();
       if (ever_connected) kick_subscriber();  // it may sit on a dead connection; resubscribe
       ever_connected = true;
+      std::vector<std::string> forget;
+      {
+        const std::lock_guard lock(queue_mutex_);
+        forget.swap(forget_on_connect_);
+      }
+      std::vector<Job> deletes;
+      for (const auto& id : forget) {
+        deletes.push_back({{"DEL", "switchyard:cooldown:" + id, "switchyard:fails:" + id}, nullptr});
+        deletes.push_back({{"SREM", "switchyard:cooldowns", id}, nullptr});
+      }
+      if (!deletes.empty() && !run_batch(deletes)) {  // before resync reads them back
+        const std::lock_guard lock(queue_mutex_);
+        forget_on_connect_.insert(forget_on_connect_.end(), forget.begin(), forget.end());
+        continue;
+      }
       republish_cooldowns();  // a restarted Redis lost them; others learn them again
       if (!resync()) continue;
       next_resync = std::chrono::steady_clock::now() + options_.resync_interval;
@@ -462,7 +488,7 @@ void RedisStore::republish_cooldowns() {
   for (const auto& a : local_.active_cooldowns(clock_.now())) {
     const auto until_ms = wall_ms_from_steady(a.cooldown.until);
     const auto left_ms = std::max<std::int64_t>(until_ms - wall_ms(), 1);
-    enqueue({{"EVAL", kFailureScript, "0", ids_[a.deployment], std::string(errors::to_string(a.cooldown.cause)), "0", "1",
+    enqueue({{"EVAL", kFailureScript, "0", a.deployment->id, std::string(errors::to_string(a.cooldown.cause)), "0", "1",
               std::to_string(left_ms), instance_id_},
              nullptr});
   }
@@ -475,28 +501,31 @@ bool RedisStore::resync() {
   const auto minute = now_ms / 60'000;
   const double into = static_cast<double>(now_ms % 60'000) / 60'000.0;
   std::vector<Job> batch;
+  const auto slots = local_.slots();  // this config's deployments (a snapshot: a reload may run meanwhile)
   std::vector<std::pair<std::string, WindowUsage>> usage;
-  usage.reserve(ids_.size());
-  for (std::size_t d = 0; d < ids_.size(); ++d) {
-    const auto& id = ids_[d];
-    batch.push_back({{"HMGET", "switchyard:cooldown:" + id, "cause", "until_ms"}, [this, d](const redisReply* r) {
+  usage.reserve(slots.size());
+  for (std::size_t k = 0; k < slots.size(); ++k) {
+    const auto& slot = slots[k];
+    const auto& id = slot->id;
+    batch.push_back({{"HMGET", "switchyard:cooldown:" + id, "cause", "until_ms"}, [this, slot](const redisReply* r) {
                        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) return;
                        const auto cause = errors::error_class_from_string(reply_str(r->element[0]));
                        const auto until_ms = reply_int(r->element[1]);
-                       if (cause && until_ms > wall_ms()) local_.apply_cooldown(d, *cause, steady_from_wall_ms(until_ms));
+                       if (cause && until_ms > wall_ms())
+                         InMemoryStore::apply_cooldown(*slot, *cause, steady_from_wall_ms(until_ms));
                      }});
     const auto field_value = [&](std::int64_t value) { return std::to_string(value) + ":" + std::to_string(now_ms); };
-    batch.push_back({{"HSET", "switchyard:latency:" + id, instance_id_, field_value(local_.average_latency(d))}, nullptr});
-    batch.push_back({{"HSET", "switchyard:inflight:" + id, instance_id_, field_value(local_.in_flight(d))}, nullptr});
+    batch.push_back({{"HSET", "switchyard:latency:" + id, instance_id_, field_value(local_.average_latency(*slot))}, nullptr});
+    batch.push_back({{"HSET", "switchyard:inflight:" + id, instance_id_, field_value(local_.in_flight(*slot))}, nullptr});
     batch.push_back({{"EXPIRE", "switchyard:latency:" + id, std::to_string(kShareTtlSeconds)}, nullptr});
     batch.push_back({{"EXPIRE", "switchyard:inflight:" + id, std::to_string(kShareTtlSeconds)}, nullptr});
     // Fresh entries of every instance: latency averaged, others' in-flight summed.
-    auto read_shared = [this, d, now_ms](const redisReply* r, bool latency) {
+    auto read_shared = [this, slot, now_ms](const redisReply* r, bool latency) {
       if (!r || r->type != REDIS_REPLY_ARRAY) return;
       std::int64_t sum = 0, count = 0;
-      for (std::size_t k = 0; k + 1 < r->elements; k += 2) {
-        const auto who = reply_str(r->element[k]);
-        const auto parts = split(reply_str(r->element[k + 1]), ':', 2);
+      for (std::size_t e = 0; e + 1 < r->elements; e += 2) {
+        const auto who = reply_str(r->element[e]);
+        const auto parts = split(reply_str(r->element[e + 1]), ':', 2);
         if (parts.size() != 2 || now_ms - to_int(parts[1]) > kShareFreshMs) continue;
         const auto value = to_int(parts[0]);
         if (latency) {
@@ -505,22 +534,22 @@ bool RedisStore::resync() {
           sum += value;
         }
       }
-      if (latency) shared_latency_[d].store(count ? sum / count : 0, std::memory_order_relaxed);
-      else others_in_flight_[d].store(static_cast<int>(sum), std::memory_order_relaxed);
+      if (latency) slot->shared_latency.store(count ? sum / count : 0, std::memory_order_relaxed);
+      else slot->others_in_flight.store(static_cast<int>(sum), std::memory_order_relaxed);
     };
     batch.push_back({{"HGETALL", "switchyard:latency:" + id}, [read_shared](const redisReply* r) { read_shared(r, true); }});
     batch.push_back({{"HGETALL", "switchyard:inflight:" + id}, [read_shared](const redisReply* r) { read_shared(r, false); }});
-    const auto subject = deployment_subject(id);
+    const auto& subject = slot->subject;
     const auto m = std::to_string(minute), prev = std::to_string(minute - 1);
     usage.emplace_back(subject, WindowUsage{});
     batch.push_back({{"MGET", "switchyard:req:" + subject + ":" + m, "switchyard:req:" + subject + ":" + prev,
                       "switchyard:tpm:" + subject + ":" + m, "switchyard:tpm:" + subject + ":" + prev},
-                     [&usage, d, into](const redisReply* r) {
+                     [&usage, k, into](const redisReply* r) {
                        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 4) return;
                        const auto weigh = [into](std::int64_t cur, std::int64_t old) {
                          return cur + static_cast<std::int64_t>(static_cast<double>(old) * (1.0 - into));
                        };
-                       usage[d].second = {weigh(reply_int(r->element[0]), reply_int(r->element[1])),
+                       usage[k].second = {weigh(reply_int(r->element[0]), reply_int(r->element[1])),
                                           weigh(reply_int(r->element[2]), reply_int(r->element[3]))};
                      }});
   }
@@ -586,16 +615,16 @@ void RedisStore::subscriber_loop() {
 void RedisStore::on_event(std::string_view payload) {
   const auto parts = split(payload, '|', 6);
   if (parts.size() != 6) return;
-  const auto d = index_of(parts[5]);
-  if (!d) return;  // a deployment this instance does not have
+  const auto slot = local_.slot(parts[5]);
+  if (!slot) return;  // a deployment this instance does not have
   if (parts[0] == "clr") {
-    local_.clear_cooldown(*d);
+    InMemoryStore::clear_cooldown(*slot);
     return;
   }
   const auto cause = errors::error_class_from_string(parts[1]);
   if (parts[0] != "cd" || !cause) return;
   const auto until_ms = to_int(parts[2]);
-  local_.apply_cooldown(*d, *cause, steady_from_wall_ms(until_ms));
+  InMemoryStore::apply_cooldown(*slot, *cause, steady_from_wall_ms(until_ms));
   if (parts[4] != instance_id_) {
     const auto now_us =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -42,20 +42,25 @@ inline constexpr std::int64_t kForeverCooldownMs = 30LL * 24 * 3600 * 1000;
 
 class RedisStore final : public StateStore {
  public:
-  // deployment_ids: Config::deployments' ids, in index order (the order may differ per instance).
-  RedisStore(std::vector<std::string> deployment_ids, RedisStoreOptions options);
+  // previous: the local view of the store this one replaces (a reload that changed the Redis, or
+  // turned it on): its deployments' state is taken over. Call reconcile() before use.
+  explicit RedisStore(RedisStoreOptions options, const InMemoryStore* previous = nullptr);
   ~RedisStore() override;
   RedisStore(const RedisStore&) = delete;
   RedisStore& operator=(const RedisStore&) = delete;
 
-  std::optional<Cooldown> cooldown(std::size_t d, core::Nanos now) const override;
-  std::optional<Cooldown> record_failure(std::size_t d, errors::ErrorClass cause, const FailurePolicy& policy,
+  // Also drops the shared cooldown and failure count of a deployment whose call params changed,
+  // and the shared until-reload cooldowns this reload ended.
+  ReconcileResult reconcile(std::span<const DeploymentSpec> deployments) override;
+  std::shared_ptr<DeploymentSlot> slot(std::string_view id) const override;
+  std::optional<Cooldown> cooldown(const DeploymentSlot& d, core::Nanos now) const override;
+  std::optional<Cooldown> record_failure(DeploymentSlot& d, errors::ErrorClass cause, const FailurePolicy& policy,
                                          core::Nanos now) override;
-  void record_success(std::size_t d, core::Nanos latency) override;
-  void begin_request(std::size_t d) override;
-  void end_request(std::size_t d) override;
-  int in_flight(std::size_t d) const override;
-  core::Nanos average_latency(std::size_t d) const override;
+  void record_success(DeploymentSlot& d, core::Nanos latency) override;
+  void begin_request(DeploymentSlot& d) override;
+  void end_request(DeploymentSlot& d) override;
+  int in_flight(const DeploymentSlot& d) const override;
+  core::Nanos average_latency(const DeploymentSlot& d) const override;
   void clear_cooldowns() override;
   http::Awaitable<Admission> admit(std::string subject, RateLimits limits, core::Nanos now) override;
   void record_usage(const std::string& subject, std::int64_t tokens, core::Nanos now) override;
@@ -67,6 +72,8 @@ class RedisStore final : public StateStore {
   bool redis_up() const { return up_.load(std::memory_order_relaxed); }
   std::uint64_t redis_errors_total() const { return errors_total_.load(std::memory_order_relaxed); }
   const std::string& instance_id() const { return instance_id_; }
+  const config::RedisEndpoint& endpoint() const { return options_.endpoint; }
+  const InMemoryStore& local_view() const { return local_; }
 
  private:
   // One command for the Redis thread; done(nullptr) when Redis could not answer.
@@ -119,18 +126,13 @@ class RedisStore final : public StateStore {
   std::int64_t wall_ms() const;
   core::Nanos steady_from_wall_ms(std::int64_t until_ms) const;
   std::int64_t wall_ms_from_steady(core::Nanos until) const;
-  std::optional<std::size_t> index_of(std::string_view id) const;
+  void forget_shared_cooldown(const std::string& id);
 
-  std::vector<std::string> ids_;
-  std::unordered_map<std::string, std::size_t> index_;
   RedisStoreOptions options_;
   std::string instance_id_;
   core::SteadyClock clock_;
-  InMemoryStore local_;
+  InMemoryStore local_;  // slots hold other instances' in-flight and latency too (resync)
 
-  // Other instances' view, refreshed by resync (read lock-free by the strategies).
-  std::unique_ptr<std::atomic<int>[]> others_in_flight_;
-  std::unique_ptr<std::atomic<core::Nanos>[]> shared_latency_;
   mutable std::mutex usage_mutex_;
   std::unordered_map<std::string, WindowUsage> shared_usage_;
 
@@ -143,6 +145,9 @@ class RedisStore final : public StateStore {
   std::vector<Job> queue_;
   bool stopping_ = false;      // under queue_mutex_
   bool resubscribe_ = false;   // under queue_mutex_: the writer reconnected
+  // Shared cooldowns to delete on the next connect (a reload changed their params while Redis
+  // was down, so the queued DEL was dropped); under queue_mutex_.
+  std::vector<std::string> forget_on_connect_;
 
   redisContext* writer_ = nullptr;  // Redis thread only
   std::mutex subscriber_mutex_;

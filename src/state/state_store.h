@@ -1,29 +1,29 @@
 // What the router remembers about deployments between requests: cooldowns (with the class that
 // caused them), failures in the current minute, in-flight counts, recent latency. The in-memory
 // store is the default; the Redis-backed store (redis_store.h) shares the same view across
-// instances. Deployments are addressed by their index in Config::deployments; rate windows by a
-// subject string that is the same on every instance (`deployment:<Deployment::id>`, `key:<name>`).
+// instances. Deployments are addressed by their stable id (Deployment::id): a config load
+// reconciles the store with its deployments and gets one DeploymentSlot per id, the same object a
+// previous load had for that id, so state and in-flight counts survive a reload. Rate windows are
+// addressed by a subject string that is the same on every instance (`deployment:<id>`, `key:<name>`).
 // Never blocks an I/O thread: reads come from a local view, shared writes are queued.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "errors/error_class.h"
 #include "http/types.h"
+#include "state/deployment_slot.h"
 
 namespace switchyard::state {
-
-struct Cooldown {
-  errors::ErrorClass cause = errors::ErrorClass::server_error;
-  core::Nanos until = 0;  // steady-clock time it ends; kForever for until-reload cooldowns
-};
-
-inline constexpr core::Nanos kForever = INT64_MAX;
 
 // How a failure counts, decided by the router from the classification and the config.
 struct FailurePolicy {
@@ -57,19 +57,35 @@ struct SharedStatus {
   std::uint64_t errors_total = 0;
 };
 
+// What a config load changed, by deployment id (for the reload's summary and the log).
+// Every id found again keeps its load (in flight, latency, rpm/tpm windows). Cooldowns that wait
+// for a reload (auth, not found: kForever) end at one, whatever else changed.
+struct ReconcileResult {
+  std::vector<std::string> kept;            // same id, same call parameters: timed cooldowns and failures carried over
+  std::vector<std::string> params_changed;  // same id, new key/base/params: every cooldown and failure dropped
+  std::vector<std::string> added;           // new ids: clean state
+  std::vector<std::string> removed;         // ids no longer configured: state dropped
+  std::vector<std::string> until_reload_ended;  // ids (kept or changed) whose until-reload cooldown ended
+};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
 
-  virtual std::optional<Cooldown> cooldown(std::size_t deployment, core::Nanos now) const = 0;
+  // Makes the store hold exactly these deployments (see ReconcileResult for what each keeps).
+  virtual ReconcileResult reconcile(std::span<const DeploymentSpec> deployments) = 0;
+  // The slot of a deployment passed to the last reconcile(); null for an unknown id.
+  virtual std::shared_ptr<DeploymentSlot> slot(std::string_view id) const = 0;
+
+  virtual std::optional<Cooldown> cooldown(const DeploymentSlot& d, core::Nanos now) const = 0;
   // Returns the cooldown when this failure started one.
-  virtual std::optional<Cooldown> record_failure(std::size_t deployment, errors::ErrorClass cause,
+  virtual std::optional<Cooldown> record_failure(DeploymentSlot& d, errors::ErrorClass cause,
                                                  const FailurePolicy& policy, core::Nanos now) = 0;
-  virtual void record_success(std::size_t deployment, core::Nanos latency) = 0;
-  virtual void begin_request(std::size_t deployment) = 0;
-  virtual void end_request(std::size_t deployment) = 0;
-  virtual int in_flight(std::size_t deployment) const = 0;
-  virtual core::Nanos average_latency(std::size_t deployment) const = 0;  // 0 when unknown
+  virtual void record_success(DeploymentSlot& d, core::Nanos latency) = 0;
+  virtual void begin_request(DeploymentSlot& d) = 0;
+  virtual void end_request(DeploymentSlot& d) = 0;
+  virtual int in_flight(const DeploymentSlot& d) const = 0;
+  virtual core::Nanos average_latency(const DeploymentSlot& d) const = 0;  // 0 when unknown
   virtual void clear_cooldowns() = 0;
 
   // Takes one request slot of `subject` within `limits` (rpm: sliding minute; tpm: tokens
@@ -89,7 +105,6 @@ class StateStore {
   }
 };
 
-inline std::string deployment_subject(const std::string& deployment_id) { return "deployment:" + deployment_id; }
 inline std::string key_subject(const std::string& key_name) { return "key:" + key_name; }
 
 }  // namespace switchyard::state

@@ -151,9 +151,13 @@ TEST_F(MockTest, EveryFaultAnswersTheProvidersRealErrorAndTheClassifierAgrees) {
       const auto g = mock::non_streaming_fault(f);
       EXPECT_EQ(mock::is_stream_fault(f), g != f);
       std::string expected(mock::to_string(g));
-      if (g == mock::Fault::ok) {
+      if (g == mock::Fault::ok || g == mock::Fault::close_after_answer) {
         EXPECT_EQ(r.status, 200);
         continue;
+      } else if (g == mock::Fault::close_after_read) {
+        EXPECT_EQ(r.error, boost::beast::http::error::end_of_stream) << r.error.message();
+        e.transport_error = errors::TransportError::closed_early;
+        expected = "connection";
       } else if (g == mock::Fault::connection_reset) {
         EXPECT_EQ(r.error, boost::asio::error::connection_reset) << r.error.message();
         e.transport_error = errors::TransportError::connection_reset;

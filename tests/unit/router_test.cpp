@@ -69,7 +69,7 @@ class RouterTest : public ::testing::Test {
     auto r = config::load_config_text(yaml, "t.yaml", [](const std::string&) { return std::nullopt; });
     ASSERT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0].to_string());
     config_ = r.config;
-    store_ = std::make_shared<state::InMemoryStore>(config_->deployments.size());
+    store_ = std::make_shared<state::InMemoryStore>();
     router_ = std::make_unique<Router>(config_, store_, clock_, upstream_.call(),
                                        [this](std::chrono::milliseconds d) -> http::Awaitable<void> {
                                          sleeps_.push_back(d);

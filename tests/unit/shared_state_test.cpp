@@ -54,17 +54,18 @@ TEST(RateWindow, TpmWeighsThePreviousMinuteByWhatIsLeftOfIt) {
 }
 
 TEST(InMemoryStore, SubjectsWithoutLimitsAreAlwaysAdmittedAndLearnedCooldownsKeepTheLater) {
-  state::InMemoryStore store(2);
+  state::InMemoryStore store({"x", "y"});
   for (int i = 0; i < 1000; ++i) EXPECT_TRUE(store.admit_now("deployment:x", {}, kStart).admitted);
-  store.apply_cooldown(0, errors::ErrorClass::quota_exhausted, kStart + 100 * kSecond);
-  store.apply_cooldown(0, errors::ErrorClass::rate_limit, kStart + 10 * kSecond);
-  const auto c = store.cooldown(0, kStart);
+  auto& x = *store.slot("x");
+  store.apply_cooldown(x, errors::ErrorClass::quota_exhausted, kStart + 100 * kSecond);
+  store.apply_cooldown(x, errors::ErrorClass::rate_limit, kStart + 10 * kSecond);
+  const auto c = store.cooldown(x, kStart);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->cause, errors::ErrorClass::quota_exhausted);
   EXPECT_EQ(c->until, kStart + 100 * kSecond);
   EXPECT_EQ(store.active_cooldowns(kStart).size(), 1u);
-  store.clear_cooldown(0);
-  EXPECT_FALSE(store.cooldown(0, kStart));
+  store.clear_cooldown(x);
+  EXPECT_FALSE(store.cooldown(x, kStart));
 }
 
 TEST(RedisUrl, ParsesHostPortDbAndCredentials) {
@@ -155,17 +156,19 @@ TEST(Strategy, UsageBasedTakesTheDeploymentWithTheMostHeadroom) {
       "router_settings: {routing_strategy: usage-based-routing}\n");
   ASSERT_TRUE(r.ok());
   const auto& cfg = *r.config;
-  state::InMemoryStore store(3);
+  state::InMemoryStore store;
+  const router::DeploymentRegistry registry(cfg, store);
   const auto subject = [&](int i) { return state::deployment_subject(cfg.deployments[i].id); };
   store.record_usage(subject(0), 500, kStart);    // 50% of tpm
   store.record_usage(subject(1), 2000, kStart);   // 20% of tpm
   for (int i = 0; i < 4; ++i) store.record_usage(subject(2), 1, kStart);  // 40% of rpm
   std::mt19937_64 rng(3);
-  const std::vector<std::size_t> candidates = {0, 1, 2};
+  std::vector<const router::DeploymentEntry*> candidates;
+  for (const auto& e : registry.all()) candidates.push_back(&e);
   EXPECT_EQ(router::strategy_from_name("usage-based-routing-v2"), router::Strategy::usage_based);
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(router::pick(router::Strategy::usage_based, candidates, cfg, store, rng, kStart), 1u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(router::pick(router::Strategy::usage_based, candidates, store, rng, kStart), 1u);
   store.record_usage(subject(1), 5000, kStart);   // now 70%
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(router::pick(router::Strategy::usage_based, candidates, cfg, store, rng, kStart), 2u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(router::pick(router::Strategy::usage_based, candidates, store, rng, kStart), 2u);
 }
 
 }  // namespace
