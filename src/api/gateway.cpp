@@ -14,6 +14,7 @@
 #include "api/embeddings_api.h"
 #include "api/key_limits.h"
 #include "api/responses_api.h"
+#include "api/passing.h"
 #include "providers/stream_translate.h"
 #include "providers/translate.h"
 
@@ -24,6 +25,8 @@ using namespace boost::asio::experimental::awaitable_operators;  // ||: race two
 namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+constexpr std::string_view kCountTokensPath = "/v1/messages/count_tokens";
 
 http::Response json_response(unsigned version, bh::status status, std::string body) {
   http::Response res{status, version};
@@ -98,6 +101,7 @@ void summarize(const router::RouteOutcome& o, RequestSummary& s) {
   s.answer_latency_ms = o.answer_latency_ms;
   s.groups_tried = o.groups_tried;
   s.failures = o.failures;
+  s.dropped_params = o.dropped_params;
 }
 
 void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
@@ -108,6 +112,11 @@ void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
   std::string path;
   for (const auto& g : o.groups_tried) path += (path.empty() ? "" : ",") + g;
   res.set("x-switchyard-fallback-path", path);
+  if (!o.dropped_params.empty()) {
+    std::string dropped;
+    for (const auto& p : o.dropped_params) dropped += (dropped.empty() ? "" : ",") + p;
+    res.set("x-switchyard-dropped-params", dropped);
+  }
 }
 
 }  // namespace
@@ -149,7 +158,7 @@ std::optional<http::Response> Gateway::screen(const http::RequestHead& head) con
 std::optional<http::Response> Gateway::answer_directly(const http::Request& req, const router::Router& router) const {
   const auto path = path_of(req.target());
   const auto method = req.method();
-  const bool anthropic_client = path == "/v1/messages" || req.find("anthropic-version") != req.end();
+  const bool anthropic_client = path == "/v1/messages" || path == kCountTokensPath || req.find("anthropic-version") != req.end();
   const auto format = anthropic_client ? core::WireFormat::anthropic : core::WireFormat::openai;
   const auto version = req.version();
 
@@ -159,9 +168,8 @@ std::optional<http::Response> Gateway::answer_directly(const http::Request& req,
     return json_response(version, bh::status::ok, R"({"status":"healthy"})");
   const bool is_responses = path == "/v1/responses" || path == "/responses";
   const bool is_stored_response = path.starts_with("/v1/responses/");
-  const bool is_chat =
-      path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages" || is_responses ||
-      is_embeddings_path(path);
+  const bool is_chat = path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages" ||
+                       path == kCountTokensPath || is_responses || is_embeddings_path(path);
   const bool is_models = path == "/v1/models" || path == "/models";
   if (!is_chat && !is_models && !is_stored_response)
     return client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
@@ -202,7 +210,8 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
     co_return;
   }
   const auto started = std::chrono::steady_clock::now();
-  auto format = target == "/v1/messages" ? core::WireFormat::anthropic : core::WireFormat::openai;
+  auto format = target == "/v1/messages" || target == kCountTokensPath ? core::WireFormat::anthropic
+                                                                        : core::WireFormat::openai;
   if (target == "/v1/responses" || target == "/responses") format = core::WireFormat::responses;
   RequestSummary summary;
   summary.method = std::string(req.method_string());
@@ -319,6 +328,11 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
   if (!messages || !messages->is_array()) return bad("'messages' is required and must be an array");
   request.model = std::string(model->get_string());
   if (const auto* s = request.body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
+  take_passing_controls(req, router.config().passing, request);
+  if (path_of(req.target()) == kCountTokensPath) {
+    request.operation = core::Operation::count_tokens;
+    request.stream = false;
+  }
   if (!router.has_group(request.model))
     return bad("model '" + request.model + "' is not a model group of this gateway (see /v1/models)",
                bh::status::not_found, errors::ErrorClass::not_found);
@@ -396,6 +410,8 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   res.set("x-request-id", request.request_id);
   res.set(bh::field::content_type, "application/json");
   set_omitted_tools_header(res, request, outcome.deployment);
+  if (request.operation == core::Operation::count_tokens)
+    res.set("x-switchyard-token-count", answer.estimated ? "estimated" : "provider");
   res.body() = json::serialize(answer.body);
   summary.usage = answer.usage;
   summary.response_started = std::chrono::steady_clock::now();

@@ -113,7 +113,18 @@ std::string json_line(const RequestSummary& s, const Redactor& redact) {
                     {"tokens", {{"input", s.usage.input_tokens}, {"output", s.usage.output_tokens}, {"cached", s.usage.cached_tokens}}},
                     {"duration_us", micros(s.duration_ms)}};
   if (!s.stream_error.empty()) line["stream_error"] = clean(s.stream_error);
+  if (!s.dropped_params.empty()) {
+    json::array dropped;
+    for (const auto& p : s.dropped_params) dropped.push_back(json::string(p));
+    line["dropped_params"] = std::move(dropped);
+  }
   return json::serialize(line);
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
+  return out;
 }
 
 std::string text_line(const RequestSummary& s, const Redactor& redact) {
@@ -135,6 +146,7 @@ std::string text_line(const RequestSummary& s, const Redactor& redact) {
            " " + std::to_string(f.status) + " " + latency + ": " + quoted(redact(f.classification.message)) + "]";
   }
   if (!s.stream_error.empty()) out += " stream_error=" + text_value(s.stream_error);
+  if (!s.dropped_params.empty()) out += " dropped_params=" + join_names(s.dropped_params);
   out += " tokens_in=" + std::to_string(s.usage.input_tokens) + " tokens_out=" + std::to_string(s.usage.output_tokens);
   out += " duration_ms=";
   out += duration;

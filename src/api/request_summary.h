@@ -26,6 +26,7 @@ struct RequestSummary {
   std::vector<std::string> groups_tried;
   std::vector<router::FailedAttempt> failures;
   std::string stream_error;  // a stream that failed after content: the class
+  std::vector<std::string> dropped_params;  // removed under drop_params
   core::Usage usage;
   double duration_ms = 0;
   std::chrono::steady_clock::time_point response_started{};  // the answer's headers went out

@@ -95,8 +95,18 @@ struct GeneralSettings {
   ServerLimits limits;
 };
 
+// What of the client's request is passed on to providers (LiteLLM's names).
+struct RequestPassing {
+  bool drop_params = false;  // litellm_settings.drop_params: drop what a deployment cannot honour
+  // general_settings.forward_client_headers_to_llm_api: true forwards the client's x-* headers
+  // (not x-stainless-*) as LiteLLM does; a list forwards exactly those headers (lower-case).
+  bool forward_x_headers = false;
+  std::vector<std::string> forward_headers;
+};
+
 struct Config {
   std::string path;
+  RequestPassing passing;
   std::vector<Deployment> deployments;
   RouterSettings router;
   GeneralSettings general;

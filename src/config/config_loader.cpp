@@ -7,6 +7,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -257,6 +258,7 @@ class Loader {
     for (const auto& kv : ls) {
       const auto key = kv.first.as<std::string>("");
       if (key == "request_timeout") cfg_.router.timeout_seconds = r_.positive_number(kv.second, key);
+      else if (key == "drop_params") read_request_passing(key, kv.second);
       else if (!read_router_key(key, kv.second))
         r_.warn(kv.first, "litellm_settings." + key + " is not acted on by Switchyard; ignored");
     }
@@ -422,9 +424,31 @@ class Loader {
       const auto key = kv.first.as<std::string>("");
       if (key == "master_key") cfg_.general.master_key = r_.string(kv.second, key).value_or("");
       else if (key == "keys") read_api_keys(kv.second);
+      else if (key == "forward_client_headers_to_llm_api") read_request_passing(key, kv.second);
       else if (!read_server_limit(key, kv.second))
         r_.warn(kv.first, "general_settings." + key + " is not acted on by Switchyard; ignored");
     }
+  }
+
+  // litellm_settings.drop_params (bool); general_settings.forward_client_headers_to_llm_api (bool,
+  // or a list of header names).
+  void read_request_passing(const std::string& key, const YAML::Node& v) {
+    auto& p = cfg_.passing;
+    if (key == "forward_client_headers_to_llm_api" && v.IsSequence()) {
+      for (auto& name : r_.string_list(v, key).value_or(std::vector<std::string>{})) {
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (name == "authorization" || name == "x-api-key" || name == "api-key" || name == "x-goog-api-key")
+          r_.error(v, key + ": '" + name + "' carries the gateway's key and is never forwarded");
+        else p.forward_headers.push_back(std::move(name));
+      }
+      return;
+    }
+    const auto text = r_.string(v, key).value_or("");
+    const bool on = text == "true" || text == "True" || text == "TRUE";
+    if (!on && text != "false" && text != "False" && text != "FALSE")
+      r_.error(v, key + " must be true or false" + std::string(key == "drop_params" ? "" : " or a list of header names"));
+    if (key == "drop_params") p.drop_params = on;
+    else p.forward_x_headers = on;
   }
 
   // Connection, in-flight, body-memory and write-timeout limits of the server (README "Limits").

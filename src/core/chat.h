@@ -6,6 +6,8 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace switchyard::core {
 
@@ -17,28 +19,38 @@ std::string_view to_string(WireFormat f);
 struct Usage {
   std::int64_t input_tokens = 0;
   std::int64_t output_tokens = 0;
-  std::int64_t cached_tokens = 0;
+  std::int64_t cached_tokens = 0;          // read from the prompt cache (part of input_tokens)
+  std::int64_t cache_creation_tokens = 0;  // written to the prompt cache (part of input_tokens)
 };
 
-// What the client asked for: a chat answer (any format above) or embeddings (OpenAI's shape).
-enum class Operation { chat, embeddings };
+// What the client asked for: a chat answer (any format above), (Anthropic's
+// /v1/messages/count_tokens) the number of input tokens of that request, or embeddings.
+enum class Operation { chat, count_tokens, embeddings };
 
 struct ChatRequest {
   WireFormat format = WireFormat::openai;  // the client's wire format
   Operation operation = Operation::chat;
   std::string model;                       // the model group the client asked for
   bool stream = false;
+  Operation operation = Operation::chat;
   boost::json::object body;                // as the client sent it
   std::string request_id;
   // Responses API clients: the id and creation time (unix seconds) their answer carries.
   std::string response_id;
   std::int64_t created_at = 0;
+  // LiteLLM's drop_params (body, or litellm_settings): parameters a deployment cannot honour are
+  // dropped instead of refusing the attempt.
+  bool drop_params = false;
+  // Client headers meant for the provider (anthropic-beta, anthropic-version, and the
+  // forward_client_headers_to_llm_api allow-list), lower-case names.
+  std::vector<std::pair<std::string, std::string>> forward_headers;
 };
 
 struct ChatResponse {
   WireFormat format = WireFormat::openai;  // the wire format `body` is in
   boost::json::object body;
   Usage usage;
+  bool estimated = false;  // count_tokens answered by Switchyard's estimate, not the provider
 };
 
 }  // namespace switchyard::core

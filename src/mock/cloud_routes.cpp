@@ -28,8 +28,9 @@ std::pair<std::string, std::string_view> model_and_method(std::string_view path,
 std::optional<CloudRoute> google_route(std::string_view path) {
   if (auto [model, method] = model_and_method(path, kVertexAnthropic); !model.empty()) {
     if (method != "rawPredict" && method != "streamRawPredict") return std::nullopt;
+    const bool count_tokens = model == "count-tokens" && method == "rawPredict";  // the model is in the body
     return CloudRoute{CloudApi::vertex_anthropic, std::move(model), method == "streamRawPredict",
-                      WireFormat::vertex_anthropic};
+                      WireFormat::vertex_anthropic, count_tokens};
   }
   const bool vertex = path.find(kVertexGoogle) != std::string_view::npos;
   auto [model, method] = model_and_method(path, vertex ? kVertexGoogle : kGeminiModels);
@@ -50,9 +51,9 @@ std::optional<CloudRoute> cloud_route(std::string_view path) {
   const auto slash = rest.find('/');
   if (slash == std::string_view::npos || slash == 0) return std::nullopt;
   const auto action = rest.substr(slash + 1);
-  if (action != "converse" && action != "converse-stream") return std::nullopt;
+  if (action != "converse" && action != "converse-stream" && action != "count-tokens") return std::nullopt;
   return CloudRoute{CloudApi::bedrock, percent_decode(rest.substr(0, slash)), action == "converse-stream",
-                    WireFormat::bedrock};
+                    WireFormat::bedrock, action == "count-tokens"};
 }
 
 bool is_token_path(std::string_view path) { return path.ends_with("/token"); }

@@ -21,6 +21,7 @@ struct CloudRoute {
   std::string model;    // percent-decoded (Bedrock ids arrive as ...-v1%3A0)
   bool stream = false;  // streamRawPredict, streamGenerateContent, converse-stream
   WireFormat errors = WireFormat::gemini;  // the shape its errors and faults take
+  bool count_tokens = false;  // Vertex count-tokens:rawPredict, Bedrock /model/{id}/count-tokens
 };
 
 // nullopt when the path is none of:
@@ -28,6 +29,7 @@ struct CloudRoute {
 //   …/publishers/google/models/{model}:generateContent | :streamGenerateContent
 //   …/models/{model}:generateContent | :streamGenerateContent       (Gemini API, /v1beta/…)
 //   …/model/{modelId}/converse | /converse-stream                  (Bedrock runtime)
+//   …/publishers/anthropic/models/count-tokens:rawPredict, …/model/{modelId}/count-tokens
 std::optional<CloudRoute> cloud_route(std::string_view path);
 
 // The Google OAuth token endpoint: any path ending in /token.

@@ -1,5 +1,7 @@
 #include "mock/mock_server.h"
 
+#include "mock/features.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,6 +12,7 @@
 
 #include "mock/cloud_bedrock.h"
 #include "mock/cloud_google.h"
+#include "mock/features.h"
 #include "mock/wire.h"
 
 namespace switchyard::mock {
@@ -116,6 +119,10 @@ http::Awaitable<Disposition> MockServer::handle(http::Request& request, http::Re
     co_return Disposition::answered;
   }
   if (auto route = embedding_route(path)) co_return co_await answer_embeddings(request, responder, std::move(*route), path);
+  if (path.ends_with("/v1/messages/count_tokens") && request.method() == beast_http::verb::post) {
+    co_await responder.send(count_tokens(request, WireFormat::anthropic, "count_tokens", path));
+    co_return Disposition::answered;
+  }
   if (auto route = cloud_route(path)) co_return co_await answer_cloud(request, responder, std::move(*route), path);
   if (const auto format = format_for_path(path)) co_return co_await answer_call(request, responder, *format, path);
   co_await responder.send(admin(request, path));
@@ -150,6 +157,15 @@ http::Response MockServer::admin(http::Request& request, std::string_view path) 
                      "mock: no such endpoint (POST .../v1/messages, .../chat/completions, .../responses, .../token, Vertex "
                      ".../models/<m>:rawPredict|:streamRawPredict|:generateContent|:streamGenerateContent, Bedrock "
                      "/model/<id>/converse|converse-stream; GET /mock/stats, POST /mock/reset, PUT /mock/models/<name>)");
+}
+
+http::Response MockServer::count_tokens(http::Request& request, WireFormat format, std::string_view model,
+                                        std::string_view path) {
+  std::string error;
+  auto answer = count_tokens_answer(format, request.body(), error);
+  stats_.record(model, path, lower_cased_headers(request), std::move(request.body()));
+  if (!answer) return make_response(400, kJsonType, invalid_request_body(format, error));
+  return make_response(200, kJsonType, std::move(*answer));
 }
 
 http::Response MockServer::token_grant(const http::Request& request) {
@@ -187,6 +203,10 @@ http::Awaitable<Disposition> MockServer::answer_cloud(http::Request& request, ht
   if (auto refusal = authenticate(request, route)) {
     stats_.record_auth_failure();
     co_await responder.send(std::move(*refusal));
+    co_return Disposition::answered;
+  }
+  if (route.count_tokens) {
+    co_await responder.send(count_tokens(request, route.errors, route.model, path));
     co_return Disposition::answered;
   }
   std::string error;
@@ -249,7 +269,17 @@ http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, htt
 http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Responder& responder, const Call& call_ref,
                                                WireFormat format, std::string_view path) {
   const Call* call = &call_ref;
+  std::optional<RequestedFeatures> features;  // thinking, prompt caching (mock/features.h)
+  {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(request.body(), ec);
+    if (!ec && parsed.is_object()) features = requested_features(format, parsed.get_object());
+  }
   stats_.record(call->model, path, lower_cased_headers(request), std::move(request.body()));
+  if (features && !features->bad_signature.empty()) {
+    co_await responder.send(make_response(400, kJsonType, invalid_request_body(format, features->bad_signature)));
+    co_return Disposition::answered;
+  }
   const auto entry = table_.lookup(call->model, path);
   const Behaviour& b = entry->behaviour;
   Fault step = entry->next_step();
@@ -278,21 +308,27 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
     co_return Disposition::answered;
   }
   const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds(), b.latency_ms};
-  // A conversation that ends with the tool's result gets text quoting it (the agent loop ends).
-  const ToolCall* tool = b.tool_call && call->has_tools && !call->tool_result ? &*b.tool_call : nullptr;
+  // A conversation that ends with the tool's result gets text (quoting it when the mock can read
+  // it): the agent loop ends instead of calling the tool again.
+  const bool answers_tool_result = (features && features->answers_tool_result) || call->tool_result;
+  const ToolCall* tool = b.tool_call && call->has_tools && !answers_tool_result ? &*b.tool_call : nullptr;
   std::string reply = b.reply;
   if (call->tool_result) reply += " Tool output: " + tool_output_excerpt(*call->tool_result);
+  CacheUse cache;
+  if (features) cache = use_prompt_cache(*features);
   if (!call->stream) {
     // No `?:` with temporaries in this coroutine (GCC 12 destroys them twice).
     std::string body;
     if (tool) body = tool_call_body(*call, *tool, ids);
     else body = reply_body(*call, reply, ids);
+    if (features) body = decorate_reply(format, *features, cache, std::move(body), ids);
     co_await responder.send(make_response(200, kJsonType, std::move(body)));
     co_return done;
   }
   std::vector<StreamEvent> events;
   if (tool) events = tool_call_events(*call, *tool, ids);
   else events = reply_events(*call, reply, ids);
+  if (features) decorate_events(format, *features, cache, events, ids);
   cut_for_fault(step, format, events);
   beast_http::response_header<> header;
   header.result(beast_http::status::ok);

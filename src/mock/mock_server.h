@@ -55,6 +55,8 @@ class MockServer {
   // Embeddings in every provider's shape (embeddings_wire.h), with faults.
   http::Awaitable<Disposition> answer_embeddings(http::Request& request, http::Responder& responder,
                                                  EmbeddingRoute route, std::string_view path);
+  // count_tokens on Anthropic, Vertex (count-tokens:rawPredict) and Bedrock (/count-tokens).
+  http::Response count_tokens(http::Request& request, WireFormat format, std::string_view model, std::string_view path);
   http::Awaitable<Disposition> answer_cloud(http::Request& request, http::Responder& responder, CloudRoute route,
                                             std::string_view path);
   // The refusal when the caller's token, key or signature does not check out.

@@ -5,6 +5,9 @@
 
 #include "providers/embeddings_call.h"
 #include "providers/google/token_source.h"
+#include "providers/count_tokens.h"
+#include "providers/forwarding.h"
+#include "providers/param_support.h"
 #include "providers/responses_call.h"
 #include "providers/translate.h"
 
@@ -41,7 +44,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   else body = anthropic_request_to_openai(request.body);
   const auto* dialect = endpoint.adapter->dialect();
   if (dialect) {
-    body = dialect->request_from_openai(body);  // Gemini/Bedrock: stream is in the URL, not the body
+    body = dialect->request_from_openai(body, endpoint.deployment->model);  // Gemini/Bedrock: stream is in the URL, not the body
   } else if (request.stream) {
     body["stream"] = true;
     // Usage arrives in OpenAI streams only when asked for; Anthropic clients need it.
@@ -50,6 +53,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
     body.erase("stream");
     body.erase("stream_options");
   }
+  if (!dialect && format == core::WireFormat::openai) shape_openai_body(api_kind(endpoint), endpoint.deployment->model, body);
   endpoint.adapter->shape_body(endpoint, body);
 
   http::UpstreamRequest out;
@@ -57,6 +61,7 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   out.headers.emplace_back("content-type", "application/json");
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
   endpoint.adapter->prepare(endpoint, request.stream, out);
+  if (!request.forward_headers.empty()) forward_client_headers(api_kind(endpoint), request.forward_headers, body, out);
   out.body = json::serialize(body);
   endpoint.adapter->sign(endpoint, out);
   return out;
@@ -208,7 +213,7 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
   while (!stream->finished()) {
     auto piece = co_await stream->next();
     prelude += piece.bytes;
-    if (stream->failure()) co_return CallResult{std::nullopt, std::nullopt, *stream->failure()};
+    if (stream->failure()) co_return CallResult::failed(*stream->failure());
     if (piece.content) break;
   }
   stream->lift_deadline();
@@ -221,7 +226,11 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
-  if (!endpoint.adapter) co_return CallResult{std::nullopt, std::nullopt, unusable(endpoint)};
+  if (!endpoint.adapter) co_return CallResult::failed(unusable(endpoint));
+  if (request.operation == core::Operation::count_tokens) {
+    auto counted = co_await count_tokens(endpoint, request, timeout);
+    co_return counted;
+  }
   if (request.operation == core::Operation::embeddings) {
     auto embedded = co_await call_embeddings(endpoint, request, timeout);
     co_return embedded;
@@ -231,21 +240,37 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
   ResponsesPlan plan;
   if (responses_client) {
     auto planned = plan_responses(endpoint, request);
-    if (auto* refused = std::get_if<errors::UpstreamError>(&planned))
-      co_return CallResult{std::nullopt, std::nullopt, std::move(*refused)};
+    if (auto* refused = std::get_if<errors::UpstreamError>(&planned)) co_return CallResult::failed(std::move(*refused));
     plan = std::move(std::get<ResponsesPlan>(planned));
   }
   const core::ChatRequest& sent = responses_client && !plan.passthrough ? plan.chat : request;
+  // Parameters this deployment cannot honour: refused before any call, or dropped (drop_params).
+  // A Responses passthrough goes to OpenAI's own API: nothing to check.
+  std::vector<std::string> unsupported;
+  if (!plan.passthrough) unsupported = unsupported_params(api_kind(endpoint), sent);
+  std::optional<core::ChatRequest> trimmed;
+  if (!unsupported.empty()) {
+    if (!drop_params_enabled(endpoint, sent)) {
+      CallResult refused;
+      refused.error.provider = endpoint.deployment->provider;
+      refused.error.status = 400;
+      refused.refusal = unsupported_params_refusal(endpoint, unsupported);
+      co_return refused;
+    }
+    trimmed = sent;
+    drop_params(trimmed->body, sent.format, unsupported);
+  }
+  const core::ChatRequest& outgoing = trimmed ? *trimmed : sent;
   http::UpstreamRequest upstream;
   if (plan.passthrough) upstream = encode_responses_passthrough(endpoint, request);
-  else upstream = encode_chat(endpoint, sent);
+  else upstream = encode_chat(endpoint, outgoing);
   upstream.timeout = timeout;
   if (const auto& silence = endpoint.deployment->stream_timeout_seconds)
     upstream.stream_idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*silence * 1000));
   if (endpoint.google_token) {
     // Usually answered from the cache at once; only a cold or expired cache waits for Google.
     auto token = co_await endpoint.google_token->token();
-    if (!token.ok()) co_return CallResult{std::nullopt, std::nullopt, std::move(token.error)};
+    if (!token.ok()) co_return CallResult::failed(std::move(token.error));
     upstream.headers.emplace_back("authorization", "Bearer " + token.access_token);
   }
   add_userinfo_authorization(endpoint, upstream);
@@ -254,16 +279,21 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
     if (responses_client)
       translator = make_responses_stream_translator(
           plan.passthrough ? core::WireFormat::responses : endpoint.adapter->wire_format(), echo_of(request));
-    auto streamed = co_await open_streaming(endpoint, sent, std::move(upstream), std::move(translator));
+    auto streamed = co_await open_streaming(endpoint, outgoing, std::move(upstream), std::move(translator));
+    streamed.dropped_params = std::move(unsupported);
     co_return streamed;
   }
   const auto executor = co_await boost::asio::this_coro::executor;
   auto response = co_await http::client_pool_for_this_thread(executor).send(upstream);
   if (plan.passthrough && response.ok()) {
-    if (auto answer = decode_responses_passthrough(response.body, request))
-      co_return CallResult{std::move(answer), std::nullopt, {}};
+    if (auto answer = decode_responses_passthrough(response.body, request)) {
+      CallResult passed;
+      passed.response = std::move(answer);
+      co_return passed;
+    }
   }
   auto result = decode_chat(endpoint, std::move(response));
+  result.dropped_params = std::move(unsupported);
   if (responses_client && result.response) {
     if (plan.passthrough) {
       // A 2xx that is not a Response object: garbage, classified like any other.

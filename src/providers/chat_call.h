@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "core/chat.h"
+#include "errors/classifier.h"
 #include "errors/upstream_error.h"
 #include "http/client.h"
 #include "providers/provider.h"
@@ -68,8 +69,16 @@ struct CallResult {
   std::optional<core::ChatResponse> response;  // set on a non-streaming success
   std::optional<StreamStart> stream;           // set on a streaming success
   errors::UpstreamError error;                 // otherwise
+  // Refused before any call (parameters the deployment cannot honour): already classified.
+  std::optional<errors::Classification> refusal;
+  std::vector<std::string> dropped_params;  // removed under drop_params (on success)
 
   bool ok() const { return response.has_value() || stream.has_value(); }
+  static CallResult failed(errors::UpstreamError e) {
+    CallResult r;
+    r.error = std::move(e);
+    return r;
+  }
 };
 
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request);

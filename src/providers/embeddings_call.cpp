@@ -27,6 +27,12 @@ errors::UpstreamError refusal(const Endpoint& endpoint, const std::string& messa
   return failure(endpoint, 400, json::serialize(json::object{{"error", std::move(error)}}));
 }
 
+CallResult answered(core::ChatResponse r) {
+  CallResult result;
+  result.response = std::move(r);
+  return result;
+}
+
 void replace_suffix(std::string& path, std::string_view from, std::string_view to) {
   if (path.ends_with(from)) path = path.substr(0, path.size() - from.size()) + std::string(to);
 }
@@ -61,17 +67,17 @@ http::Awaitable<CallResult> call_embeddings(const Endpoint& endpoint, const core
                                             std::chrono::milliseconds timeout) {
   const auto& d = *endpoint.deployment;
   if (endpoint.adapter->wire_format() == core::WireFormat::anthropic)
-    co_return CallResult{std::nullopt, std::nullopt, refusal(endpoint, "Anthropic models have no embeddings API")};
+    co_return CallResult::failed(refusal(endpoint, "Anthropic models have no embeddings API"));
   const auto dialect = embeddings_dialect(d.provider, d.model);
   auto planned = embeddings_requests(dialect, request.body, d.model);
   if (auto* r = std::get_if<EmbeddingsRefusal>(&planned))
-    co_return CallResult{std::nullopt, std::nullopt, refusal(endpoint, r->message)};
+    co_return CallResult::failed(refusal(endpoint, r->message));
   auto& bodies = std::get<std::vector<json::object>>(planned);
 
   std::string bearer;
   if (endpoint.google_token) {
     auto token = co_await endpoint.google_token->token();
-    if (!token.ok()) co_return CallResult{std::nullopt, std::nullopt, std::move(token.error)};
+    if (!token.ok()) co_return CallResult::failed(std::move(token.error));
     bearer = "Bearer " + token.access_token;
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -101,21 +107,21 @@ http::Awaitable<CallResult> call_embeddings(const Endpoint& endpoint, const core
     }
     boost::system::error_code ec;
     auto parsed = json::parse(response.body, ec);
-    if (ec || !parsed.is_object()) co_return CallResult{std::nullopt, std::nullopt, failure(endpoint, 200, std::move(response.body))};
+    if (ec || !parsed.is_object()) co_return CallResult::failed(failure(endpoint, 200, std::move(response.body)));
     auto& answer = parsed.get_object();
     if (dialect == EmbeddingsDialect::openai) {
       // OpenAI-format answers pass through (base64 included), with usage read for the counters.
       if (!looks_like_embeddings(answer))
-        co_return CallResult{std::nullopt, std::nullopt, failure(endpoint, 200, std::move(response.body))};
+        co_return CallResult::failed(failure(endpoint, 200, std::move(response.body)));
       core::ChatResponse r;
       r.format = core::WireFormat::openai;
       r.body = std::move(answer);
       if (const auto* u = r.body.if_contains("usage"); u && u->is_object())
         if (const auto* p = u->get_object().if_contains("prompt_tokens"); p && p->is_int64()) r.usage.input_tokens = p->get_int64();
-      co_return CallResult{std::move(r), std::nullopt, {}};
+      co_return answered(std::move(r));
     }
     if (!read_embeddings(dialect, answer, collected))
-      co_return CallResult{std::nullopt, std::nullopt, failure(endpoint, 200, std::move(response.body))};
+      co_return CallResult::failed(failure(endpoint, 200, std::move(response.body)));
   }
   const auto* format = request.body.if_contains("encoding_format");
   const bool base64 = format && format->is_string() && format->get_string() == "base64";
@@ -123,7 +129,7 @@ http::Awaitable<CallResult> call_embeddings(const Endpoint& endpoint, const core
   r.format = core::WireFormat::openai;
   r.body = openai_embeddings_answer(collected, d.model, base64);
   r.usage.input_tokens = collected.prompt_tokens;
-  co_return CallResult{std::move(r), std::nullopt, {}};
+  co_return answered(std::move(r));
 }
 
 }  // namespace switchyard::providers

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "providers/chunk_queue.h"
+#include "providers/features.h"
 #include "providers/ids.h"
 #include "providers/json_fields.h"
 #include "providers/native_dialect.h"
@@ -70,6 +71,18 @@ json::object image_part(const json::object& part) {
   return {{"fileData", {{"mimeType", guess_mime_type(url)}, {"fileUri", url}}}};
 }
 
+// OpenAI's file part: a data: URL inline, a file id (a Files API URI) as fileData.
+json::object file_part(const json::object& part) {
+  const auto* file = object_at(part, "file");
+  const auto data = file ? str(*file, "file_data") : std::string_view();
+  const auto comma = data.find(',');
+  if (data.starts_with("data:") && comma != std::string_view::npos) {
+    const auto mime_end = std::min(data.find(';'), comma);
+    return {{"inlineData", {{"mimeType", data.substr(5, mime_end - 5)}, {"data", data.substr(comma + 1)}}}};
+  }
+  return {{"fileData", {{"mimeType", "application/pdf"}, {"fileUri", file ? str(*file, "file_id") : std::string_view()}}}};
+}
+
 // Gemini rejects empty text parts ("contents.parts must not be empty").
 void push_text(json::array& parts, std::string_view text) {
   if (!text.empty()) parts.push_back(json::object{{"text", text}});
@@ -86,6 +99,7 @@ json::array content_parts(const json::value* content) {
     const auto type = str(p, "type");
     if (type == "text") push_text(parts, str(p, "text"));
     else if (type == "image_url") parts.push_back(image_part(p));
+    else if (type == "file") parts.push_back(file_part(p));
   }
   return parts;
 }
@@ -218,13 +232,28 @@ json::object generation_config(const json::object& in) {
     if (stop->is_string()) config["stopSequences"] = json::array{stop->get_string()};
     else if (stop->is_array()) config["stopSequences"] = *stop;
   }
+  copy_number(in, "top_k", config, "topK");
   if (const auto n = integer(in, "n"); n > 0) config["candidateCount"] = n;
+  if (const auto* logprobs = in.if_contains("logprobs"); logprobs && logprobs->is_bool() && logprobs->get_bool()) {
+    config["responseLogprobs"] = true;
+    copy_number(in, "top_logprobs", config, "logprobs");
+  }
   if (const auto* format = object_at(in, "response_format")) {
-    // JSON mode only: OpenAI's json_schema is full JSON Schema ($ref, $defs, unions) while
-    // responseSchema takes an OpenAPI subset; a lossy mapping would 400, so the schema is not sent.
     const auto type = str(*format, "type");
     if (type == "json_object" || type == "json_schema") config["responseMimeType"] = "application/json";
+    // responseSchema takes an OpenAPI subset: the schema goes cleaned of the keywords it rejects;
+    // one with $ref needs the full JSON Schema field (responseJsonSchema) instead.
+    if (auto schema = features::response_schema(in); schema && type == "json_schema") {
+      if (json::serialize(*schema).find("\"$ref\"") != std::string::npos) config["responseJsonSchema"] = std::move(*schema);
+      else config["responseSchema"] = clean_schema(*schema);
+    }
   }
+  // Thinking: the budget asked for (an Anthropic client's exact budget_tokens, else LiteLLM's
+  // reasoning_effort mapping), thoughts included so they reach the client; "none" turns it off.
+  if (const auto budget = features::requested_thinking_budget(in))
+    config["thinkingConfig"] = {{"thinkingBudget", *budget}, {"includeThoughts", true}};
+  else if (str(in, "reasoning_effort") == "none")
+    config["thinkingConfig"] = {{"thinkingBudget", 0}};
   return config;
 }
 
@@ -277,6 +306,14 @@ bool is_thought(const json::object& part) {
   return thought && thought->is_bool() && thought->get_bool();
 }
 
+// A thought part as a LiteLLM thinking block; its thoughtSignature (when Gemini signs it) is the
+// block's signature.
+json::object thinking_block(const json::object& part) {
+  json::object block{{"type", "thinking"}, {"thinking", str(part, "text")}};
+  if (const auto signature = str(part, "thoughtSignature"); !signature.empty()) block["signature"] = signature;
+  return block;
+}
+
 json::object openai_tool_call(const json::object& function_call, std::string_view thought_signature) {
   std::string id = random_id("call_");
   if (!thought_signature.empty()) id += std::string(kThoughtSignatureSeparator) + std::string(thought_signature);
@@ -285,6 +322,32 @@ json::object openai_tool_call(const json::object& function_call, std::string_vie
           {"type", "function"},
           {"function", {{"name", str(function_call, "name")},
                         {"arguments", args && args->is_object() ? json::serialize(*args) : std::string("{}")}}}};
+}
+
+// logprobsResult (chosenCandidates[i] with topCandidates[i].candidates) → OpenAI's
+// logprobs.content [{token, logprob, bytes, top_logprobs}]; null when Gemini sent none.
+json::value openai_logprobs(const json::object& candidate) {
+  const auto* result = object_at(candidate, "logprobsResult");
+  const auto* chosen = result ? array_at(*result, "chosenCandidates") : nullptr;
+  if (!chosen) return nullptr;
+  const auto* top = array_at(*result, "topCandidates");
+  const auto entry = [](const json::value& v) {
+    const auto& o = v.is_object() ? v.get_object() : json::object{};
+    const auto* lp = o.if_contains("logProbability");
+    return json::object{{"token", str(o, "token")}, {"logprob", lp && lp->is_number() ? lp->to_number<double>() : 0.0},
+                        {"bytes", nullptr}};
+  };
+  json::array content;
+  for (std::size_t i = 0; i < chosen->size(); ++i) {
+    auto token = entry((*chosen)[i]);
+    json::array alternatives;
+    if (top && i < top->size() && (*top)[i].is_object())
+      if (const auto* candidates = array_at((*top)[i].get_object(), "candidates"))
+        for (const auto& c : *candidates) alternatives.push_back(entry(c));
+    token["top_logprobs"] = std::move(alternatives);
+    content.push_back(std::move(token));
+  }
+  return json::object{{"content", std::move(content)}, {"refusal", nullptr}};
 }
 
 // usageMetadata → OpenAI usage: thinking tokens are billed as output, as OpenAI's reasoning tokens.
@@ -387,8 +450,13 @@ class GeminiStreamDecoder final : public NativeStreamDecoder {
     }
     if (const auto* parts = parts_of(candidate))
       for (const auto& pv : *parts) {
-        if (!pv.is_object() || is_thought(pv.get_object())) continue;
+        if (!pv.is_object()) continue;
         const auto& part = pv.get_object();
+        if (is_thought(part)) {
+          emit_choice(index, {{"reasoning_content", str(part, "text")}, {"thinking_blocks", json::array{thinking_block(part)}}},
+                      nullptr);
+          continue;
+        }
         if (const auto text = str(part, "text"); !text.empty()) emit_choice(index, {{"content", text}}, nullptr);
         if (const auto* call = object_at(part, "functionCall")) {
           // Gemini sends each call whole, so one chunk carries its id, name and all arguments.
@@ -422,7 +490,7 @@ class GeminiStreamDecoder final : public NativeStreamDecoder {
 
 class GeminiDialect final : public NativeDialect {
  public:
-  json::object request_from_openai(const json::object& openai) const override {
+  json::object request_from_openai(const json::object& openai, std::string_view) const override {
     json::object out;
     json::array contents;
     json::array system_parts;
@@ -462,22 +530,33 @@ class GeminiDialect final : public NativeDialect {
       const auto& candidate = (*candidates)[i].get_object();
       if (is_blocked_without_content(candidate)) return std::nullopt;
       std::string text;
+      std::string reasoning;
+      json::array thinking_blocks;
       json::array tool_calls;
       if (const auto* parts = parts_of(candidate))
         for (const auto& pv : *parts) {
-          if (!pv.is_object() || is_thought(pv.get_object())) continue;
+          if (!pv.is_object()) continue;
           const auto& part = pv.get_object();
+          if (is_thought(part)) {
+            reasoning += str(part, "text");
+            thinking_blocks.push_back(thinking_block(part));
+            continue;
+          }
           text += str(part, "text");
           if (const auto* call = object_at(part, "functionCall"))
             tool_calls.push_back(openai_tool_call(*call, str(part, "thoughtSignature")));
         }
       json::object message{{"role", "assistant"}};
       message["content"] = text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text);
+      if (!thinking_blocks.empty()) {
+        message["reasoning_content"] = reasoning;
+        message["thinking_blocks"] = std::move(thinking_blocks);
+      }
       const bool saw_function_call = !tool_calls.empty();
       if (saw_function_call) message["tool_calls"] = std::move(tool_calls);
       choices.push_back({{"index", candidate.contains("index") ? integer(candidate, "index") : static_cast<std::int64_t>(i)},
                          {"message", std::move(message)},
-                         {"logprobs", nullptr},
+                         {"logprobs", openai_logprobs(candidate)},
                          {"finish_reason", openai_finish_reason(str(candidate, "finishReason"), saw_function_call)}});
     }
     if (choices.empty()) return std::nullopt;

@@ -41,7 +41,9 @@ class NativeDialect {
   virtual ~NativeDialect() = default;
   // An OpenAI chat.completions request body → the native request body. `model` is the upstream
   // model name (Gemini and Bedrock put it in the URL, not the body).
-  virtual boost::json::object request_from_openai(const boost::json::object& openai) const = 0;
+  // `model` (the upstream model id) decides model-family fields (Bedrock: Claude's thinking and
+  // top_k in additionalModelRequestFields).
+  virtual boost::json::object request_from_openai(const boost::json::object& openai, std::string_view model = {}) const = 0;
   // A native 2xx answer → an OpenAI chat.completion object; nullopt when the body is not an
   // answer (then it is classified as a failure: e.g. Gemini's promptFeedback.blockReason).
   virtual std::optional<boost::json::object> response_to_openai(const boost::json::object& native,

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/utf8.h"
+#include "providers/features.h"
 #include "providers/json_fields.h"
 #include "providers/translate.h"
 #include "providers/wire_errors.h"
@@ -24,6 +25,7 @@ void read_anthropic_usage(const json::object& usage, core::Usage& u) {
     u.input_tokens = integer(usage, "input_tokens") + integer(usage, "cache_read_input_tokens") +
                      integer(usage, "cache_creation_input_tokens");
   if (usage.contains("cache_read_input_tokens")) u.cached_tokens = integer(usage, "cache_read_input_tokens");
+  if (usage.contains("cache_creation_input_tokens")) u.cache_creation_tokens = integer(usage, "cache_creation_input_tokens");
   if (usage.contains("output_tokens")) u.output_tokens = integer(usage, "output_tokens");
 }
 
@@ -34,7 +36,10 @@ bool openai_chunk_has_content(const json::object& chunk) {
     if (!c.is_object()) continue;
     const auto* delta = object_at(c.get_object(), "delta");
     if (!delta) continue;
-    if (!str(*delta, "content").empty() || !str(*delta, "refusal").empty()) return true;
+    if (!str(*delta, "content").empty() || !str(*delta, "refusal").empty() || !str(*delta, "reasoning_content").empty())
+      return true;
+    if (const auto* blocks = delta->if_contains("thinking_blocks"); blocks && blocks->is_array() && !blocks->get_array().empty())
+      return true;
     if (const auto* calls = delta->if_contains("tool_calls"); calls && calls->is_array() && !calls->get_array().empty())
       return true;
   }
@@ -120,7 +125,14 @@ class AnthropicToOpenAi final : public StreamTranslator {
       out.bytes += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
     } else if (type == "content_block_start") {
       const auto* block = object_at(*msg, "content_block");
-      if (block && str(*block, "type") == "tool_use") {
+      json_block_ = block && str(*block, "type") == "tool_use" && str(*block, "name") == features::kJsonToolName;
+      if (json_block_) {
+        json_mode_ = true;  // the answer to a response_format: its input streams as content
+      } else if (block && str(*block, "type") == "redacted_thinking") {
+        out.bytes += chunk({{"thinking_blocks", json::array{{{"type", "redacted_thinking"}, {"data", str(*block, "data")}}}}},
+                           nullptr);
+        out.content = true;
+      } else if (block && str(*block, "type") == "tool_use") {
         ++tool_index_;
         json::object call{{"index", tool_index_},
                           {"id", str(*block, "id")},
@@ -136,6 +148,20 @@ class AnthropicToOpenAi final : public StreamTranslator {
       if (dtype == "text_delta") {
         out.bytes += chunk({{"content", str(*delta, "text")}}, nullptr);
         out.content = true;
+      } else if (dtype == "thinking_delta") {
+        // LiteLLM's streamed shape: the text as reasoning_content and as a thinking block.
+        const auto thinking = str(*delta, "thinking");
+        out.bytes += chunk({{"reasoning_content", thinking},
+                            {"thinking_blocks", json::array{{{"type", "thinking"}, {"thinking", thinking}}}}},
+                           nullptr);
+        out.content = true;
+      } else if (dtype == "signature_delta") {
+        out.bytes += chunk({{"thinking_blocks", json::array{{{"type", "thinking"}, {"thinking", ""},
+                                                             {"signature", str(*delta, "signature")}}}}},
+                           nullptr);
+      } else if (dtype == "input_json_delta" && json_block_) {
+        out.bytes += chunk({{"content", str(*delta, "partial_json")}}, nullptr);
+        out.content = true;
       } else if (dtype == "input_json_delta") {
         json::object call{{"index", tool_index_}, {"function", {{"arguments", str(*delta, "partial_json")}}}};
         out.bytes += chunk({{"tool_calls", json::array{call}}}, nullptr);
@@ -143,7 +169,10 @@ class AnthropicToOpenAi final : public StreamTranslator {
       }
     } else if (type == "message_delta") {
       if (const auto* delta = object_at(*msg, "delta"))
-        if (const auto stop = str(*delta, "stop_reason"); !stop.empty()) finish_ = anthropic_stop_to_openai_finish(stop);
+        if (const auto stop = str(*delta, "stop_reason"); !stop.empty()) {
+          finish_ = anthropic_stop_to_openai_finish(stop);
+          if (json_mode_ && tool_index_ < 0 && finish_ == "tool_calls") finish_ = "stop";
+        }
       if (const auto* u = object_at(*msg, "usage")) read_anthropic_usage(*u, usage_);
     } else if (type == "message_stop") {
       finish(out);
@@ -158,9 +187,7 @@ class AnthropicToOpenAi final : public StreamTranslator {
     if (include_usage_) {
       json::object o = base();
       o["choices"] = json::array{};
-      o["usage"] = {{"prompt_tokens", usage_.input_tokens},
-                    {"completion_tokens", usage_.output_tokens},
-                    {"total_tokens", usage_.input_tokens + usage_.output_tokens}};
+      o["usage"] = openai_usage_from(usage_);
       out.bytes += "data: " + json::serialize(o) + "\n\n";
     }
     out.bytes += "data: [DONE]\n\n";
@@ -180,6 +207,8 @@ class AnthropicToOpenAi final : public StreamTranslator {
   std::string model_;
   std::string finish_ = "stop";
   std::int64_t tool_index_ = -1;
+  bool json_block_ = false;  // the open block is the json_tool_call of a response_format
+  bool json_mode_ = false;
   bool done_ = false;
 };
 
@@ -211,6 +240,7 @@ class OpenAiToAnthropic final : public StreamTranslator {
       }
       const auto* delta = object_at(choice, "delta");
       if (!delta) continue;
+      thinking_delta(*delta, out);
       if (const auto text = str(*delta, "content"); !text.empty()) {
         open_block("text", json::object{{"type", "text"}, {"text", ""}}, out);
         out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
@@ -243,6 +273,42 @@ class OpenAiToAnthropic final : public StreamTranslator {
                          {"stop_sequence", nullptr},
                          {"usage", {{"input_tokens", usage_.input_tokens}, {"output_tokens", 0}}}};
     out.bytes += event("message_start", {{"type", "message_start"}, {"message", std::move(message)}});
+  }
+
+  // reasoning_content / thinking_blocks deltas → a thinking block (thinking_delta, then the
+  // signature_delta), or a redacted_thinking block.
+  void thinking_delta(const json::object& delta, TranslatedChunk& out) {
+    const auto* blocks = delta.if_contains("thinking_blocks");
+    if (blocks && blocks->is_array() && !blocks->get_array().empty()) {
+      for (const auto& bv : blocks->get_array()) {
+        if (!bv.is_object()) continue;
+        const auto& b = bv.get_object();
+        if (str(b, "type") == "redacted_thinking") {
+          open_block("redacted_thinking", json::object{{"type", "redacted_thinking"}, {"data", str(b, "data")}}, out, true);
+          close_block(out);
+          out.content = true;
+          continue;
+        }
+        thinking_text(str(b, "thinking"), out);
+        if (const auto signature = str(b, "signature"); !signature.empty()) {
+          open_block("thinking", json::object{{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}, out);
+          out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
+                                                     {"index", block_index_},
+                                                     {"delta", {{"type", "signature_delta"}, {"signature", signature}}}});
+        }
+      }
+      return;
+    }
+    thinking_text(str(delta, "reasoning_content"), out);
+  }
+
+  void thinking_text(std::string_view text, TranslatedChunk& out) {
+    if (text.empty()) return;
+    open_block("thinking", json::object{{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}, out);
+    out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
+                                               {"index", block_index_},
+                                               {"delta", {{"type", "thinking_delta"}, {"thinking", text}}}});
+    out.content = true;
   }
 
   void tool_call_delta(const json::value& tc, TranslatedChunk& out) {
@@ -288,8 +354,7 @@ class OpenAiToAnthropic final : public StreamTranslator {
                                          {"delta", {{"stop_reason", stop_reason_}, {"stop_sequence", nullptr}}},
                                          // OpenAI reports prompt tokens only at the end; Anthropic
                                          // SDKs take input_tokens from message_delta too.
-                                         {"usage", {{"input_tokens", usage_.input_tokens - usage_.cached_tokens},
-                                                    {"output_tokens", usage_.output_tokens}}}});
+                                         {"usage", anthropic_usage_from(usage_)}});
     out.bytes += event("message_stop", {{"type", "message_stop"}});
     out.done = done_ = true;
   }

@@ -1,14 +1,20 @@
 #include "providers/translate.h"
 
+#include "providers/features.h"
 #include "providers/json_fields.h"
 #include "providers/turns.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
 namespace {
+using json_fields::array_at;
 using json_fields::integer;
 using json_fields::object_at;
 using json_fields::str;
+
+void copy_cache_control(const json::object& from, json::object& to) {
+  if (features::has_cache_control(from)) to["cache_control"] = from.at("cache_control");
+}
 
 void copy_if_present(const json::object& from, std::string_view key, json::object& to, std::string_view as) {
   if (const auto* v = from.if_contains(key); v && !v->is_null()) to[as] = *v;
@@ -60,6 +66,25 @@ json::object openai_image_to_anthropic(const json::object& part) {
   return {{"type", "image"}, {"source", std::move(source)}};
 }
 
+// OpenAI's file part {file: {file_data: "data:application/pdf;base64,…", filename}} → a document.
+json::object openai_file_to_document(const json::object& part) {
+  const auto* file = object_at(part, "file");
+  if (!file) return {{"type", "text"}, {"text", ""}};
+  json::object block{{"type", "document"}};
+  const auto data = str(*file, "file_data");
+  if (data.starts_with("data:")) {
+    const auto semi = data.find(';');
+    const auto comma = data.find(',');
+    block["source"] = {{"type", "base64"},
+                       {"media_type", data.substr(5, semi == std::string_view::npos ? 0 : semi - 5)},
+                       {"data", comma == std::string_view::npos ? std::string_view() : data.substr(comma + 1)}};
+  } else {
+    block["source"] = {{"type", "file"}, {"file_id", str(*file, "file_id")}};
+  }
+  if (const auto name = str(*file, "filename"); !name.empty()) block["title"] = name;
+  return block;
+}
+
 json::array openai_content_to_blocks(const json::value& content) {
   json::array blocks;
   if (content.is_string()) {
@@ -71,10 +96,36 @@ json::array openai_content_to_blocks(const json::value& content) {
     if (!part.is_object()) continue;
     const auto& p = part.get_object();
     const auto type = str(p, "type");
-    if (type == "text") blocks.push_back({{"type", "text"}, {"text", str(p, "text")}});
-    else if (type == "image_url") blocks.push_back(openai_image_to_anthropic(p));
+    json::object block;
+    if (type == "text") block = {{"type", "text"}, {"text", str(p, "text")}};
+    else if (type == "image_url") block = openai_image_to_anthropic(p);
+    else if (type == "file") block = openai_file_to_document(p);
+    else continue;
+    copy_cache_control(p, block);
+    blocks.push_back(std::move(block));
   }
   return blocks;
+}
+
+// LiteLLM's message-level cache_control marks the message's last block.
+void apply_message_cache_control(const json::object& message, json::array& blocks) {
+  if (features::has_cache_control(message) && !blocks.empty() && blocks.back().is_object())
+    blocks.back().as_object()["cache_control"] = message.at("cache_control");
+}
+
+// The assistant's earlier thinking, sent back so a tool-using turn keeps its reasoning. Blocks
+// without a signature (reasoning from a model that signs nothing) cannot be verified by
+// Anthropic and are left out.
+void append_thinking_blocks(const json::object& message, json::array& blocks) {
+  const auto* thinking = array_at(message, "thinking_blocks");
+  if (!thinking) return;
+  for (const auto& tv : *thinking) {
+    if (!tv.is_object()) continue;
+    const auto& t = tv.get_object();
+    if (str(t, "type") == "redacted_thinking") blocks.push_back({{"type", "redacted_thinking"}, {"data", str(t, "data")}});
+    else if (str(t, "type") == "thinking" && !str(t, "signature").empty())
+      blocks.push_back({{"type", "thinking"}, {"thinking", str(t, "thinking")}, {"signature", str(t, "signature")}});
+  }
 }
 
 json::value openai_tool_choice_to_anthropic(const json::value& choice) {
@@ -118,6 +169,23 @@ std::string tool_result_text(const json::object& block) {
   return out;
 }
 
+// An Anthropic document block → OpenAI's file part (PDF and other base64 data), or text.
+json::object anthropic_document_to_openai(const json::object& block) {
+  const auto* source = object_at(block, "source");
+  if (!source) return {{"type", "text"}, {"text", ""}};
+  const auto type = str(*source, "type");
+  if (type == "text") return {{"type", "text"}, {"text", str(*source, "data")}};
+  json::object file;
+  if (type == "base64")
+    file["file_data"] = "data:" + std::string(str(*source, "media_type")) + ";base64," + std::string(str(*source, "data"));
+  else if (type == "file")
+    file["file_id"] = str(*source, "file_id");
+  else
+    file["file_data"] = str(*source, "url");
+  if (const auto title = str(block, "title"); !title.empty()) file["filename"] = title;
+  return {{"type", "file"}, {"file", std::move(file)}};
+}
+
 void anthropic_message_to_openai(const json::object& m, json::array& out) {
   const auto role = str(m, "role");
   const auto* content = m.if_contains("content");
@@ -129,14 +197,25 @@ void anthropic_message_to_openai(const json::object& m, json::array& out) {
   if (!content->is_array()) return;
   json::array parts;
   json::array tool_calls;
+  json::array thinking_blocks;
+  std::string reasoning;
+  bool cached = false;
   for (const auto& b : content->get_array()) {
     if (!b.is_object()) continue;
     const auto& block = b.get_object();
     const auto type = str(block, "type");
+    json::object part;
     if (type == "text") {
-      parts.push_back({{"type", "text"}, {"text", str(block, "text")}});
+      part = {{"type", "text"}, {"text", str(block, "text")}};
     } else if (type == "image") {
-      parts.push_back(anthropic_image_to_openai(block));
+      part = anthropic_image_to_openai(block);
+    } else if (type == "document") {
+      part = anthropic_document_to_openai(block);
+    } else if (type == "thinking") {
+      reasoning += str(block, "thinking");
+      thinking_blocks.push_back({{"type", "thinking"}, {"thinking", str(block, "thinking")}, {"signature", str(block, "signature")}});
+    } else if (type == "redacted_thinking") {
+      thinking_blocks.push_back({{"type", "redacted_thinking"}, {"data", str(block, "data")}});
     } else if (type == "tool_use") {
       const auto* input = block.if_contains("input");
       tool_calls.push_back({{"id", str(block, "id")},
@@ -144,8 +223,19 @@ void anthropic_message_to_openai(const json::object& m, json::array& out) {
                             {"function", {{"name", str(block, "name")},
                                           {"arguments", input ? json::serialize(*input) : std::string("{}")}}}});
     } else if (type == "tool_result") {
-      // Tool results are separate `tool` messages in OpenAI's format.
-      out.push_back({{"role", "tool"}, {"tool_call_id", str(block, "tool_use_id")}, {"content", tool_result_text(block)}});
+      // Tool results are separate `tool` messages in OpenAI's format; a cache breakpoint on one
+      // stays on its (then array) content.
+      json::value result(tool_result_text(block));
+      if (features::has_cache_control(block))
+        result = json::array{{{"type", "text"}, {"text", result.get_string()}, {"cache_control", block.at("cache_control")}}};
+      out.push_back({{"role", "tool"}, {"tool_call_id", str(block, "tool_use_id")}, {"content", std::move(result)}});
+    }
+    if (!part.empty()) {
+      if (features::has_cache_control(block)) {
+        part["cache_control"] = block.at("cache_control");
+        cached = true;
+      }
+      parts.push_back(std::move(part));
     }
   }
   if (role == "assistant") {
@@ -153,8 +243,13 @@ void anthropic_message_to_openai(const json::object& m, json::array& out) {
     std::string text;
     for (const auto& p : parts)
       if (str(p.as_object(), "type") == "text") text += str(p.as_object(), "text");
-    msg["content"] = text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text);
+    if (cached) msg["content"] = std::move(parts);
+    else msg["content"] = text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text);
     if (!tool_calls.empty()) msg["tool_calls"] = std::move(tool_calls);
+    if (!thinking_blocks.empty()) {
+      msg["reasoning_content"] = reasoning;
+      msg["thinking_blocks"] = std::move(thinking_blocks);
+    }
     out.push_back(std::move(msg));
   } else if (!parts.empty()) {
     out.push_back({{"role", role}, {"content", std::move(parts)}});
@@ -163,9 +258,55 @@ void anthropic_message_to_openai(const json::object& m, json::array& out) {
 
 }  // namespace
 
+namespace {
+
+// System messages → Anthropic's system: a string, or blocks when any part carries cache_control.
+json::value anthropic_system(const json::array& system_blocks) {
+  bool cached = false;
+  for (const auto& b : system_blocks) cached = cached || features::has_cache_control(b.as_object());
+  if (cached) return system_blocks;
+  std::string text;
+  for (const auto& b : system_blocks) {
+    if (!text.empty()) text += "\n";
+    text += str(b.as_object(), "text");
+  }
+  return json::value(text);
+}
+
+// Thinking for an OpenAI client: LiteLLM's `thinking` param as given, else reasoning_effort as a
+// budget (LiteLLM's defaults). Anthropic wants max_tokens above the budget: when the client's
+// max_tokens leaves no room, the answer's share is added on top of the budget.
+void add_thinking(const json::object& in, json::object& out) {
+  if (const auto* thinking = object_at(in, "thinking")) {
+    out["thinking"] = *thinking;
+    return;
+  }
+  const auto budget = features::requested_thinking_budget(in);
+  if (!budget) return;
+  const auto b = std::max(*budget, features::kAnthropicMinThinkingBudget);
+  out["thinking"] = {{"type", "enabled"}, {"budget_tokens", b}};
+  if (const auto max_tokens = integer(out, "max_tokens"); max_tokens <= b) out["max_tokens"] = b + max_tokens;
+}
+
+// response_format → a forced tool whose input is the answer (LiteLLM's json_tool_call). With
+// thinking on, Anthropic refuses a forced tool, so the choice stays auto.
+void add_json_tool(const json::object& in, json::object& out) {
+  auto schema = features::response_schema(in);
+  if (!schema) return;
+  json::array tools = out.contains("tools") ? out["tools"].as_array() : json::array{};
+  tools.push_back({{"name", features::kJsonToolName},
+                   {"description", "Respond with the answer as this tool's input, a JSON object."},
+                   {"input_schema", std::move(*schema)}});
+  out["tools"] = std::move(tools);
+  if (out.contains("thinking")) out["tool_choice"] = {{"type", "auto"}};
+  else out["tool_choice"] = {{"type", "tool"}, {"name", features::kJsonToolName}};
+}
+
+}  // namespace
+
 json::object openai_request_to_anthropic(const json::object& in) {
   json::object out;
-  std::string system;
+  json::array system;
   json::array messages;
   if (const auto* msgs = in.if_contains("messages"); msgs && msgs->is_array()) {
     for (const auto& mv : msgs->get_array()) {
@@ -174,18 +315,25 @@ json::object openai_request_to_anthropic(const json::object& in) {
       const auto role = str(m, "role");
       const auto* content = m.if_contains("content");
       if (role == "system" || role == "developer") {
-        if (content) {
-          if (!system.empty()) system += "\n";
-          system += flatten_text(*content);
-        }
+        if (!content) continue;
+        auto blocks = openai_content_to_blocks(*content);
+        apply_message_cache_control(m, blocks);
+        for (auto& b : blocks)
+          if (str(b.as_object(), "type") == "text") system.push_back(std::move(b));
       } else if (role == "tool") {
-        json::array blocks;
-        blocks.push_back({{"type", "tool_result"},
-                          {"tool_use_id", str(m, "tool_call_id")},
-                          {"content", content ? flatten_text(*content) : std::string()}});
-        append_turn(messages, "user", std::move(blocks));
+        json::object result{{"type", "tool_result"},
+                            {"tool_use_id", str(m, "tool_call_id")},
+                            {"content", content ? flatten_text(*content) : std::string()}};
+        if (content && content->is_array())
+          for (const auto& part : content->get_array())
+            if (part.is_object()) copy_cache_control(part.get_object(), result);
+        copy_cache_control(m, result);
+        append_turn(messages, "user", json::array{std::move(result)});
       } else if (role == "assistant") {
-        json::array blocks = content ? openai_content_to_blocks(*content) : json::array{};
+        json::array blocks;
+        append_thinking_blocks(m, blocks);
+        if (content)
+          for (auto& b : openai_content_to_blocks(*content)) blocks.push_back(std::move(b));
         if (const auto* calls = m.if_contains("tool_calls"); calls && calls->is_array())
           for (const auto& cv : calls->get_array()) {
             if (!cv.is_object()) continue;
@@ -197,19 +345,23 @@ json::object openai_request_to_anthropic(const json::object& in) {
                               {"name", str(fn->get_object(), "name")},
                               {"input", parse_arguments(str(fn->get_object(), "arguments"))}});
           }
+        apply_message_cache_control(m, blocks);
         append_turn(messages, "assistant", std::move(blocks));
       } else {
-        append_turn(messages, "user", content ? openai_content_to_blocks(*content) : json::array{});
+        auto blocks = content ? openai_content_to_blocks(*content) : json::array{};
+        apply_message_cache_control(m, blocks);
+        append_turn(messages, "user", std::move(blocks));
       }
     }
   }
-  if (!system.empty()) out["system"] = system;
+  if (!system.empty()) out["system"] = anthropic_system(system);
   out["messages"] = std::move(messages);
   std::int64_t max_tokens = integer(in, "max_completion_tokens");
   if (max_tokens <= 0) max_tokens = integer(in, "max_tokens");
   out["max_tokens"] = max_tokens > 0 ? max_tokens : kDefaultAnthropicMaxTokens;
   copy_if_present(in, "temperature", out, "temperature");
   copy_if_present(in, "top_p", out, "top_p");
+  copy_if_present(in, "top_k", out, "top_k");
   if (const auto* stop = in.if_contains("stop")) {
     if (stop->is_string()) out["stop_sequences"] = json::array{stop->get_string()};
     else if (stop->is_array()) out["stop_sequences"] = *stop;
@@ -225,31 +377,83 @@ json::object openai_request_to_anthropic(const json::object& in) {
       if (const auto* d = f.if_contains("description")) tool["description"] = *d;
       const auto* params = f.if_contains("parameters");
       tool["input_schema"] = params ? *params : json::value{{"type", "object"}, {"properties", json::object{}}};
+      copy_cache_control(tv.get_object(), tool);
       converted.push_back(std::move(tool));
     }
     out["tools"] = std::move(converted);
   }
   if (const auto* tc = in.if_contains("tool_choice")) out["tool_choice"] = openai_tool_choice_to_anthropic(*tc);
+  if (const auto* ptc = in.if_contains("parallel_tool_calls"); ptc && ptc->is_bool() && !ptc->get_bool() && out.contains("tools")) {
+    if (!out.contains("tool_choice")) out["tool_choice"] = {{"type", "auto"}};
+    out["tool_choice"].as_object()["disable_parallel_tool_use"] = true;
+  }
+  add_thinking(in, out);
+  add_json_tool(in, out);
   if (const auto* user = in.if_contains("user"); user && user->is_string())
     out["metadata"] = {{"user_id", user->get_string()}};
   if (const auto* s = in.if_contains("stream"); s && s->is_bool()) out["stream"] = s->get_bool();
   return out;
 }
 
+namespace {
+
+// Anthropic's system (a string or text blocks) → one system message; array content when a block
+// carries cache_control.
+void add_openai_system(const json::value& system, json::array& messages) {
+  if (system.is_string()) {
+    if (!system.get_string().empty()) messages.push_back({{"role", "system"}, {"content", system.get_string()}});
+    return;
+  }
+  if (!system.is_array()) return;
+  json::array parts;
+  std::string text;
+  bool cached = false;
+  for (const auto& b : system.get_array()) {
+    if (!b.is_object() || str(b.get_object(), "type") != "text") continue;
+    json::object part{{"type", "text"}, {"text", str(b.get_object(), "text")}};
+    if (features::has_cache_control(b.get_object())) {
+      part["cache_control"] = b.get_object().at("cache_control");
+      cached = true;
+    }
+    if (!text.empty()) text += "\n";
+    text += str(b.get_object(), "text");
+    parts.push_back(std::move(part));
+  }
+  if (cached) messages.push_back({{"role", "system"}, {"content", std::move(parts)}});
+  else if (!text.empty()) messages.push_back({{"role", "system"}, {"content", text}});
+}
+
+// Anthropic structured outputs (output_format, or output_config.format) → response_format.
+void add_response_format(const json::object& in, json::object& out) {
+  const json::object* format = object_at(in, "output_format");
+  if (!format)
+    if (const auto* config = object_at(in, "output_config")) format = object_at(*config, "format");
+  if (!format || str(*format, "type") != "json_schema") return;
+  const auto* schema = format->if_contains("schema");
+  out["response_format"] = {{"type", "json_schema"},
+                            {"json_schema", {{"name", "response"},
+                                             {"schema", schema ? *schema : json::value(json::object{{"type", "object"}})},
+                                             {"strict", true}}}};
+}
+
+// thinking → the pivot keeps Anthropic's object (an exact budget for Claude elsewhere) and adds
+// reasoning_effort for OpenAI models (LiteLLM's thresholds); output_config.effort wins.
+void add_reasoning(const json::object& in, json::object& out) {
+  const auto* thinking = object_at(in, "thinking");
+  if (!thinking || str(*thinking, "type") == "disabled") return;
+  out["thinking"] = *thinking;
+  std::string_view effort;
+  if (const auto* config = object_at(in, "output_config")) effort = str(*config, "effort");
+  if (effort.empty()) effort = features::effort_for_budget(features::requested_thinking_budget(in).value_or(0));
+  out["reasoning_effort"] = effort;
+}
+
+}  // namespace
+
 json::object anthropic_request_to_openai(const json::object& in) {
   json::object out;
   json::array messages;
-  if (const auto* system = in.if_contains("system")) {
-    std::string text;
-    if (system->is_string()) text = std::string(system->get_string());
-    else if (system->is_array())
-      for (const auto& b : system->get_array())
-        if (b.is_object() && str(b.get_object(), "type") == "text") {
-          if (!text.empty()) text += "\n";
-          text += str(b.get_object(), "text");
-        }
-    if (!text.empty()) messages.push_back({{"role", "system"}, {"content", text}});
-  }
+  if (const auto* system = in.if_contains("system")) add_openai_system(*system, messages);
   if (const auto* msgs = in.if_contains("messages"); msgs && msgs->is_array())
     for (const auto& m : msgs->get_array())
       if (m.is_object()) anthropic_message_to_openai(m.get_object(), messages);
@@ -257,26 +461,35 @@ json::object anthropic_request_to_openai(const json::object& in) {
   copy_if_present(in, "max_tokens", out, "max_tokens");
   copy_if_present(in, "temperature", out, "temperature");
   copy_if_present(in, "top_p", out, "top_p");
+  copy_if_present(in, "top_k", out, "top_k");
   copy_if_present(in, "stop_sequences", out, "stop");
   if (const auto* tools = in.if_contains("tools"); tools && tools->is_array()) {
     json::array converted;
     for (const auto& tv : tools->get_array()) {
       if (!tv.is_object()) continue;
       const auto& t = tv.get_object();
+      if (const auto type = str(t, "type"); !type.empty() && type != "custom") continue;  // server tools: see param_support
       json::object fn{{"name", str(t, "name")}};
       if (const auto* d = t.if_contains("description")) fn["description"] = *d;
       if (const auto* schema = t.if_contains("input_schema")) fn["parameters"] = *schema;
-      converted.push_back({{"type", "function"}, {"function", std::move(fn)}});
+      json::object tool{{"type", "function"}, {"function", std::move(fn)}};
+      copy_cache_control(t, tool);
+      converted.push_back(std::move(tool));
     }
     out["tools"] = std::move(converted);
   }
   if (const auto* tc = in.if_contains("tool_choice"); tc && tc->is_object()) {
-    const auto type = str(tc->get_object(), "type");
+    const auto& choice = tc->get_object();
+    const auto type = str(choice, "type");
     if (type == "any") out["tool_choice"] = "required";
     else if (type == "none") out["tool_choice"] = "none";
-    else if (type == "tool") out["tool_choice"] = {{"type", "function"}, {"function", {{"name", str(tc->get_object(), "name")}}}};
+    else if (type == "tool") out["tool_choice"] = {{"type", "function"}, {"function", {{"name", str(choice, "name")}}}};
     else out["tool_choice"] = "auto";
+    if (const auto* dp = choice.if_contains("disable_parallel_tool_use"); dp && dp->is_bool() && dp->get_bool())
+      out["parallel_tool_calls"] = false;
   }
+  add_reasoning(in, out);
+  add_response_format(in, out);
   if (const auto* md = in.if_contains("metadata"); md && md->is_object())
     if (const auto uid = str(md->get_object(), "user_id"); !uid.empty()) out["user"] = uid;
   if (const auto* s = in.if_contains("stream"); s && s->is_bool() && s->get_bool()) {
@@ -300,16 +513,55 @@ std::string openai_finish_to_anthropic_stop(std::string_view finish) {
   return "end_turn";
 }
 
+json::object openai_usage_from(const core::Usage& usage) {
+  json::object u{{"prompt_tokens", usage.input_tokens},
+                 {"completion_tokens", usage.output_tokens},
+                 {"total_tokens", usage.input_tokens + usage.output_tokens}};
+  if (usage.cached_tokens > 0 || usage.cache_creation_tokens > 0) {
+    u["prompt_tokens_details"] = {{"cached_tokens", usage.cached_tokens}};
+    // LiteLLM's names, so an Anthropic client behind the pivot gets both figures back.
+    u["cache_read_input_tokens"] = usage.cached_tokens;
+    u["cache_creation_input_tokens"] = usage.cache_creation_tokens;
+  }
+  return u;
+}
+
+json::object anthropic_usage_from(const core::Usage& usage) {
+  json::object u{{"input_tokens", usage.input_tokens - usage.cached_tokens - usage.cache_creation_tokens},
+                 {"output_tokens", usage.output_tokens}};
+  if (usage.cached_tokens > 0 || usage.cache_creation_tokens > 0) {
+    u["cache_read_input_tokens"] = usage.cached_tokens;
+    u["cache_creation_input_tokens"] = usage.cache_creation_tokens;
+  }
+  return u;
+}
+
 json::object anthropic_response_to_openai(const json::object& m) {
   std::string text;
+  std::string reasoning;
   json::array tool_calls;
+  json::array thinking_blocks;
+  json::array citations;
+  bool json_tool = false;  // the answer to a response_format, forced through json_tool_call
   if (const auto* content = m.if_contains("content"); content && content->is_array())
     for (const auto& b : content->get_array()) {
       if (!b.is_object()) continue;
       const auto& block = b.get_object();
       const auto type = str(block, "type");
-      if (type == "text") text += str(block, "text");
-      else if (type == "tool_use") {
+      if (type == "text") {
+        text += str(block, "text");
+        if (const auto* c = array_at(block, "citations"))
+          for (const auto& citation : *c) citations.push_back(citation);
+      } else if (type == "thinking") {
+        reasoning += str(block, "thinking");
+        thinking_blocks.push_back({{"type", "thinking"}, {"thinking", str(block, "thinking")}, {"signature", str(block, "signature")}});
+      } else if (type == "redacted_thinking") {
+        thinking_blocks.push_back({{"type", "redacted_thinking"}, {"data", str(block, "data")}});
+      } else if (type == "tool_use" && str(block, "name") == features::kJsonToolName) {
+        const auto* input = block.if_contains("input");
+        text += input ? json::serialize(*input) : std::string("{}");
+        json_tool = true;
+      } else if (type == "tool_use") {
         const auto* input = block.if_contains("input");
         tool_calls.push_back({{"id", str(block, "id")},
                               {"type", "function"},
@@ -320,11 +572,13 @@ json::object anthropic_response_to_openai(const json::object& m) {
   json::object message{{"role", "assistant"}};
   message["content"] = text.empty() && !tool_calls.empty() ? json::value(nullptr) : json::value(text);
   if (!tool_calls.empty()) message["tool_calls"] = std::move(tool_calls);
-  const auto usage = usage_of(core::WireFormat::anthropic, m);
-  json::object u{{"prompt_tokens", usage.input_tokens},
-                 {"completion_tokens", usage.output_tokens},
-                 {"total_tokens", usage.input_tokens + usage.output_tokens}};
-  if (usage.cached_tokens > 0) u["prompt_tokens_details"] = {{"cached_tokens", usage.cached_tokens}};
+  if (!thinking_blocks.empty()) {
+    message["reasoning_content"] = reasoning;
+    message["thinking_blocks"] = std::move(thinking_blocks);
+  }
+  if (!citations.empty()) message["provider_specific_fields"] = {{"citations", std::move(citations)}};
+  auto finish = anthropic_stop_to_openai_finish(str(m, "stop_reason"));
+  if (json_tool && tool_calls.empty() && finish == "tool_calls") finish = "stop";
   return {{"id", "chatcmpl-" + std::string(str(m, "id"))},
           {"object", "chat.completion"},
           {"created", 0},
@@ -332,8 +586,8 @@ json::object anthropic_response_to_openai(const json::object& m) {
           {"choices", json::array{{{"index", 0},
                                    {"message", std::move(message)},
                                    {"logprobs", nullptr},
-                                   {"finish_reason", anthropic_stop_to_openai_finish(str(m, "stop_reason"))}}}},
-          {"usage", std::move(u)}};
+                                   {"finish_reason", finish}}}},
+          {"usage", openai_usage_from(usage_of(core::WireFormat::anthropic, m))}};
 }
 
 json::object openai_response_to_anthropic(const json::object& c) {
@@ -345,6 +599,17 @@ json::object openai_response_to_anthropic(const json::object& c) {
       finish = str(first.get_object(), "finish_reason");
       if (const auto* msg = first.get_object().if_contains("message"); msg && msg->is_object()) {
         const auto& m = msg->get_object();
+        if (const auto* blocks = array_at(m, "thinking_blocks"); blocks && !blocks->empty()) {
+          for (const auto& tb : *blocks) {
+            if (!tb.is_object() || !features::is_thinking_block(tb.get_object())) continue;
+            auto block = tb.get_object();
+            // Anthropic's thinking blocks always carry a signature; a model that signs nothing gives "".
+            if (str(block, "type") == "thinking" && !block.contains("signature")) block["signature"] = "";
+            content.push_back(std::move(block));
+          }
+        } else if (const auto reasoning = str(m, "reasoning_content"); !reasoning.empty()) {
+          content.push_back({{"type", "thinking"}, {"thinking", reasoning}, {"signature", ""}});
+        }
         if (const auto* text = m.if_contains("content"); text && !text->is_null()) {
           const auto t = flatten_text(*text);
           if (!t.empty()) content.push_back({{"type", "text"}, {"text", t}});
@@ -362,9 +627,6 @@ json::object openai_response_to_anthropic(const json::object& c) {
       }
     }
   }
-  const auto usage = usage_of(core::WireFormat::openai, c);
-  json::object u{{"input_tokens", usage.input_tokens - usage.cached_tokens}, {"output_tokens", usage.output_tokens}};
-  if (usage.cached_tokens > 0) u["cache_read_input_tokens"] = usage.cached_tokens;
   std::string id(str(c, "id"));
   return {{"id", id.starts_with("msg_") ? id : "msg_" + id},
           {"type", "message"},
@@ -373,7 +635,7 @@ json::object openai_response_to_anthropic(const json::object& c) {
           {"content", std::move(content)},
           {"stop_reason", openai_finish_to_anthropic_stop(finish)},
           {"stop_sequence", nullptr},
-          {"usage", std::move(u)}};
+          {"usage", anthropic_usage_from(usage_of(core::WireFormat::openai, c))}};
 }
 
 core::Usage usage_of(core::WireFormat format, const json::object& body) {
@@ -383,7 +645,8 @@ core::Usage usage_of(core::WireFormat format, const json::object& body) {
   const auto& usage = uv->get_object();
   if (format == core::WireFormat::anthropic) {
     const auto cache_read = integer(usage, "cache_read_input_tokens");
-    u.input_tokens = integer(usage, "input_tokens") + cache_read + integer(usage, "cache_creation_input_tokens");
+    u.cache_creation_tokens = integer(usage, "cache_creation_input_tokens");
+    u.input_tokens = integer(usage, "input_tokens") + cache_read + u.cache_creation_tokens;
     u.output_tokens = integer(usage, "output_tokens");
     u.cached_tokens = cache_read;
   } else {
@@ -391,6 +654,7 @@ core::Usage usage_of(core::WireFormat format, const json::object& body) {
     u.output_tokens = integer(usage, "completion_tokens");
     if (const auto* d = usage.if_contains("prompt_tokens_details"); d && d->is_object())
       u.cached_tokens = integer(d->get_object(), "cached_tokens");
+    u.cache_creation_tokens = integer(usage, "cache_creation_input_tokens");
   }
   return u;
 }

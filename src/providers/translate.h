@@ -1,8 +1,9 @@
 // Translation between the OpenAI Chat Completions and Anthropic Messages wire formats, both ways,
 // for requests and for non-streaming responses: system prompts, multi-turn, images (base64 and
 // URL), tool definitions, tool calls and results, stop/finish reasons, usage (cached tokens
-// included). Pure functions on JSON values; no I/O. What does not carry is listed in
-// docs/ARCHITECTURE.md.
+// included), thinking (and its signatures), prompt-cache breakpoints, structured output, documents,
+// top_k. Pure functions on JSON values; no I/O. What carries where: docs/ARCHITECTURE.md's table;
+// the pivot's LiteLLM-style extensions: features.h.
 #pragma once
 
 #include <boost/json.hpp>
@@ -22,6 +23,10 @@ boost::json::object openai_response_to_anthropic(const boost::json::object& comp
 
 // Usage from a response body in its own format.
 core::Usage usage_of(core::WireFormat format, const boost::json::object& body);
+// Usage in each format's shape, cache figures included (OpenAI: prompt_tokens_details.cached_tokens
+// plus LiteLLM's cache_read/cache_creation_input_tokens; Anthropic: input_tokens without them).
+boost::json::object openai_usage_from(const core::Usage& usage);
+boost::json::object anthropic_usage_from(const core::Usage& usage);
 
 // Finish/stop reason mapping, shared with the streaming translator.
 std::string anthropic_stop_to_openai_finish(std::string_view stop_reason);

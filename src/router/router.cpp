@@ -189,6 +189,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
         }
         out.response = std::move(result.response);
         out.stream = std::move(result.stream);
+        out.dropped_params = std::move(result.dropped_params);
         out.group = *group;
         out.deployment = &dep;
         out.answer_latency_ms = static_cast<double>(latency) / 1e6;
@@ -196,7 +197,9 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
       }
 
       // classify → decide
-      auto c = classifier_.classify(result.error);
+      // A refusal before any call (parameters this deployment cannot honour) comes classified:
+      // bad_request for the client, but a decision that moves on to a deployment that can.
+      auto c = result.refusal ? *result.refusal : classifier_.classify(result.error);
       FailedAttempt failed{*group, dep.id, c, result.error.status, static_cast<double>(latency) / 1e6, false};
       if (c.decision.cooldown) failed.cooled_down = state_->record_failure(slot, c.error_class, failure_policy(c), clock_->now()).has_value();
       out.failures.push_back(std::move(failed));

@@ -54,6 +54,7 @@ struct RouteOutcome {
   // Set when the answer is a failure and a deployment of a group tried will be free again: the
   // earliest end of a (timed) cooldown or of an rpm/tpm wait, from the end of the request.
   std::optional<double> retry_after_seconds;
+  std::vector<std::string> dropped_params;  // removed under drop_params by the answering deployment
 };
 
 inline constexpr double kDefaultRequestTimeoutSeconds = 600;

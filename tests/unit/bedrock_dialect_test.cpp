@@ -118,7 +118,8 @@ TEST(BedrockResponse, TextAnswerBecomesChatCompletionWithCachedUsage) {
   EXPECT_EQ(choice.at("message"), val(R"({"role":"assistant","content":"Hello there"})"));
   EXPECT_EQ(choice.at("finish_reason"), "stop");
   EXPECT_EQ(r->at("usage"), val(R"({"prompt_tokens":30,"completion_tokens":5,"total_tokens":35,
-                                    "prompt_tokens_details":{"cached_tokens":20}})"));
+                                    "prompt_tokens_details":{"cached_tokens":20},
+                                    "cache_read_input_tokens":20,"cache_creation_input_tokens":0})"));
 }
 
 TEST(BedrockResponse, ToolUseBecomesToolCallsWithSerializedArguments) {
@@ -212,7 +213,8 @@ TEST(BedrockStream, TextEventsBecomeChunksThenUsageThenDone) {
   EXPECT_EQ(chunk(d, 3).at("choices").at(0).at("finish_reason"), "stop");
   EXPECT_EQ(chunk(d, 4).at("choices"), json::array{});
   EXPECT_EQ(chunk(d, 4).at("usage"), val(R"({"prompt_tokens":12,"completion_tokens":6,"total_tokens":18,
-                                             "prompt_tokens_details":{"cached_tokens":0}})"));
+                                             "prompt_tokens_details":{"cached_tokens":0},
+                                             "cache_read_input_tokens":0,"cache_creation_input_tokens":0})"));
   EXPECT_EQ(d.data.back(), "[DONE]");
   const auto first = chunk(d, 0);
   EXPECT_TRUE(first.at("id").as_string().starts_with("chatcmpl-"));

@@ -212,8 +212,29 @@ guardrails: []
 )");
   ASSERT_TRUE(r.ok()) << all_errors(r);
   EXPECT_EQ(r.config->router.num_retries, 4);
-  ASSERT_EQ(r.warnings.size(), 4u);
-  EXPECT_EQ(r.warnings[0].to_string(), "test.yaml:5:3: warning: litellm_settings.drop_params is not acted on by Switchyard; ignored");
+  EXPECT_TRUE(r.config->passing.drop_params);  // acted on since issue 14
+  ASSERT_EQ(r.warnings.size(), 3u);
+  EXPECT_EQ(r.warnings[0].to_string(),
+            "test.yaml:6:3: warning: litellm_settings.success_callback is not acted on by Switchyard; ignored");
+}
+
+TEST(Config, ForwardClientHeadersTakesTrueOrAnAllowListButNeverTheGatewaysKey) {
+  auto r = load("model_list: [{model_name: a, litellm_params: {model: gpt-4o}}]\n"
+                "general_settings: {forward_client_headers_to_llm_api: [X-Team, x-trace-id]}\n");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_EQ(r.config->passing.forward_headers, (std::vector<std::string>{"x-team", "x-trace-id"}));
+  EXPECT_FALSE(r.config->passing.forward_x_headers);
+  r = load("model_list: [{model_name: a, litellm_params: {model: gpt-4o}}]\n"
+           "general_settings: {forward_client_headers_to_llm_api: true}\n");
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  EXPECT_TRUE(r.config->passing.forward_x_headers);
+  r = load("model_list: [{model_name: a, litellm_params: {model: gpt-4o}}]\n"
+           "general_settings: {forward_client_headers_to_llm_api: [authorization]}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(all_errors(r).find("never forwarded"), std::string::npos) << all_errors(r);
+  r = load("model_list: [{model_name: a, litellm_params: {model: gpt-4o}}]\nlitellm_settings: {drop_params: maybe}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(all_errors(r).find("drop_params must be true or false"), std::string::npos) << all_errors(r);
 }
 
 TEST(Config, OpenAICompatiblePrefixesGetTheirDefaultBase) {

@@ -119,12 +119,12 @@ TEST(GeminiRequest, ToolChoiceBecomesFunctionCallingMode) {
             json::parse(R"({"mode":"ANY","allowedFunctionNames":["get_weather"]})"));
 }
 
-TEST(GeminiRequest, SamplingLimitsAndJsonModeBecomeGenerationConfig) {
+TEST(GeminiRequest, SamplingLimitsAndJsonSchemaBecomeGenerationConfig) {
   const auto g = gemini().request_from_openai(obj(R"({"messages":[{"role":"user","content":"x"}],
     "max_tokens":50,"max_completion_tokens":80,"temperature":0.3,"top_p":0.9,"stop":"END","n":2,
     "response_format":{"type":"json_schema","json_schema":{"name":"s","schema":{"type":"object"}}}})"));
   EXPECT_EQ(g.at("generationConfig"), json::parse(R"({"maxOutputTokens":80,"temperature":0.3,"topP":0.9,
-    "stopSequences":["END"],"candidateCount":2,"responseMimeType":"application/json"})"));
+    "stopSequences":["END"],"candidateCount":2,"responseMimeType":"application/json","responseSchema":{"type":"object"}})"));
   const auto stops = gemini().request_from_openai(
       obj(R"({"messages":[],"max_tokens":7,"stop":["a","b"],"response_format":{"type":"text"}})"));
   EXPECT_EQ(stops.at("generationConfig"), json::parse(R"({"maxOutputTokens":7,"stopSequences":["a","b"]})"));
@@ -140,7 +140,7 @@ TEST(GeminiRequest, OddInputDoesNotThrow) {
 
 // ---- answer -----------------------------------------------------------------------------------
 
-TEST(GeminiResponse, TextAnswerSkipsThoughtsAndReportsUsageWithCachedAndThinkingTokens) {
+TEST(GeminiResponse, TextAnswerKeepsThoughtsApartAndReportsUsageWithCachedAndThinkingTokens) {
   const auto o = gemini().response_to_openai(obj(R"({
     "candidates":[{"content":{"role":"model","parts":[{"text":"planning…","thought":true},{"text":"Hello"},{"text":" world"}]},
                    "finishReason":"STOP","index":0}],
@@ -152,7 +152,9 @@ TEST(GeminiResponse, TextAnswerSkipsThoughtsAndReportsUsageWithCachedAndThinking
   EXPECT_EQ(o->at("id"), "chatcmpl-abc123");
   EXPECT_EQ(o->at("object"), "chat.completion");
   EXPECT_EQ(o->at("model"), "gemini-2.5-pro");
-  EXPECT_EQ(o->at("choices"), json::parse(R"([{"index":0,"message":{"role":"assistant","content":"Hello world"},
+  EXPECT_EQ(o->at("choices"), json::parse(R"([{"index":0,"message":{"role":"assistant","content":"Hello world",
+                                              "reasoning_content":"planning…",
+                                              "thinking_blocks":[{"type":"thinking","thinking":"planning…"}]},
                                               "logprobs":null,"finish_reason":"stop"}])"));
   EXPECT_EQ(o->at("usage"), json::parse(R"({"prompt_tokens":10,"completion_tokens":12,"total_tokens":22,
     "prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":7}})"));
