@@ -29,7 +29,6 @@ enum class Operation { chat, count_tokens, embeddings };
 
 struct ChatRequest {
   WireFormat format = WireFormat::openai;  // the client's wire format
-  Operation operation = Operation::chat;
   std::string model;                       // the model group the client asked for
   bool stream = false;
   Operation operation = Operation::chat;
