@@ -11,7 +11,9 @@
 
 #include "api/admin.h"
 #include "api/client_errors.h"
+#include "api/embeddings_api.h"
 #include "api/key_limits.h"
+#include "api/responses_api.h"
 #include "api/passing.h"
 #include "api/litellm_controls.h"
 #include "providers/stream_translate.h"
@@ -121,7 +123,9 @@ void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
 }  // namespace
 
 Gateway::Gateway(std::shared_ptr<const router::Router> router, Operations operations)
-    : ops_(std::move(operations)), admin_pool_(std::make_unique<boost::asio::thread_pool>(1)) {
+    : ops_(std::move(operations)),
+      admin_pool_(std::make_unique<boost::asio::thread_pool>(1)),
+      responses_(std::make_shared<ResponseStore>()) {
   swap_router(std::move(router));
 }
 
@@ -163,15 +167,22 @@ std::optional<http::Response> Gateway::answer_directly(const http::Request& req,
     return json_response(version, bh::status::ok, R"("I'm alive!")");
   if (method == bh::verb::get && path == "/health/readiness")
     return json_response(version, bh::status::ok, R"({"status":"healthy"})");
+  const bool is_responses = path == "/v1/responses" || path == "/responses";
+  const bool is_stored_response = path.starts_with("/v1/responses/");
   const bool is_chat = path == "/v1/chat/completions" || path == "/chat/completions" || path == "/v1/messages" ||
-                       path == kCountTokensPath;
+                       path == kCountTokensPath || is_responses || is_embeddings_path(path);
   const bool is_models = path == "/v1/models" || path == "/models";
-  if (!is_chat && !is_models)
+  if (!is_chat && !is_models && !is_stored_response)
     return client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
                         "no route for " + std::string(req.method_string()) + " " + std::string(path), version);
   if (!key_authorized(req, router.config().general))  // master_key or a general_settings.keys entry
     return client_error(format, bh::status::unauthorized, errors::ErrorClass::authentication,
                         "invalid or missing API key for this gateway", version);
+  if (is_stored_response) {
+    if (auto stored = answer_stored_response(req, path, *responses_)) return stored;
+    return client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
+                        "no route for " + std::string(req.method_string()) + " " + std::string(path), version);
+  }
   if (is_models) {
     if (method != bh::verb::get)
       return client_error(format, bh::status::method_not_allowed, errors::ErrorClass::bad_request, "use GET", version);
@@ -191,14 +202,18 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
     co_await operate(req, responder, router);
     co_return;
   }
+  // With Redis: responses stored by another instance are fetched before they are read here.
+  if ((target.starts_with("/v1/responses") || target == "/responses") &&
+      key_authorized(req, router.config().general) && needs_shared_fetch(req, target, *responses_, router.state()))
+    co_await fetch_shared(req, target, *responses_, router.state());
   if (auto direct = answer_directly(req, router)) {
     co_await responder.send(std::move(*direct));
     co_return;
   }
   const auto started = std::chrono::steady_clock::now();
-  const auto format = path_of(req.target()) == "/v1/messages" || path_of(req.target()) == kCountTokensPath
-                          ? core::WireFormat::anthropic
-                          : core::WireFormat::openai;
+  auto format = target == "/v1/messages" || target == kCountTokensPath ? core::WireFormat::anthropic
+                                                                        : core::WireFormat::openai;
+  if (target == "/v1/responses" || target == "/responses") format = core::WireFormat::responses;
   RequestSummary summary;
   summary.method = std::string(req.method_string());
   summary.path = std::string(path_of(req.target()));
@@ -330,7 +345,10 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
 http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req, http::Responder& responder,
                                     const router::Router& router, RequestSummary& summary,
                                     const Redactor& redact) const {
-  auto decoded = decode_chat(format, req, router);
+  std::variant<core::ChatRequest, http::Response> decoded;
+  if (format == core::WireFormat::responses) decoded = decode_responses_request(req, router, *responses_, request_id_for(req));
+  else if (is_embeddings_path(path_of(req.target()))) decoded = decode_embeddings_request(req, router, request_id_for(req));
+  else decoded = decode_chat(format, req, router);
   if (auto* refusal = std::get_if<http::Response>(&decoded)) {
     summary.status = static_cast<int>(refusal->result_int());
     summary.request_id = request_id_for(req);
@@ -378,12 +396,14 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   }
   summary.status = 200;
   if (outcome.stream) {
-    co_await pump_stream(format, req, responder, router, outcome, summary, redact);
+    co_await pump_stream(format, req, request, responder, router, outcome, summary, redact);
     co_return;
   }
   auto& answer = *outcome.response;
   record_key_usage(req, router, answer.usage);
-  if (answer.format != format) {
+  if (format == core::WireFormat::responses) {
+    store_response(*responses_, router.state(), request, answer.body);  // already Responses (responses_call)
+  } else if (answer.format != format) {
     if (format == core::WireFormat::openai) answer.body = providers::anthropic_response_to_openai(answer.body);
     else answer.body = providers::openai_response_to_anthropic(answer.body);
     answer.format = format;
@@ -392,6 +412,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   set_routing_headers(res, outcome);
   res.set("x-request-id", request.request_id);
   res.set(bh::field::content_type, "application/json");
+  set_omitted_tools_header(res, request, outcome.deployment);
   if (request.operation == core::Operation::count_tokens)
     res.set("x-switchyard-token-count", answer.estimated ? "estimated" : "provider");
   res.body() = json::serialize(answer.body);
@@ -404,7 +425,8 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
 // A failure from here on cannot fall back (the client has content): the stream ends with an error
 // event in the client's format and the failure counts against the deployment. A client that goes
 // away ends the loop; dropping the stream closes the upstream connection.
-http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::Request& req, http::Responder& responder,
+http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::Request& req,
+                                           const core::ChatRequest& request, http::Responder& responder,
                                            const router::Router& router, router::RouteOutcome& outcome,
                                            RequestSummary& summary, const Redactor& redact) const {
   http::Response head{bh::status::ok, req.version()};
@@ -412,6 +434,7 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
   head.set("x-request-id", summary.request_id);
   head.set(bh::field::content_type, "text/event-stream");
   head.set(bh::field::cache_control, "no-cache");
+  set_omitted_tools_header(head, request, outcome.deployment);
   auto& start = *outcome.stream;
   summary.response_started = std::chrono::steady_clock::now();
   bool client_there = co_await responder.start_stream(std::move(head.base()));
@@ -425,13 +448,16 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
     const auto c = router.report_stream_failure(*outcome.deployment, *rest.failure());
     const auto message = "switchyard: " + std::string(to_string(c.error_class)) + " from " + outcome.deployment->id +
                          " after the stream started: " + redact(c.message);
-    const auto event = providers::stream_error_event(format, c.error_class, message);
+    const auto event = rest.failure_event(format, c.error_class, message);
     summary.stream_error = std::string(to_string(c.error_class));
     client_there = co_await responder.write_chunk(event);
   }
   summary.usage = rest.usage();
   router.report_stream_usage(*outcome.deployment, summary.usage);
   record_key_usage(req, router, summary.usage);
+  if (format == core::WireFormat::responses)
+    if (const auto* final_response = rest.final_response())
+      store_response(*responses_, router.state(), request, *final_response);
   if (client_there) co_await responder.finish_stream();
   else responder.close_after_response();
   if (!client_there) summary.status = kClientClosedRequest;

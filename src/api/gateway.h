@@ -1,5 +1,6 @@
 // The HTTP surface of DESIGN.md: /v1/chat/completions (OpenAI), /v1/messages (Anthropic),
-// /v1/models, /health/liveliness, /health/readiness, /metrics, the /admin/* endpoints, optional
+// /v1/responses (OpenAI Responses API, api/responses_api.h), /v1/models, /health/liveliness,
+// /health/readiness, /metrics, the /admin/* endpoints, optional
 // master_key auth, and the x-switchyard-* headers. Decodes the client's body into a ChatRequest,
 // asks the router, and answers in the client's wire format; every chat request ends in one log
 // line and its metrics. Holds no routing logic.
@@ -20,6 +21,8 @@
 #include "router/router.h"
 
 namespace switchyard::api {
+
+class ResponseStore;
 
 class Gateway {
  public:
@@ -44,7 +47,8 @@ class Gateway {
   // /metrics and /admin/* (the caller checked the path).
   http::Awaitable<void> operate(http::Request& request, http::Responder& responder, const router::Router& router) const;
   void observe(const RequestSummary& summary, const Redactor& redact) const;
-  http::Awaitable<void> pump_stream(core::WireFormat format, const http::Request& req, http::Responder& responder,
+  http::Awaitable<void> pump_stream(core::WireFormat format, const http::Request& req, const core::ChatRequest& request,
+                                    http::Responder& responder,
                                     const router::Router& router, router::RouteOutcome& outcome,
                                     RequestSummary& summary, const Redactor& redact) const;
 
@@ -57,6 +61,8 @@ class Gateway {
   std::atomic<std::shared_ptr<const Generation>> generation_;
   // Reloads read files: they run here, never on an I/O thread.
   std::unique_ptr<boost::asio::thread_pool> admin_pool_;
+  // Responses kept for previous_response_id and GET /v1/responses/{id}; outlives reloads.
+  std::shared_ptr<ResponseStore> responses_;
   std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
   mutable std::atomic<std::size_t> chat_in_flight_{0};  // for Operations::max_in_flight_requests
 };

@@ -12,7 +12,8 @@
 
 namespace switchyard::core {
 
-enum class WireFormat { openai, anthropic };
+// `responses` is only ever a client format (OpenAI's Responses API); upstreams speak the others.
+enum class WireFormat { openai, anthropic, responses };
 
 std::string_view to_string(WireFormat f);
 
@@ -23,9 +24,9 @@ struct Usage {
   std::int64_t cache_creation_tokens = 0;  // written to the prompt cache (part of input_tokens)
 };
 
-// What the client asked for: a chat answer, or (Anthropic's /v1/messages/count_tokens) the
-// number of input tokens of that request.
-enum class Operation { chat, count_tokens };
+// What the client asked for: a chat answer (any format above), (Anthropic's
+// /v1/messages/count_tokens) the number of input tokens of that request, or embeddings.
+enum class Operation { chat, count_tokens, embeddings };
 
 // LiteLLM's routing controls a client may put in the request body (taken out of it before the call:
 // they are never sent upstream). See api/litellm_controls.h.
@@ -45,6 +46,9 @@ struct ChatRequest {
   Operation operation = Operation::chat;
   boost::json::object body;                // as the client sent it, less the routing controls
   std::string request_id;
+  // Responses API clients: the id and creation time (unix seconds) their answer carries.
+  std::string response_id;
+  std::int64_t created_at = 0;
   // LiteLLM's drop_params (body, or litellm_settings): parameters a deployment cannot honour are
   // dropped instead of refusing the attempt.
   bool drop_params = false;

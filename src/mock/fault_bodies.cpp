@@ -220,6 +220,7 @@ const FaultBody* fault_body(Fault fault, WireFormat format) {
     if (b.fault == fault && b.format == format) return &b;
   if (format == WireFormat::vertex_anthropic) return fault_body(fault, WireFormat::anthropic);
   if (format == WireFormat::vertex_gemini) return fault_body(fault, WireFormat::gemini);
+  if (format == WireFormat::openai_responses) return fault_body(fault, WireFormat::openai);
   return nullptr;
 }
 

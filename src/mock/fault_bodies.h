@@ -12,7 +12,8 @@ namespace switchyard::mock {
 
 // The request/reply dialects (anthropic, openai, gemini, bedrock) plus the two Vertex AI ones,
 // which carry Anthropic or Gemini bodies but answer some errors in Vertex's own shape.
-enum class WireFormat { anthropic, openai, vertex_anthropic, gemini, vertex_gemini, bedrock };
+// openai_responses: OpenAI's Responses API (errors as OpenAI's).
+enum class WireFormat { anthropic, openai, vertex_anthropic, gemini, vertex_gemini, bedrock, openai_responses };
 
 struct FaultBody {
   Fault fault;

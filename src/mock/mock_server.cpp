@@ -74,6 +74,20 @@ void cut_for_fault(Fault step, WireFormat format, std::vector<StreamEvent>& even
     events.push_back({stream_error_event(format), EventKind::other});
 }
 
+// The tool's output as quoted in the reply: whitespace collapsed, at most a few hundred bytes.
+std::string tool_output_excerpt(std::string_view output) {
+  constexpr std::size_t kMaxExcerptBytes = 400;
+  std::string out;
+  for (const char c : output) {
+    if (out.size() >= kMaxExcerptBytes) break;
+    const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 http::Response invalid_request_response(WireFormat format, std::string_view message) {
   auto res = make_response(400, kJsonType, invalid_request_body(format, message));
   if (format == WireFormat::bedrock)
@@ -108,6 +122,7 @@ http::Awaitable<Disposition> MockServer::handle(http::Request& request, http::Re
     co_await responder.send(token_grant(request));
     co_return Disposition::answered;
   }
+  if (auto route = embedding_route(path)) co_return co_await answer_embeddings(request, responder, std::move(*route), path);
   if (path.ends_with("/v1/messages/count_tokens") && request.method() == beast_http::verb::post) {
     co_await responder.send(count_tokens(request, WireFormat::anthropic, "count_tokens", path));
     co_return Disposition::answered;
@@ -143,7 +158,7 @@ http::Response MockServer::admin(http::Request& request, std::string_view path) 
     return make_response(200, kJsonType, json::serialize(echo));
   }
   return admin_error(beast_http::status::not_found,
-                     "mock: no such endpoint (POST .../v1/messages, .../chat/completions, .../token, Vertex "
+                     "mock: no such endpoint (POST .../v1/messages, .../chat/completions, .../responses, .../token, Vertex "
                      ".../models/<m>:rawPredict|:streamRawPredict|:generateContent|:streamGenerateContent, Bedrock "
                      "/model/<id>/converse|converse-stream; GET /mock/stats, POST /mock/reset, PUT /mock/models/<name>)");
 }
@@ -221,6 +236,34 @@ http::Awaitable<Disposition> MockServer::answer_cloud(http::Request& request, ht
   co_return co_await serve(request, responder, *call, route.errors, path);
 }
 
+http::Awaitable<Disposition> MockServer::answer_embeddings(http::Request& request, http::Responder& responder,
+                                                           EmbeddingRoute route, std::string_view path) {
+  if (route.auth) {
+    if (auto refusal = authenticate(request, *route.auth)) {
+      stats_.record_auth_failure();
+      co_await responder.send(std::move(*refusal));
+      co_return Disposition::answered;
+    }
+  }
+  std::string error;
+  const auto call = parse_embedding_call(route, request.body(), error);
+  if (!call) {
+    co_await responder.send(invalid_request_response(route.errors, error));
+    co_return Disposition::answered;
+  }
+  stats_.record(call->model, path, lower_cased_headers(request), std::move(request.body()));
+  const auto entry = table_.lookup(call->model, path);
+  const Fault step = non_streaming_fault(entry->next_step());
+  if (step == Fault::connection_reset) co_return Disposition::reset;
+  if (step == Fault::hang) co_return Disposition::hang;
+  if (step != Fault::ok) {
+    co_await responder.send(fault_response(step, route.errors, entry->behaviour));
+    co_return Disposition::answered;
+  }
+  co_await responder.send(make_response(200, kJsonType, embedding_answer(route, *call)));
+  co_return Disposition::answered;
+}
+
 http::Awaitable<Disposition> MockServer::answer_call(http::Request& request, http::Responder& responder,
                                                      WireFormat format, std::string_view path) {
   // Azure OpenAI and Databricks check the caller's key or issued token when configured.
@@ -284,22 +327,26 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
     co_return Disposition::answered;
   }
   const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds(), b.latency_ms};
-  const bool answers_tool_result = features && features->answers_tool_result;
+  // A conversation that ends with the tool's result gets text (quoting it when the mock can read
+  // it): the agent loop ends instead of calling the tool again.
+  const bool answers_tool_result = (features && features->answers_tool_result) || call->tool_result;
   const ToolCall* tool = b.tool_call && call->has_tools && !answers_tool_result ? &*b.tool_call : nullptr;
+  std::string reply = b.reply;
+  if (call->tool_result) reply += " Tool output: " + tool_output_excerpt(*call->tool_result);
   CacheUse cache;
   if (features) cache = use_prompt_cache(*features);
   if (!call->stream) {
     // No `?:` with temporaries in this coroutine (GCC 12 destroys them twice).
     std::string body;
     if (tool) body = tool_call_body(*call, *tool, ids);
-    else body = reply_body(*call, b.reply, ids);
+    else body = reply_body(*call, reply, ids);
     if (features) body = decorate_reply(format, *features, cache, std::move(body), ids);
     co_await responder.send(make_response(200, kJsonType, std::move(body)));
     co_return done;
   }
   std::vector<StreamEvent> events;
   if (tool) events = tool_call_events(*call, *tool, ids);
-  else events = reply_events(*call, b.reply, ids);
+  else events = reply_events(*call, reply, ids);
   if (features) decorate_events(format, *features, cache, events, ids);
   cut_for_fault(step, format, events);
   beast_http::response_header<> header;

@@ -30,6 +30,7 @@
 #include "mock/call_stats.h"
 #include "mock/cloud_auth.h"
 #include "mock/cloud_routes.h"
+#include "mock/embeddings_wire.h"
 #include "mock/fault_bodies.h"
 #include "mock/listener.h"
 #include "mock/mock_config.h"
@@ -51,6 +52,9 @@ class MockServer {
   http::Response admin(http::Request& request, std::string_view path);
   http::Awaitable<Disposition> answer_call(http::Request& request, http::Responder& responder, WireFormat format,
                                            std::string_view path);
+  // Embeddings in every provider's shape (embeddings_wire.h), with faults.
+  http::Awaitable<Disposition> answer_embeddings(http::Request& request, http::Responder& responder,
+                                                 EmbeddingRoute route, std::string_view path);
   // count_tokens on Anthropic, Vertex (count-tokens:rawPredict) and Bedrock (/count-tokens).
   http::Response count_tokens(http::Request& request, WireFormat format, std::string_view model, std::string_view path);
   http::Awaitable<Disposition> answer_cloud(http::Request& request, http::Responder& responder, CloudRoute route,

@@ -1,3 +1,4 @@
+#include "mock/responses_wire.h"
 #include "mock/wire.h"
 
 #include <boost/json.hpp>
@@ -239,6 +240,7 @@ std::int64_t tool_call_tokens(const ToolCall& tool) { return 1 + count_words(too
 std::optional<WireFormat> format_for_path(std::string_view path) {
   if (path.ends_with(kAnthropicPathSuffix)) return WireFormat::anthropic;
   if (path.ends_with(kOpenAiPathSuffix)) return WireFormat::openai;
+  if (path.ends_with(kResponsesPathSuffix)) return WireFormat::openai_responses;
   return std::nullopt;
 }
 
@@ -278,12 +280,15 @@ std::optional<Call> parse_call(WireFormat format, std::string_view path, std::st
     for (const auto& msg : msgs->get_array())
       if (const auto* mo = msg.if_object())
         if (const auto* c = mo->if_contains("content")) call.input_tokens += content_words(*c);
+  if (format == WireFormat::openai_responses) read_responses_input(o, call);
+  call.tool_result = trailing_tool_result(o);
   return call;
 }
 
 std::string reply_body(const Call& call, std::string_view reply, ReplyIds ids) {
   if (call.format == WireFormat::gemini) return gemini_reply_body(call, reply, ids);
   if (call.format == WireFormat::bedrock) return bedrock_reply_body(call, reply, ids);
+  if (call.format == WireFormat::openai_responses) return responses_reply_body(call, reply, ids);
   const auto output = count_words(reply);
   if (call.format == WireFormat::anthropic) {
     return json::serialize(json::object{
@@ -310,6 +315,7 @@ std::string reply_body(const Call& call, std::string_view reply, ReplyIds ids) {
 std::string tool_call_body(const Call& call, const ToolCall& tool, ReplyIds ids) {
   if (call.format == WireFormat::gemini) return gemini_tool_call_body(call, tool, ids);
   if (call.format == WireFormat::bedrock) return bedrock_tool_call_body(call, tool, ids);
+  if (call.format == WireFormat::openai_responses) return responses_tool_call_body(call, tool, ids);
   const auto output = tool_call_tokens(tool);
   if (call.format == WireFormat::anthropic) {
     return json::serialize(json::object{
@@ -346,6 +352,7 @@ std::string tool_call_body(const Call& call, const ToolCall& tool, ReplyIds ids)
 std::vector<StreamEvent> reply_events(const Call& call, std::string_view reply, ReplyIds ids) {
   if (call.format == WireFormat::gemini) return gemini_reply_events(call, reply, ids);
   if (call.format == WireFormat::bedrock) return bedrock_reply_events(call, reply, ids);
+  if (call.format == WireFormat::openai_responses) return responses_reply_events(call, reply, ids);
   if (call.format == WireFormat::anthropic) return anthropic_stream(call, reply, ids);
   return openai_stream(call, reply, ids);
 }
@@ -359,6 +366,7 @@ std::vector<std::string> reply_stream(const Call& call, std::string_view reply, 
 std::vector<StreamEvent> tool_call_events(const Call& call, const ToolCall& tool, ReplyIds ids) {
   if (call.format == WireFormat::gemini) return gemini_tool_call_events(call, tool, ids);
   if (call.format == WireFormat::bedrock) return bedrock_tool_call_events(call, tool, ids);
+  if (call.format == WireFormat::openai_responses) return responses_tool_call_events(call, tool, ids);
   if (call.format == WireFormat::anthropic) return anthropic_tool_stream(call, tool, ids);
   return openai_tool_stream(call, tool, ids);
 }
@@ -366,6 +374,7 @@ std::vector<StreamEvent> tool_call_events(const Call& call, const ToolCall& tool
 std::string stream_error_event(WireFormat format) {
   if (format == WireFormat::gemini || format == WireFormat::vertex_gemini) return gemini_stream_error_event();
   if (format == WireFormat::bedrock) return bedrock_stream_error_frame();
+  if (format == WireFormat::openai_responses) return responses_stream_error_event();
   if (format == WireFormat::anthropic || format == WireFormat::vertex_anthropic)
     return sse("error", json::object{{"type", "error"},
                                      {"error", {{"type", "overloaded_error"}, {"message", "Overloaded"}}}});

@@ -25,6 +25,8 @@ struct Call {
   bool include_usage = false;  // OpenAI stream_options.include_usage
   bool has_tools = false;      // declares tools (a non-empty `tools`, tool_choice not "none")
   std::int64_t input_tokens = 0;
+  // The last message is a tool's result: answer with text quoting it (end of an agent loop).
+  std::optional<std::string> tool_result;
 };
 
 // nullopt with `error` set when the body is not a request the mock can answer (not JSON, no

@@ -4,10 +4,12 @@
 #include <boost/json.hpp>
 
 #include "providers/auth/credential_source.h"
+#include "providers/embeddings_call.h"
 #include "providers/count_tokens.h"
 #include "providers/deployment_defaults.h"
 #include "providers/forwarding.h"
 #include "providers/param_support.h"
+#include "providers/responses_call.h"
 #include "providers/translate.h"
 
 namespace switchyard::providers {
@@ -191,8 +193,9 @@ http::Awaitable<void> ChatStream::drain() {
 
 namespace {
 
+// `translator`: the client's own translator (Responses clients); null: chosen by wire formats.
 http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core::ChatRequest& request,
-                                           http::UpstreamRequest upstream) {
+                                           http::UpstreamRequest upstream, std::unique_ptr<StreamTranslator> translator) {
   const auto executor = co_await boost::asio::this_coro::executor;
   auto opened = co_await http::client_pool_for_this_thread(executor).open_stream(upstream);
   if (!opened.stream) co_return decode_chat(endpoint, std::move(opened.failure));
@@ -206,8 +209,8 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
     decoder = dialect->stream_decoder(endpoint.deployment->model, include_usage || request.format != format);
   else
     decoder = std::make_unique<SseEventDecoder>();
-  auto stream = std::make_unique<ChatStream>(std::move(opened.stream), std::move(decoder),
-                                             make_stream_translator(format, request.format, include_usage),
+  if (!translator) translator = make_stream_translator(format, request.format, include_usage);
+  auto stream = std::make_unique<ChatStream>(std::move(opened.stream), std::move(decoder), std::move(translator),
                                              endpoint.deployment->provider);
   // Hold everything back until the first content token: a failure before it can still fall back
   // to another deployment without the client seeing a byte.
@@ -229,24 +232,6 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
                                             std::chrono::milliseconds timeout) {
   if (!endpoint.adapter) co_return CallResult::failed(unusable(endpoint));
-  // Parameters this deployment cannot honour: refused before any call (and before any credential
-  // is fetched for it), or dropped (drop_params).
-  std::optional<core::ChatRequest> trimmed;
-  std::vector<std::string> unsupported;
-  if (request.operation != core::Operation::count_tokens) {
-    unsupported = unsupported_params(api_kind(endpoint), request);
-    if (!unsupported.empty()) {
-      if (!drop_params_enabled(endpoint, request)) {
-        CallResult refused;
-        refused.error.provider = endpoint.deployment->provider;
-        refused.error.status = 400;
-        refused.refusal = unsupported_params_refusal(endpoint, unsupported);
-        co_return refused;
-      }
-      trimmed = request;
-      drop_params(trimmed->body, request.format, unsupported);
-    }
-  }
   // Usually answered from the cache at once; only a cold or expired cache waits for the cloud.
   std::shared_ptr<const auth::Credential> credential;
   if (endpoint.credentials) {
@@ -259,20 +244,72 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
   }
   if (request.operation == core::Operation::count_tokens)
     co_return co_await count_tokens(endpoint, request, credential.get(), timeout);
-  auto upstream = encode_chat(endpoint, trimmed ? *trimmed : request, credential.get());
+  if (request.operation == core::Operation::embeddings)
+    co_return co_await call_embeddings(endpoint, request, credential.get(), timeout);
+  // A Responses client: passed through to OpenAI/Azure, else the derived chat request is sent.
+  const bool responses_client = request.format == core::WireFormat::responses;
+  ResponsesPlan plan;
+  if (responses_client) {
+    auto planned = plan_responses(endpoint, request);
+    if (auto* refused = std::get_if<errors::UpstreamError>(&planned)) co_return CallResult::failed(std::move(*refused));
+    plan = std::move(std::get<ResponsesPlan>(planned));
+  }
+  const core::ChatRequest& sent = responses_client && !plan.passthrough ? plan.chat : request;
+  // Parameters this deployment cannot honour: refused before any call, or dropped (drop_params).
+  // A Responses passthrough goes to OpenAI's own API: nothing to check.
+  std::vector<std::string> unsupported;
+  if (!plan.passthrough) unsupported = unsupported_params(api_kind(endpoint), sent);
+  std::optional<core::ChatRequest> trimmed;
+  if (!unsupported.empty()) {
+    if (!drop_params_enabled(endpoint, sent)) {
+      CallResult refused;
+      refused.error.provider = endpoint.deployment->provider;
+      refused.error.status = 400;
+      refused.refusal = unsupported_params_refusal(endpoint, unsupported);
+      co_return refused;
+    }
+    trimmed = sent;
+    drop_params(trimmed->body, sent.format, unsupported);
+  }
+  const core::ChatRequest& outgoing = trimmed ? *trimmed : sent;
+  http::UpstreamRequest upstream;
+  if (plan.passthrough) upstream = encode_responses_passthrough(endpoint, request, credential.get());
+  else upstream = encode_chat(endpoint, outgoing, credential.get());
   upstream.timeout = timeout;
   if (const auto& silence = endpoint.deployment->stream_timeout_seconds)
     upstream.stream_idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*silence * 1000));
   add_userinfo_authorization(endpoint, upstream);
   if (request.stream) {
-    auto streamed = co_await open_streaming(endpoint, request, std::move(upstream));
+    std::unique_ptr<StreamTranslator> translator;
+    if (responses_client)
+      translator = make_responses_stream_translator(
+          plan.passthrough ? core::WireFormat::responses : endpoint.adapter->wire_format(), echo_of(request));
+    auto streamed = co_await open_streaming(endpoint, outgoing, std::move(upstream), std::move(translator));
     streamed.dropped_params = std::move(unsupported);
     co_return streamed;
   }
   const auto executor = co_await boost::asio::this_coro::executor;
   auto response = co_await http::client_pool_for_this_thread(executor).send(upstream);
+  if (plan.passthrough && response.ok()) {
+    if (auto answer = decode_responses_passthrough(response.body, request)) {
+      CallResult passed;
+      passed.response = std::move(answer);
+      co_return passed;
+    }
+  }
   auto result = decode_chat(endpoint, std::move(response));
   result.dropped_params = std::move(unsupported);
+  if (responses_client && result.response) {
+    if (plan.passthrough) {
+      // A 2xx that is not a Response object: garbage, classified like any other.
+      result.error.provider = endpoint.deployment->provider;
+      result.error.status = 200;
+      result.error.body = json::serialize(result.response->body);
+      result.response.reset();
+    } else {
+      result.response = chat_answer_to_responses(std::move(*result.response), request);
+    }
+  }
   co_return result;
 }
 

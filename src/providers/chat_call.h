@@ -42,6 +42,13 @@ class ChatStream {
   bool finished() const { return finished_; }
   const std::optional<errors::UpstreamError>& failure() const { return failure_; }
   const core::Usage& usage() const;
+  // The event that ends the client's stream after a failure, in its format (Responses: with the
+  // stream's next sequence_number).
+  std::string failure_event(core::WireFormat client, errors::ErrorClass cls, std::string_view message) {
+    return translator_->failure_event(client, cls, message);
+  }
+  // Responses clients: the complete Response once finished (to store it), else null.
+  const boost::json::object* final_response() const { return translator_->final_response(); }
 
  private:
   std::unique_ptr<http::UpstreamStream> upstream_;

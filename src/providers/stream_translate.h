@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/json/object.hpp>
+
 #include "core/chat.h"
 #include "errors/error_class.h"
 #include "http/sse.h"
@@ -23,6 +25,9 @@ struct TranslatedChunk {
   std::optional<std::string> error_body;  // the upstream sent an error event (its JSON)
 };
 
+// The event that ends a stream which failed after content reached the client.
+std::string stream_error_event(core::WireFormat client, errors::ErrorClass cls, std::string_view message);
+
 class StreamTranslator {
  public:
   virtual ~StreamTranslator() = default;
@@ -30,6 +35,12 @@ class StreamTranslator {
   // The upstream body ended. Returns false when it ended before the stream was complete.
   virtual bool on_end(TranslatedChunk& out) = 0;
   const core::Usage& usage() const { return usage_; }
+  // The event that ends this stream when it failed after content reached the client.
+  virtual std::string failure_event(core::WireFormat client, errors::ErrorClass cls, std::string_view message) {
+    return stream_error_event(client, cls, message);
+  }
+  // Responses clients: the complete Response object once the stream finished (it is stored).
+  virtual const boost::json::object* final_response() const { return nullptr; }
 
  protected:
   core::Usage usage_;
@@ -37,8 +48,5 @@ class StreamTranslator {
 
 std::unique_ptr<StreamTranslator> make_stream_translator(core::WireFormat upstream, core::WireFormat client,
                                                          bool include_usage);
-
-// The event that ends a stream which failed after content reached the client.
-std::string stream_error_event(core::WireFormat client, errors::ErrorClass cls, std::string_view message);
 
 }  // namespace switchyard::providers

@@ -280,6 +280,21 @@ WindowUsage RedisStore::usage(const std::string& subject, core::Nanos now) const
 
 SharedStatus RedisStore::shared_status() const { return {true, redis_up(), redis_errors_total()}; }
 
+void RedisStore::put_shared(const std::string& key, std::string value, std::chrono::seconds ttl) {
+  if (up_.load(std::memory_order_relaxed))
+    enqueue({{"SET", "switchyard:shared:" + key, std::move(value), "EX", std::to_string(std::max<std::int64_t>(1, ttl.count()))},
+             nullptr});
+}
+
+http::Awaitable<std::optional<std::string>> RedisStore::get_shared(std::string key) {
+  if (!up_.load(std::memory_order_relaxed)) {
+    const std::optional<std::string> none;
+    co_return none;
+  }
+  auto value = co_await async_get("switchyard:shared:" + key, boost::asio::use_awaitable);
+  co_return value;
+}
+
 // ---- the Redis thread ----
 
 void RedisStore::enqueue(Job job) {

@@ -66,6 +66,8 @@ class RedisStore final : public StateStore {
   void record_usage(const std::string& subject, std::int64_t tokens, core::Nanos now) override;
   WindowUsage usage(const std::string& subject, core::Nanos now) const override;
   SharedStatus shared_status() const override;
+  void put_shared(const std::string& key, std::string value, std::chrono::seconds ttl) override;
+  http::Awaitable<std::optional<std::string>> get_shared(std::string key) override;
 
   bool redis_up() const { return up_.load(std::memory_order_relaxed); }
   std::uint64_t redis_errors_total() const { return errors_total_.load(std::memory_order_relaxed); }
@@ -93,6 +95,20 @@ class RedisStore final : public StateStore {
         token, std::move(subject), limits, now);
   }
   void start_admit(std::string subject, RateLimits limits, core::Nanos now, std::function<void(Admission)> done);
+  template <typename Token>
+  auto async_get(std::string key, Token&& token) {
+    return boost::asio::async_initiate<Token, void(std::optional<std::string>)>(
+        [this](auto handler, std::string k) {
+          auto executor = boost::asio::get_associated_executor(handler);
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          enqueue({{"GET", std::move(k)}, [shared, executor](const redisReply* r) {
+                     std::optional<std::string> value;
+                     if (r && r->type == REDIS_REPLY_STRING) value.emplace(r->str, r->len);
+                     boost::asio::post(executor, [shared, value = std::move(value)]() mutable { (*shared)(std::move(value)); });
+                   }});
+        },
+        token, std::move(key));
+  }
 
   void enqueue(Job job);
   void writer_loop();

@@ -8,6 +8,7 @@
 // Never blocks an I/O thread: reads come from a local view, shared writes are queued.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -94,6 +95,14 @@ class StateStore {
   virtual void record_usage(const std::string& subject, std::int64_t tokens, core::Nanos now) = 0;
   virtual WindowUsage usage(const std::string& subject, core::Nanos now) const = 0;
   virtual SharedStatus shared_status() const { return {}; }
+
+  // Values shared across instances (the Responses API store): a put with a TTL that is never
+  // waited for, and a lookup. Without Redis there is nothing shared (nullopt).
+  virtual void put_shared(const std::string& /*key*/, std::string /*value*/, std::chrono::seconds /*ttl*/) {}
+  virtual http::Awaitable<std::optional<std::string>> get_shared(std::string /*key*/) {
+    const std::optional<std::string> none;
+    co_return none;
+  }
 };
 
 inline std::string key_subject(const std::string& key_name) { return "key:" + key_name; }

@@ -638,7 +638,7 @@ TEST_F(MockTest, RefusesUnparseableCallsAndUnknownPaths) {
   r = post(kOpenAiPath, R"({"messages":[]})");  // no model, and no Azure deployment in the path
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(parse(r.body).at("error").at("type"), "invalid_request_error");
-  EXPECT_EQ(post("/v1/embeddings", openai_body("x")).status, 404);
+  EXPECT_EQ(post("/v1/images/generations", openai_body("x")).status, 404);  // embeddings are served since issue 13
   EXPECT_EQ(request(mock_.port, "GET", "/health").status, 200);
   EXPECT_EQ(stats().at("total").to_number<int>(), 0);
 }

@@ -1,0 +1,268 @@
+#include "api/responses_api.h"
+
+#include <boost/json.hpp>
+#include <functional>
+#include <random>
+
+#include "api/client_errors.h"
+#include "providers/responses_call.h"
+#include "providers/responses_codec.h"
+
+namespace switchyard::api {
+namespace json = boost::json;
+namespace bh = http::beast_http;
+namespace {
+
+http::Response openai_error(unsigned version, bh::status status, std::string_view message, json::value param,
+                            json::value code, std::string_view type = "invalid_request_error") {
+  http::Response res{status, version};
+  res.set(bh::field::content_type, "application/json");
+  res.body() = json::serialize(json::object{
+      {"error", {{"message", message}, {"type", type}, {"param", std::move(param)}, {"code", std::move(code)}}}});
+  return res;
+}
+
+// resp_ + 48 hex digits, like OpenAI's ids.
+std::string new_response_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "resp_%016llx%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()), static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+// Stored output items share the store with responses, under this prefix (ids never contain ':').
+constexpr std::string_view kItemKeyPrefix = "item:";
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+namespace {
+std::size_t size_of(const ResponseStore::Entry& e) { return e.response.size() + e.conversation.size(); }
+}  // namespace
+
+ResponseStore::ResponseStore(std::size_t max_entries, std::chrono::seconds ttl, std::size_t max_bytes)
+    : max_per_shard_(std::max<std::size_t>(1, max_entries / kShards)),
+      max_bytes_per_shard_(std::max<std::size_t>(1, max_bytes / kShards)),
+      ttl_(ttl) {}
+
+ResponseStore::Shard& ResponseStore::shard_of(const std::string& id) const {
+  return shards_[std::hash<std::string>{}(id) % kShards];
+}
+
+void ResponseStore::put(const std::string& id, Entry entry) {
+  auto& s = shard_of(id);
+  const auto now = std::chrono::steady_clock::now();
+  const auto size = size_of(entry);
+  std::lock_guard lock(s.mutex);
+  if (const auto old = s.entries.find(id); old != s.entries.end()) {
+    s.bytes -= size_of(old->second.entry);
+    s.entries.erase(old);
+  }
+  // Evict expired and then the oldest entries while over a bound (ids in `order` may be gone).
+  while (!s.order.empty()) {
+    const auto it = s.entries.find(s.order.front());
+    const bool stale = it == s.entries.end() || it->second.expires <= now || s.entries.size() >= max_per_shard_ ||
+                       s.bytes + size > max_bytes_per_shard_;
+    if (!stale) break;
+    if (it != s.entries.end()) {
+      s.bytes -= size_of(it->second.entry);
+      s.entries.erase(it);
+    }
+    s.order.pop_front();
+  }
+  s.bytes += size;
+  s.entries.emplace(id, Stored{std::move(entry), now + ttl_});
+  s.order.push_back(id);
+}
+
+std::optional<ResponseStore::Entry> ResponseStore::get(const std::string& id) const {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  const auto it = s.entries.find(id);
+  if (it == s.entries.end() || it->second.expires <= std::chrono::steady_clock::now()) return std::nullopt;
+  return it->second.entry;
+}
+
+bool ResponseStore::erase(const std::string& id) {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  const auto it = s.entries.find(id);
+  if (it == s.entries.end()) return false;
+  s.bytes -= size_of(it->second.entry);
+  s.entries.erase(it);
+  return true;
+}
+
+std::variant<core::ChatRequest, http::Response> decode_responses_request(const http::Request& req,
+                                                                        const router::Router& router,
+                                                                        const ResponseStore& store,
+                                                                        std::string request_id) {
+  const auto version = req.version();
+  const auto bad = [&](std::string_view message, json::value param = nullptr) {
+    return openai_error(version, bh::status::bad_request, message, std::move(param), nullptr);
+  };
+  boost::system::error_code ec;
+  auto parsed = json::parse(req.body(), ec, json::make_shared_resource<json::monotonic_resource>());
+  if (ec) return bad("request body is not valid JSON: " + ec.message());
+  if (!parsed.is_object()) return bad("request body must be a JSON object");
+  core::ChatRequest request;
+  request.format = core::WireFormat::responses;
+  request.body = std::move(parsed.get_object());
+  request.request_id = std::move(request_id);
+  auto& body = request.body;
+  const auto* model = body.if_contains("model");
+  if (!model || !model->is_string() || model->get_string().empty())
+    return bad("'model' is required: the model group to route to", "model");
+  request.model = std::string(model->get_string());
+  const auto* input = body.if_contains("input");
+  if (!input || !(input->is_string() || input->is_array()))
+    return bad("'input' is required and must be a string or an array of items", "input");
+  if (const auto* s = body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
+  if (!router.has_group(request.model))
+    return openai_error(version, bh::status::not_found,
+                        "model '" + request.model + "' is not a model group of this gateway (see /v1/models)", "model",
+                        "model_not_found");
+  if (const auto* prev = body.if_contains("previous_response_id"); prev && !prev->is_null()) {
+    if (!prev->is_string()) return bad("'previous_response_id' must be a string", "previous_response_id");
+    const std::string id(prev->get_string());
+    const auto stored = store.get(id);
+    if (!stored)
+      return openai_error(version, bh::status::not_found, "Previous response with id '" + id + "' not found.",
+                          "previous_response_id", "previous_response_not_found");
+    auto history = json::parse(stored->conversation, ec);
+    json::array items = !ec && history.is_array() ? std::move(history.get_array()) : json::array{};
+    if (input->is_string()) items.push_back({{"type", "message"}, {"role", "user"}, {"content", input->get_string()}});
+    else for (const auto& i : input->get_array()) items.push_back(i);
+    body["input"] = std::move(items);
+  }
+  // item_reference inputs (the AI SDK sends them for items of stored responses) become the items.
+  if (auto* items = body["input"].if_array()) {
+    for (auto& item : *items) {
+      auto* o = item.if_object();
+      if (!o || !o->contains("type") || o->at("type") != "item_reference") continue;
+      const auto* id = o->if_contains("id");
+      if (!id || !id->is_string()) return bad("an item_reference needs an 'id'", "input");
+      auto stored = store.get(std::string(kItemKeyPrefix) + std::string(id->get_string()));
+      if (!stored)
+        return openai_error(version, bh::status::not_found,
+                            "Item with id '" + std::string(id->get_string()) + "' not found.", "input", nullptr);
+      auto resolved = json::parse(stored->conversation, ec);
+      if (!ec) item = std::move(resolved);
+    }
+  }
+  request.response_id = new_response_id();
+  request.created_at = unix_now();
+  return request;
+}
+
+namespace {
+
+// Shared copies: "responses:<local key>" → response JSON, '\n', conversation JSON (serialized JSON
+// has no raw newline).
+constexpr std::string_view kSharedPrefix = "responses:";
+
+void keep(ResponseStore& store, state::StateStore& shared, const std::string& key, ResponseStore::Entry entry) {
+  shared.put_shared(std::string(kSharedPrefix) + key, entry.response + "\n" + entry.conversation, store.ttl());
+  store.put(key, std::move(entry));
+}
+
+// The local keys a request names that this instance does not hold.
+std::vector<std::string> missing_keys(const http::Request& req, std::string_view path, const ResponseStore& store) {
+  std::vector<std::string> keys;
+  constexpr std::string_view kStoredPrefix = "/v1/responses/";
+  if (path.starts_with(kStoredPrefix)) {
+    const std::string id(path.substr(kStoredPrefix.size()));
+    if (!id.empty() && id.find_first_of("/:") == std::string::npos && !store.get(id)) keys.push_back(id);
+    return keys;
+  }
+  const auto& body = req.body();
+  if (body.find("previous_response_id") == std::string::npos && body.find("item_reference") == std::string::npos)
+    return keys;
+  boost::system::error_code ec;
+  const auto parsed = json::parse(body, ec);
+  if (ec || !parsed.is_object()) return keys;
+  const auto& o = parsed.get_object();
+  if (const auto* prev = o.if_contains("previous_response_id"); prev && prev->is_string())
+    if (!store.get(std::string(prev->get_string()))) keys.emplace_back(prev->get_string());
+  if (const auto* input = o.if_contains("input"); input && input->is_array())
+    for (const auto& item : input->get_array())
+      if (const auto* i = item.if_object(); i && i->contains("type") && i->at("type") == "item_reference")
+        if (const auto* id = i->if_contains("id"); id && id->is_string()) {
+          auto key = std::string(kItemKeyPrefix) + std::string(id->get_string());
+          if (!store.get(key)) keys.push_back(std::move(key));
+        }
+  return keys;
+}
+
+}  // namespace
+
+void store_response(ResponseStore& store, state::StateStore& shared, const core::ChatRequest& request,
+                    const json::object& response) {
+  if (const auto* s = request.body.if_contains("store"); s && s->is_bool() && !s->get_bool()) return;
+  keep(store, shared, request.response_id,
+       {json::serialize(response), json::serialize(providers::conversation_items(request.body, response))});
+  // Each output item under its own id, for item_reference inputs.
+  if (const auto* output = response.if_contains("output"); output && output->is_array())
+    for (const auto& item : output->get_array())
+      if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
+        keep(store, shared, std::string(kItemKeyPrefix) + std::string(id->get_string()), {"", json::serialize(item)});
+}
+
+bool needs_shared_fetch(const http::Request& req, std::string_view path, const ResponseStore& store,
+                        const state::StateStore& shared) {
+  return shared.shared_status().enabled && !missing_keys(req, path, store).empty();
+}
+
+http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view path, ResponseStore& store,
+                                   state::StateStore& shared) {
+  for (auto& key : missing_keys(req, path, store)) {
+    auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
+    if (!value) continue;
+    const auto split = value->find('\n');
+    if (split == std::string::npos) continue;
+    store.put(key, {value->substr(0, split), value->substr(split + 1)});
+  }
+}
+
+std::optional<http::Response> answer_stored_response(const http::Request& req, std::string_view path,
+                                                     ResponseStore& store) {
+  constexpr std::string_view kPrefix = "/v1/responses/";
+  if (!path.starts_with(kPrefix)) return std::nullopt;
+  const std::string id(path.substr(kPrefix.size()));
+  if (id.empty() || id.find_first_of("/:") != std::string::npos) return std::nullopt;  // ":": item keys
+  const auto version = req.version();
+  const auto not_found = [&] {
+    return openai_error(version, bh::status::not_found, "Response with id '" + id + "' not found.", nullptr, nullptr);
+  };
+  if (req.method() == bh::verb::get) {
+    auto stored = store.get(id);
+    if (!stored) return not_found();
+    http::Response res{bh::status::ok, version};
+    res.set(bh::field::content_type, "application/json");
+    res.body() = std::move(stored->response);
+    return res;
+  }
+  if (req.method() == bh::verb::delete_) {
+    if (!store.erase(id)) return not_found();
+    http::Response res{bh::status::ok, version};
+    res.set(bh::field::content_type, "application/json");
+    res.body() = json::serialize(json::object{{"id", id}, {"object", "response"}, {"deleted", true}});
+    return res;
+  }
+  return openai_error(version, bh::status::method_not_allowed, "use GET or DELETE", nullptr, nullptr);
+}
+
+void set_omitted_tools_header(http::Response& res, const core::ChatRequest& request,
+                              const config::Deployment* deployment) {
+  if (request.format != core::WireFormat::responses || !deployment) return;
+  if (deployment->provider == core::Provider::openai || deployment->provider == core::Provider::azure) return;
+  std::string list;
+  for (const auto& name : providers::offered_tools_not_carried(request.body)) list += (list.empty() ? "" : ",") + name;
+  if (!list.empty()) res.set("x-switchyard-omitted-tools", list);
+}
+
+}  // namespace switchyard::api

@@ -1,0 +1,93 @@
+// The gateway side of OpenAI's Responses API: decoding `POST /v1/responses` into a routable
+// ChatRequest (format `responses`, a fresh resp_ id), the response store behind `store` and
+// `previous_response_id`, and `GET`/`DELETE /v1/responses/{id}`. The wire conversion itself is in
+// providers/responses_codec (pure) and providers/responses_call (per deployment).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+
+#include "config/config.h"
+#include "core/chat.h"
+#include "http/types.h"
+#include "router/router.h"
+#include "state/state_store.h"
+
+namespace switchyard::api {
+
+// Stored responses, in this instance's memory: bounded (oldest evicted first) and expiring.
+// Sharded by id so concurrent requests rarely share a lock; the critical sections copy strings.
+class ResponseStore {
+ public:
+  static constexpr std::size_t kDefaultMaxEntries = 10'000;
+  static constexpr std::chrono::seconds kDefaultTtl{6 * 3600};
+  static constexpr std::size_t kDefaultMaxBytes = 256u << 20;  // conversations can be large
+
+  explicit ResponseStore(std::size_t max_entries = kDefaultMaxEntries, std::chrono::seconds ttl = kDefaultTtl,
+                         std::size_t max_bytes = kDefaultMaxBytes);
+
+  struct Entry {
+    std::string response;       // the Response object (JSON)
+    std::string conversation;   // every item up to and including this response's output (JSON array)
+  };
+  void put(const std::string& id, Entry entry);
+  std::optional<Entry> get(const std::string& id) const;
+  bool erase(const std::string& id);
+  std::chrono::seconds ttl() const { return ttl_; }
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  struct Stored {
+    Entry entry;
+    std::chrono::steady_clock::time_point expires;
+  };
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, Stored> entries;
+    std::deque<std::string> order;  // insertion order, for eviction
+    std::size_t bytes = 0;          // of the entries' strings
+  };
+  Shard& shard_of(const std::string& id) const;
+  std::size_t max_per_shard_;
+  std::size_t max_bytes_per_shard_;
+  std::chrono::seconds ttl_;
+  mutable std::array<Shard, kShards> shards_;
+};
+
+// `POST /v1/responses` body → a ChatRequest, with previous_response_id's conversation put in
+// front of `input`; or the error response (400, 404 for an unknown model or response id).
+std::variant<core::ChatRequest, http::Response> decode_responses_request(const http::Request& request,
+                                                                        const router::Router& router,
+                                                                        const ResponseStore& store,
+                                                                        std::string request_id);
+
+// Keeps an answered response when the request did not say `store: false`: here, and through
+// `shared` (Redis, when configured) for the other instances.
+void store_response(ResponseStore& store, state::StateStore& shared, const core::ChatRequest& request,
+                    const boost::json::object& response);
+
+// With Redis: the stored responses and items this request names (previous_response_id,
+// item_reference ids, the id of GET /v1/responses/{id}) that this instance does not hold are
+// fetched into `store`, so another instance's responses continue here. Nothing to fetch: no
+// coroutine frame is paid for (the caller checks needs_shared_fetch first).
+bool needs_shared_fetch(const http::Request& request, std::string_view path, const ResponseStore& store,
+                        const state::StateStore& shared);
+http::Awaitable<void> fetch_shared(const http::Request& request, std::string_view path, ResponseStore& store,
+                                   state::StateStore& shared);
+
+// `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}`; nullopt when the path is not one.
+std::optional<http::Response> answer_stored_response(const http::Request& request, std::string_view path,
+                                                     ResponseStore& store);
+
+// Offered built-in tools that the answering (translated) deployment could not run, for the
+// `x-switchyard-omitted-tools` header (never silently dropped).
+void set_omitted_tools_header(http::Response& res, const core::ChatRequest& request,
+                              const config::Deployment* deployment);
+
+}  // namespace switchyard::api
