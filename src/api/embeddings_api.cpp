@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "api/litellm_controls.h"
+
 namespace switchyard::api {
 namespace json = boost::json;
 namespace bh = http::beast_http;
@@ -46,6 +48,10 @@ std::variant<core::ChatRequest, http::Response> decode_embeddings_request(const 
   request.operation = core::Operation::embeddings;
   request.body = std::move(parsed.get_object());
   request.request_id = std::move(request_id);
+  // LiteLLM's request-body controls (fallbacks, num_retries, tags…) act here as on the chat routes.
+  if (auto problem = take_litellm_controls(core::WireFormat::openai, request.body, request.controls))
+    return openai_error(version, bh::status::bad_request, *problem, nullptr, nullptr);
+  if (router.config().router.enable_tag_filtering) add_header_lines(req, request.controls);
   const auto& body = request.body;
   const auto* model = body.if_contains("model");
   if (!model || !model->is_string() || model->get_string().empty())

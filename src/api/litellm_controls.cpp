@@ -64,7 +64,11 @@ std::optional<std::string> take_litellm_controls(core::WireFormat format, json::
         if (auto problem = read_names(*tags, "metadata.tags", controls.tags)) return problem;
     }
     const json::value* user_id = md->is_object() ? md->get_object().if_contains("user_id") : nullptr;
-    if (format == core::WireFormat::anthropic && user_id && user_id->is_string()) {
+    if (format == core::WireFormat::responses && md->is_object()) {
+      // The Responses API's own `metadata` (string pairs, echoed in the response): the client's,
+      // less LiteLLM's tags.
+      md->get_object().erase("tags");
+    } else if (format == core::WireFormat::anthropic && user_id && user_id->is_string()) {
       json::object kept{{"user_id", *user_id}};
       *md = std::move(kept);
     } else {

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "api/client_errors.h"
+#include "api/litellm_controls.h"
 #include "providers/responses_call.h"
 #include "providers/responses_codec.h"
 
@@ -122,6 +123,9 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
   if (!input || !(input->is_string() || input->is_array()))
     return bad("'input' is required and must be a string or an array of items", "input");
   if (const auto* s = body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
+  // LiteLLM's request-body controls (fallbacks, num_retries, tags…) act here as on the chat routes.
+  if (auto problem = take_litellm_controls(core::WireFormat::responses, body, request.controls)) return bad(*problem);
+  if (router.config().router.enable_tag_filtering) add_header_lines(req, request.controls);
   if (!router.has_group(request.model))
     return openai_error(version, bh::status::not_found,
                         "model '" + request.model + "' is not a model group of this gateway (see /v1/models)", "model",

@@ -251,7 +251,13 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
   ResponsesPlan plan;
   if (responses_client) {
     auto planned = plan_responses(endpoint, request);
-    if (auto* refused = std::get_if<errors::UpstreamError>(&planned)) co_return CallResult::failed(std::move(*refused));
+    if (auto* refused = std::get_if<ResponsesRefused>(&planned)) {
+      CallResult result;
+      result.error.provider = endpoint.deployment->provider;
+      result.error.status = 400;
+      result.refusal = deployment_refusal("switchyard:responses_unsupported", std::move(refused->message));
+      co_return result;
+    }
     plan = std::move(std::get<ResponsesPlan>(planned));
   }
   const core::ChatRequest& sent = responses_client && !plan.passthrough ? plan.chat : request;

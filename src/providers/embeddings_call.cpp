@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "providers/embeddings_codec.h"
+#include "providers/param_support.h"
 
 namespace switchyard::providers {
 namespace json = boost::json;
@@ -17,13 +18,17 @@ errors::UpstreamError failure(const Endpoint& endpoint, int status, std::string 
   return err;
 }
 
-errors::UpstreamError refusal(const Endpoint& endpoint, const std::string& message) {
-  json::object error{{"type", "invalid_request_error"},
-                     {"code", "unsupported_feature"},
-                     {"message", "switchyard: this embeddings request cannot be carried to " +
-                                     std::string(core::to_string(endpoint.deployment->provider)) + " deployment " +
-                                     endpoint.deployment->id + ": " + message}};
-  return failure(endpoint, 400, json::serialize(json::object{{"error", std::move(error)}}));
+// A model or option this deployment cannot serve: refused for this deployment only, so the router
+// tries one that can (see deployment_refusal).
+CallResult refusal(const Endpoint& endpoint, const std::string& message) {
+  CallResult result;
+  result.error.provider = endpoint.deployment->provider;
+  result.error.status = 400;
+  result.refusal = deployment_refusal("switchyard:embeddings_unsupported",
+                                      "this embeddings request cannot be carried to " +
+                                          std::string(core::to_string(endpoint.deployment->provider)) + " deployment " +
+                                          endpoint.deployment->id + ": " + message);
+  return result;
 }
 
 CallResult answered(core::ChatResponse r) {
@@ -66,11 +71,11 @@ http::Awaitable<CallResult> call_embeddings(const Endpoint& endpoint, const core
                                             const auth::Credential* credential, std::chrono::milliseconds timeout) {
   const auto& d = *endpoint.deployment;
   if (endpoint.adapter->wire_format() == core::WireFormat::anthropic)
-    co_return CallResult::failed(refusal(endpoint, "Anthropic models have no embeddings API"));
+    co_return refusal(endpoint, "Anthropic models have no embeddings API");
   const auto dialect = embeddings_dialect(d.provider, d.model);
   auto planned = embeddings_requests(dialect, request.body, d.model);
   if (auto* r = std::get_if<EmbeddingsRefusal>(&planned))
-    co_return CallResult::failed(refusal(endpoint, r->message));
+    co_return refusal(endpoint, r->message);
   auto& bodies = std::get<std::vector<json::object>>(planned);
 
   const auto deadline = std::chrono::steady_clock::now() + timeout;

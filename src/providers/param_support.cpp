@@ -236,19 +236,24 @@ bool drop_params_enabled(const Endpoint& endpoint, const core::ChatRequest& requ
   return request.drop_params || param_true(*endpoint.deployment, "drop_params");
 }
 
-errors::Classification unsupported_params_refusal(const Endpoint& endpoint, const std::vector<std::string>& names) {
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+errors::Classification deployment_refusal(std::string rule, std::string message) {
   errors::Classification c;
   c.error_class = errors::ErrorClass::bad_request;
   c.decision.retry = false;
   c.decision.cooldown = false;
   c.decision.fallback = true;
   c.decision.fallback_scope = errors::FallbackScope::general;
-  c.rule = "switchyard:unsupported_params";
-  c.message = std::string(to_string(api_kind(endpoint))) + " deployments do not support " + list +
-              " (not sent; set drop_params: true to drop unsupported parameters)";
+  c.rule = std::move(rule);
+  c.message = std::move(message);
   return c;
+}
+
+errors::Classification unsupported_params_refusal(const Endpoint& endpoint, const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return deployment_refusal("switchyard:unsupported_params",
+                            std::string(to_string(api_kind(endpoint))) + " deployments do not support " + list +
+                                " (not sent; set drop_params: true to drop unsupported parameters)");
 }
 
 void shape_openai_body(ApiKind kind, std::string_view model, json::object& body) {

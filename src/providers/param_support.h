@@ -50,6 +50,11 @@ bool drop_params_enabled(const Endpoint& endpoint, const core::ChatRequest& requ
 // router try the group's other deployments and the fallbacks, and cools nothing down.
 errors::Classification unsupported_params_refusal(const Endpoint& endpoint, const std::vector<std::string>& names);
 
+// Any request this deployment cannot carry (a Responses feature, an embeddings model it lacks…),
+// classified the same way: bad_request for the client when no deployment can, but a decision that
+// moves on to the group's other deployments and the fallbacks, cooling nothing down.
+errors::Classification deployment_refusal(std::string rule, std::string message);
+
 // The pivot's LiteLLM extensions → what an OpenAI-format server (no native dialect) accepts.
 void shape_openai_body(ApiKind kind, std::string_view model, boost::json::object& body);
 

@@ -18,23 +18,14 @@ ResponsesEcho echo_of(const core::ChatRequest& request) {
 
 namespace {
 
-errors::UpstreamError refusal(const Endpoint& endpoint, const std::string& message) {
-  errors::UpstreamError err;
-  err.provider = endpoint.deployment->provider;
-  err.status = 400;
-  json::object error{{"type", "invalid_request_error"},
-                     {"code", "unsupported_feature"},
-                     {"message", "switchyard: this Responses API request cannot be carried to " +
-                                     std::string(core::to_string(endpoint.deployment->provider)) + " deployment " +
-                                     endpoint.deployment->id + ": " + message}};
-  err.body = json::serialize(json::object{{"error", std::move(error)}});
-  return err;
+ResponsesRefused refusal(const Endpoint& endpoint, const std::string& message) {
+  return {"this Responses API request cannot be carried to " + std::string(core::to_string(endpoint.deployment->provider)) +
+          " deployment " + endpoint.deployment->id + ": " + message};
 }
 
 }  // namespace
 
-std::variant<ResponsesPlan, errors::UpstreamError> plan_responses(const Endpoint& endpoint,
-                                                                  const core::ChatRequest& request) {
+std::variant<ResponsesPlan, ResponsesRefused> plan_responses(const Endpoint& endpoint, const core::ChatRequest& request) {
   ResponsesPlan plan;
   if (serves_responses_api(endpoint)) {
     plan.passthrough = true;
@@ -49,9 +40,9 @@ std::variant<ResponsesPlan, errors::UpstreamError> plan_responses(const Endpoint
   if (no_structured_output && !response_format_as_forced_tool(chat))
     return refusal(endpoint, "text.format (structured JSON output) together with tools: this provider has no "
                              "response format, and forcing the schema as a tool would stop the model calling yours");
-  // Only OpenAI-format chat servers read reasoning_effort; the native translators have no carrier.
-  if (chat.contains("reasoning_effort") && (endpoint.adapter->wire_format() != core::WireFormat::openai || endpoint.adapter->dialect()))
-    return refusal(endpoint, "reasoning.effort is not supported by this provider through the gateway (leave it out)");
+  // reasoning.effort becomes the pivot's reasoning_effort: carried to Anthropic thinking, Gemini's
+  // thinkingConfig and Bedrock Claude by the translators; where it has no carrier, param_support
+  // refuses it for this deployment (or drops it under drop_params), like any chat request.
   plan.chat.format = core::WireFormat::openai;
   plan.chat.model = request.model;
   plan.chat.stream = request.stream;

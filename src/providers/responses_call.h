@@ -26,10 +26,12 @@ struct ResponsesPlan {
   core::ChatRequest chat;  // the derived chat request when not passthrough
 };
 
-// The plan for one deployment, or the refusal (a 400 UpstreamError in the provider's name, so it
-// is classified bad_request and reported with the deployment).
-std::variant<ResponsesPlan, errors::UpstreamError> plan_responses(const Endpoint& endpoint,
-                                                                  const core::ChatRequest& request);
+// The plan for one deployment, or why this deployment cannot carry the request (the caller turns
+// it into a deployment-specific refusal: the router moves on to a deployment that can).
+struct ResponsesRefused {
+  std::string message;
+};
+std::variant<ResponsesPlan, ResponsesRefused> plan_responses(const Endpoint& endpoint, const core::ChatRequest& request);
 
 ResponsesEcho echo_of(const core::ChatRequest& request);
 

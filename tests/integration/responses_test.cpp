@@ -281,9 +281,14 @@ TEST(Responses, FeaturesAProviderCannotCarryAreRefusedByName) {
   const auto background = s.post({{"model", "chat"}, {"input", "hi"}, {"background", true}});
   EXPECT_EQ(background.status, 400) << background.body;
   EXPECT_NE(background.body.find("'background'"), std::string::npos) << background.body;
+  // reasoning.effort is carried: the pivot's reasoning_effort becomes Anthropic's thinking budget.
   const auto effort = s.post({{"model", "claude"}, {"input", "hi"}, {"reasoning", {{"effort", "high"}}}});
-  EXPECT_EQ(effort.status, 400) << effort.body;
-  EXPECT_NE(effort.body.find("reasoning.effort"), std::string::npos) << effort.body;
+  EXPECT_EQ(effort.status, 200) << effort.body;
+  const auto effort_upstream = s.last("claude-ok").at("last_body").as_object();
+  const auto* thinking = effort_upstream.if_contains("thinking");
+  ASSERT_NE(thinking, nullptr) << json::serialize(effort_upstream);
+  EXPECT_EQ(thinking->at("type"), "enabled");
+  EXPECT_GT(thinking->at("budget_tokens").to_number<std::int64_t>(), 0);
   // Codex's reasoning {summary: auto} without an effort is accepted.
   EXPECT_EQ(s.post({{"model", "claude"}, {"input", "hi"}, {"reasoning", {{"summary", "auto"}}}}).status, 200);
   // The same JSON schema request is carried to an OpenAI-compatible chat server.
@@ -291,6 +296,24 @@ TEST(Responses, FeaturesAProviderCannotCarryAreRefusedByName) {
                                {"text", {{"format", {{"type", "json_schema"}, {"name", "x"}, {"schema", {{"type", "object"}}}}}}}});
   EXPECT_EQ(carried.status, 200) << carried.body;
   EXPECT_EQ(s.last("chat-ok").at("last_body").at("response_format").at("type"), "json_schema");
+}
+
+// A feature one deployment cannot carry is refused for that deployment only: the request moves on
+// (here through LiteLLM's request-body `fallbacks`) to one that can, and nothing cools down.
+TEST(Responses, RefusedFeatureFallsBackToADeploymentThatCarriesIt) {
+  auto& s = stack();
+  const auto r = s.post({{"model", "claude"}, {"input", "hi"}, {"background", true}, {"fallbacks", json::array{"gpt"}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-switchyard-model-group"), "gpt");
+  EXPECT_EQ(r.header("x-switchyard-fallback-path"), "claude,gpt");
+  EXPECT_FALSE(s.last("gpt-ok").at("last_body").as_object().contains("fallbacks"));  // never sent upstream
+  // claude was not cooled down by the refusal: it still answers a request it can carry.
+  EXPECT_EQ(s.post({{"model", "claude"}, {"input", "hi"}}).status, 200);
+  // Embeddings: Anthropic has none, so the fallback's deployment answers.
+  const auto e = request(s.port, "POST", "/v1/embeddings",
+                         json::serialize(json::object{{"model", "claude"}, {"input", "hi"}, {"fallbacks", json::array{"gpt"}}}));
+  ASSERT_EQ(e.status, 200) << e.body;
+  EXPECT_EQ(e.header("x-switchyard-model-group"), "gpt");
 }
 
 // Anthropic has no response_format: the schema becomes a forced tool whose arguments are the text.
