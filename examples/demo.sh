@@ -60,4 +60,8 @@ curl -s "http://127.0.0.1:$gw_port/metrics" | grep -E '^switchyard_(fallbacks_to
   | sed 's/^/   /'
 sleep 1.2  # the request log is flushed once a second
 grep -m1 ' request ' "$work/gw.log" | cut -c1-300 | sed 's/^/   log: /' || true
+echo; echo "== 7. The same group through OpenAI's Responses API (what Codex CLI and the Vercel AI SDK speak)"
+show "$(curl -sS -D "$work/headers" -o "$work/body" -w '%{http_code}' "http://127.0.0.1:$gw_port/v1/responses" \
+  -H 'content-type: application/json' -d '{"model":"claude-opus-4-6","input":"Hello!","store":false}')"
+
 echo; echo "Done. Try it yourself: $bin mock --port 4010 --config examples/mock.yaml & $bin serve --config examples/quickstart.yaml"
