@@ -166,7 +166,10 @@ std::vector<std::string> offered_tools_not_carried(const json::object& request) 
       if (t.is_object() && !is_function_tool(t.get_object())) {
         const auto& tool = t.get_object();
         std::string name(str(tool, "type"));
-        if (const auto n = str(tool, "name"); !n.empty()) name += ":" + std::string(n);
+        if (const auto n = str(tool, "name"); !n.empty()) {
+          name += ':';  // appended, not ":" + string: GCC 12 -O3 false -Wrestrict (PR105329)
+          name += n;
+        }
         names.push_back(std::move(name));
       }
   return names;

@@ -84,7 +84,8 @@ TEST(LiteLLMYaml, MergeOfAScalarIsRefusedWithItsLocation) {
 TEST(LiteLLMYaml, AliasBombIsRefusedNotExpanded) {
   std::string yaml = "a0: &a0 {x: 1}\n";
   for (int i = 1; i <= 9; ++i) {
-    yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    const auto n = std::to_string(i);
+    yaml.append("a").append(n).append(": &a").append(n).append(" [");  // GCC 12 -O3: no "lit" + string (PR105329)
     for (int j = 0; j < 10; ++j) yaml += (j ? ", " : "") + std::string("*a") + std::to_string(i - 1);
     yaml += "]\n";
   }
