@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "api/litellm_controls.h"
+#include "api/passing.h"
 
 namespace switchyard::api {
 namespace json = boost::json;
@@ -48,7 +49,9 @@ std::variant<core::ChatRequest, http::Response> decode_embeddings_request(const 
   request.operation = core::Operation::embeddings;
   request.body = std::move(parsed.get_object());
   request.request_id = std::move(request_id);
-  // LiteLLM's request-body controls (fallbacks, num_retries, tags…) act here as on the chat routes.
+  // LiteLLM's request-body controls (fallbacks, num_retries, tags, drop_params…) and the client
+  // headers meant for the provider, as on the chat routes.
+  take_passing_controls(req, router.config().passing, request);
   if (auto problem = take_litellm_controls(core::WireFormat::openai, request.body, request.controls))
     return openai_error(version, bh::status::bad_request, *problem, nullptr, nullptr);
   if (router.config().router.enable_tag_filtering) add_header_lines(req, request.controls);

@@ -64,8 +64,11 @@ json::object models_list(const router::Router& router, bool anthropic_shape) {
 
 // Admin endpoints take the master_key only (client keys may call models, not manage the
 // gateway); without a master_key the gateway has no auth and they are open, like the rest.
-bool master_key_presented(const http::RequestHead& req, const std::string& master_key) {
-  if (master_key.empty()) return true;
+// Admin access. Without a master key the admin endpoints are open only when the whole gateway is
+// (no client keys either): client keys alone never grant reload or cooldown clearing.
+bool master_key_presented(const http::RequestHead& req, const config::GeneralSettings& general) {
+  const auto& master_key = general.master_key;
+  if (master_key.empty()) return general.keys.empty();
   const auto presented = presented_key(req);
   return presented.size() == master_key.size() &&
          CRYPTO_memcmp(presented.data(), master_key.data(), master_key.size()) == 0;  // constant time
@@ -144,7 +147,7 @@ std::optional<http::Response> Gateway::screen(const http::RequestHead& head) con
   const auto path = path_of(head.target());
   if (path == "/metrics" || path.starts_with("/health/")) return std::nullopt;  // open, like before
   if (path.starts_with("/admin/")) {
-    if (master_key_presented(head, general.master_key)) return std::nullopt;
+    if (master_key_presented(head, general)) return std::nullopt;
     return client_error(core::WireFormat::openai, bh::status::unauthorized, errors::ErrorClass::authentication,
                         "admin endpoints need the gateway's master_key", head.version());
   }
@@ -270,8 +273,7 @@ http::Awaitable<void> Gateway::operate(http::Request& req, http::Responder& resp
     co_return;
   }
   std::optional<http::Response> res;
-  const auto& master_key = router.config().general.master_key;
-  if (!master_key_presented(req, master_key)) {
+  if (!master_key_presented(req, router.config().general)) {
     res = client_error(core::WireFormat::openai, bh::status::unauthorized, errors::ErrorClass::authentication,
                        "admin endpoints need the gateway's master_key", version);
   } else if (path == "/admin/deployments" && method == bh::verb::get) {

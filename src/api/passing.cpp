@@ -9,7 +9,12 @@ namespace {
 // Headers that carry the gateway's own credentials or are hop-by-hop: never forwarded, whatever
 // the allow-list says.
 constexpr std::string_view kNeverForwarded[] = {"authorization", "x-api-key",      "api-key", "x-goog-api-key",
-                                                "host",          "content-length", "cookie",  "proxy-authorization"};
+                                                "host",          "content-length", "cookie",  "proxy-authorization",
+                                                "x-litellm-api-key"};
+// Headers the clouds sign or authorise with (SigV4's x-amz-*, Google's x-goog-*, Azure's x-ms-*):
+// a client's copy would break the gateway's signature or switch its project, and the resulting
+// 403 would cool the deployment down for every client.
+constexpr std::string_view kNeverForwardedPrefixes[] = {"x-amz-", "x-amzn-", "x-goog-", "x-ms-"};
 // Always captured: the Anthropic adapters decide where they go (headers, or body fields).
 constexpr std::string_view kAnthropicHeaders[] = {"anthropic-beta", "anthropic-version"};
 
@@ -26,6 +31,8 @@ bool listed(const std::string_view (&list)[N], std::string_view name) {
 
 bool forwardable(const config::RequestPassing& passing, const std::string& name) {
   if (listed(kNeverForwarded, name) || name.starts_with("x-switchyard-")) return false;
+  for (const auto prefix : kNeverForwardedPrefixes)
+    if (name.starts_with(prefix)) return false;
   if (listed(kAnthropicHeaders, name)) return true;
   if (std::find(passing.forward_headers.begin(), passing.forward_headers.end(), name) != passing.forward_headers.end())
     return true;

@@ -85,6 +85,7 @@ std::string Redactor::operator()(std::string_view text) const {
   redact_masked_keys(out);
   redact_after(out, "sk-", 16, false);    // OpenAI and Anthropic (sk-ant-…) keys
   redact_after(out, "AKIA", 12, false);   // AWS access key ids
+  redact_after(out, "ASIA", 12, false);   // AWS temporary access key ids (STS, IRSA, IMDS)
   redact_after(out, "AIza", 20, false);   // Google API keys
   return out;
 }

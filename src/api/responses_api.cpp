@@ -2,10 +2,13 @@
 
 #include <boost/json.hpp>
 #include <functional>
-#include <random>
+#include <openssl/rand.h>
+
+#include <stdexcept>
 
 #include "api/client_errors.h"
 #include "api/litellm_controls.h"
+#include "api/passing.h"
 #include "providers/responses_call.h"
 #include "providers/responses_codec.h"
 
@@ -23,13 +26,18 @@ http::Response openai_error(unsigned version, bh::status status, std::string_vie
   return res;
 }
 
-// resp_ + 48 hex digits, like OpenAI's ids.
+// resp_ + 48 hex digits, like OpenAI's ids, from OpenSSL's CSPRNG: an id is the only key to a
+// stored conversation, so it must not be predictable from ids a client has seen.
 std::string new_response_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "resp_%016llx%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()), static_cast<unsigned long long>(rng()));
-  return buf;
+  unsigned char bytes[24];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "resp_";
+  for (const unsigned char b : bytes) {
+    id += kHex[b >> 4];
+    id += kHex[b & 0xf];
+  }
+  return id;
 }
 
 // Stored output items share the store with responses, under this prefix (ids never contain ':').
@@ -119,13 +127,16 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
   if (!model || !model->is_string() || model->get_string().empty())
     return bad("'model' is required: the model group to route to", "model");
   request.model = std::string(model->get_string());
+  // LiteLLM's request-body controls (fallbacks, num_retries, tags, drop_params…) and the client
+  // headers meant for the provider, as on the chat routes. Before any pointer into the body is
+  // taken: erasing a field moves another into its slot.
+  take_passing_controls(req, router.config().passing, request);
+  if (auto problem = take_litellm_controls(core::WireFormat::responses, body, request.controls)) return bad(*problem);
+  if (router.config().router.enable_tag_filtering) add_header_lines(req, request.controls);
   const auto* input = body.if_contains("input");
   if (!input || !(input->is_string() || input->is_array()))
     return bad("'input' is required and must be a string or an array of items", "input");
   if (const auto* s = body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
-  // LiteLLM's request-body controls (fallbacks, num_retries, tags…) act here as on the chat routes.
-  if (auto problem = take_litellm_controls(core::WireFormat::responses, body, request.controls)) return bad(*problem);
-  if (router.config().router.enable_tag_filtering) add_header_lines(req, request.controls);
   if (!router.has_group(request.model))
     return openai_error(version, bh::status::not_found,
                         "model '" + request.model + "' is not a model group of this gateway (see /v1/models)", "model",

@@ -227,6 +227,21 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
   co_return result;
 }
 
+// count_tokens, embeddings and the Responses passthrough share the chat deployment's state. A
+// server without that endpoint (404/405: a chat-only vLLM, an Azure api-version without
+// /responses, a proxy without count_tokens) says nothing about its chat health: refused for this
+// deployment only (the router moves on), not a not_found that would cool its chat down.
+CallResult missing_operation_refused(CallResult result, const Endpoint& endpoint, std::string_view operation) {
+  const auto status = result.error.status;
+  if (result.ok() || result.refusal || result.error.transport_error != errors::TransportError::none ||
+      (status != 404 && status != 405))
+    return result;
+  result.refusal = deployment_refusal("switchyard:operation_not_served",
+                                      "deployment " + endpoint.deployment->id + " does not serve " + std::string(operation) +
+                                          " (HTTP " + std::to_string(status) + ")");
+  return result;
+}
+
 }  // namespace
 
 http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core::ChatRequest& request,
@@ -243,9 +258,11 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
     credential = std::move(fetched.credential);
   }
   if (request.operation == core::Operation::count_tokens)
-    co_return co_await count_tokens(endpoint, request, credential.get(), timeout);
+    co_return missing_operation_refused(co_await count_tokens(endpoint, request, credential.get(), timeout), endpoint,
+                                        "count_tokens");
   if (request.operation == core::Operation::embeddings)
-    co_return co_await call_embeddings(endpoint, request, credential.get(), timeout);
+    co_return missing_operation_refused(co_await call_embeddings(endpoint, request, credential.get(), timeout),
+                                        endpoint, "embeddings");
   // A Responses client: passed through to OpenAI/Azure, else the derived chat request is sent.
   const bool responses_client = request.format == core::WireFormat::responses;
   ResponsesPlan plan;
@@ -292,6 +309,7 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
           plan.passthrough ? core::WireFormat::responses : endpoint.adapter->wire_format(), echo_of(request));
     auto streamed = co_await open_streaming(endpoint, outgoing, std::move(upstream), std::move(translator));
     streamed.dropped_params = std::move(unsupported);
+    if (plan.passthrough) co_return missing_operation_refused(std::move(streamed), endpoint, "the Responses API");
     co_return streamed;
   }
   const auto executor = co_await boost::asio::this_coro::executor;
@@ -316,6 +334,7 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
       result.response = chat_answer_to_responses(std::move(*result.response), request);
     }
   }
+  if (plan.passthrough) co_return missing_operation_refused(std::move(result), endpoint, "the Responses API");
   co_return result;
 }
 

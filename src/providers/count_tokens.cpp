@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "providers/aws/sigv4.h"
+#include "providers/deployment_defaults.h"
 #include "providers/json_fields.h"
 #include "providers/param_support.h"
 #include "providers/translate.h"
@@ -94,8 +95,10 @@ http::Awaitable<CallResult> count_tokens(const Endpoint& endpoint, const core::C
   if (!request.forward_headers.empty() && kind == ApiKind::anthropic)
     for (const auto& [name, value] : request.forward_headers)
       if (name == "anthropic-beta" || name == "anthropic-version") http::set_header(out.headers, name, value);
+  add_extra_headers(d, out);
   out.body = json::serialize(body);
   endpoint.adapter->authorize(endpoint, credential, out);  // bearer token, or SigV4 over the final body
+  add_userinfo_authorization(endpoint, out);
   const auto executor = co_await boost::asio::this_coro::executor;
   auto response = co_await http::client_pool_for_this_thread(executor).send(out);
   if (response.ok()) {

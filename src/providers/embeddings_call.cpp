@@ -3,7 +3,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json.hpp>
 
+#include "providers/deployment_defaults.h"
 #include "providers/embeddings_codec.h"
+#include "providers/forwarding.h"
 #include "providers/param_support.h"
 
 namespace switchyard::providers {
@@ -88,8 +90,13 @@ http::Awaitable<CallResult> call_embeddings(const Endpoint& endpoint, const core
     upstream.headers.emplace_back("accept", "application/json");
     endpoint.adapter->prepare(endpoint, false, upstream);
     upstream.target = embeddings_target(dialect, std::move(upstream.target));
+    // What a chat call to this deployment carries too: forwarded client headers, extra_headers,
+    // and (after the provider's own auth) Basic from api_base userinfo.
+    if (!request.forward_headers.empty()) forward_client_headers(api_kind(endpoint), request.forward_headers, body, upstream);
+    add_extra_headers(d, upstream);
     upstream.body = json::serialize(body);
     endpoint.adapter->authorize(endpoint, credential, upstream);  // bearer token, or SigV4 over the body
+    add_userinfo_authorization(endpoint, upstream);
     upstream.timeout = std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(
                                                                    deadline - std::chrono::steady_clock::now()));
     auto response = co_await http::client_pool_for_this_thread(executor).send(upstream);

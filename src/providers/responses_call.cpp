@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "providers/deployment_defaults.h"
+#include "providers/forwarding.h"
+#include "providers/param_support.h"  // api_kind
 #include "providers/translate.h"
 
 namespace switchyard::providers {
@@ -48,6 +51,9 @@ std::variant<ResponsesPlan, ResponsesRefused> plan_responses(const Endpoint& end
   plan.chat.stream = request.stream;
   plan.chat.body = std::move(chat);
   plan.chat.request_id = request.request_id;
+  plan.chat.drop_params = request.drop_params;
+  plan.chat.forward_headers = request.forward_headers;
+  plan.chat.controls = request.controls;
   return plan;
 }
 
@@ -73,6 +79,8 @@ http::UpstreamRequest encode_responses_passthrough(const Endpoint& endpoint, con
     path = path.substr(0, path.size() - std::string_view("/chat/completions").size()) + "/responses";
   }
   out.target = path + rest;
+  if (!request.forward_headers.empty()) forward_client_headers(api_kind(endpoint), request.forward_headers, body, out);
+  add_extra_headers(*endpoint.deployment, out);
   out.body = json::serialize(body);
   endpoint.adapter->authorize(endpoint, credential, out);
   return out;

@@ -15,8 +15,10 @@ ModelResolver::ModelResolver(const config::Config& config) {
       exact_in_order_.push_back(d.group);
     }
   }
+  // A wildcard deployment is reached only through its pattern: called by its id it would be sent
+  // the unsubstituted `*` model (and a client could get it cooled down on purpose).
   for (const auto& d : config.deployments)
-    if (!exact_.contains(d.id)) ids_.insert(d.id);
+    if (!d.wildcard && !exact_.contains(d.id)) ids_.insert(d.id);
   const auto& hidden = config.router.hidden_aliases;
   for (const auto& [alias, group] : config.router.model_group_alias) {
     if (exact_.contains(alias)) continue;  // a real group of that name wins
@@ -83,6 +85,13 @@ WildcardCall wildcard_call(const providers::Endpoint& base, const ModelMatch& ma
   copy.api_base.clear();
   if (!d.api_base.empty()) copy.api_base = d.api_base;
   config::apply_parsed_model(std::get<config::ParsedModel>(parsed), copy);
+  if (d.api_base.empty() && copy.provider != d.provider) {
+    // Without an api_base the call goes to the provider's own host: a key configured for another
+    // provider is never sent there; that provider's own variable (ANTHROPIC_API_KEY…) is read.
+    // With an api_base (a proxy serving every name) the key belongs to that base and is kept.
+    copy.api_key.clear();
+    copy.api_key_env.clear();
+  }
   config::apply_env_credentials(copy, !d.api_base.empty(), config::process_env);
   call.endpoint = providers::make_endpoint(copy);
   return call;

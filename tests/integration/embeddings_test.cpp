@@ -48,7 +48,7 @@ struct Stack {
                       "gemini: {api_key: gemini-test-key}\n"
                       "aws: {access_key_id: " + std::string(kAwsKeyId) + ", secret_access_key: '" + std::string(kAwsSecret) +
                           "', region: us-east-1}\n"
-                      "models:\n  emb-broke: {fault: quota_exhausted}\n"
+                      "models:\n  emb-broke: {fault: quota_exhausted}\n  emb-missing: {fault: not_found}\n"
                       "  anthropic.claude-json-v1: {tool_call: {name: switchyard_json_output, arguments: {city: Paris}}}\n",
                       {"--port", std::to_string(mock_port)});
     if (mock.port == 0) throw std::runtime_error("mock did not start: " + mock.process->output());
@@ -71,7 +71,8 @@ struct Stack {
         "  - {model_name: bedrock-json, litellm_params: {model: 'bedrock/anthropic.claude-json-v1', api_base: '" + base + "', " + aws + "}}\n"
         "  - {model_name: broke, litellm_params: {model: openai/emb-broke, api_base: '" + base + "/v1', api_key: sk-x}}\n"
         "  - {model_name: claude, litellm_params: {model: anthropic/claude-x, api_base: '" + base + "', api_key: sk-x}}\n"
-        "router_settings:\n  num_retries: 0\n  fallbacks:\n    - broke: [gemini]\n";
+        "  - {model_name: missing, litellm_params: {model: openai/emb-missing, api_base: '" + base + "/v1', api_key: sk-x}}\n"
+        "router_settings:\n  num_retries: 0\n  fallbacks:\n    - broke: [gemini]\n    - missing: [gemini]\n";
     const auto file = write_temp_file("embeddings-" + std::to_string(mock.port) + ".yaml", cfg);
     gateway = std::make_unique<Process>(std::vector<std::string>{binary_path(), "serve", "--config", file.string(), "--port", "0"});
     const auto p = gateway->wait_for_port();
@@ -170,6 +171,18 @@ TEST(Embeddings, QuotaErrorFallsBackToAnotherProvider) {
   EXPECT_EQ(r.header("x-switchyard-fallback-path"), "broke,gemini");
   EXPECT_EQ(r.header("x-switchyard-attempts"), "2");
   EXPECT_GT(json::parse(r.body).at("usage").at("prompt_tokens").to_number<int>(), -1);
+}
+
+// A server without the embeddings endpoint (404) says nothing about the deployment's chat: the
+// request moves on, and the deployment is not cooled down (the next request tries it again).
+TEST(Embeddings, AMissingEmbeddingsEndpointFallsBackWithoutCoolingTheDeploymentDown) {
+  auto& s = stack();
+  for (int i = 1; i <= 2; ++i) {
+    const auto r = s.embed({{"model", "missing"}, {"input", "hi"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-switchyard-fallback-path"), "missing,gemini");
+    EXPECT_EQ(s.last("emb-missing").at("calls").to_number<int>(), i) << "tried again: not cooled down";
+  }
 }
 
 TEST(Embeddings, WhatAProviderCannotDoIsRefusedByName) {

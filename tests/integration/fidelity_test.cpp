@@ -150,6 +150,23 @@ TEST(Fidelity, AllowListedClientHeadersReachTheProviderAndTheGatewayKeyNever) {
   EXPECT_EQ(sent.at("authorization"), "Bearer sk-x") << "the deployment's key, not the gateway's";
 }
 
+// With `true` (LiteLLM: every x-* header), a client still cannot send the headers the clouds sign or
+// authorise with, nor a LiteLLM-style gateway key: a copy of x-amz-date would break the SigV4
+// signature and the 403 would cool the deployment down for every client.
+TEST(Fidelity, ForwardingAllXHeadersNeverForwardsCloudAuthHeadersOrTheGatewayKey) {
+  Stack s("forward-all", kParamModels,
+          kParamConfig + "general_settings: {master_key: sk-gateway, forward_client_headers_to_llm_api: true}\n");
+  const Headers headers{{"authorization", "Bearer sk-gateway"}, {"x-team", "blue"},
+                        {"x-amz-date", "20200101T000000Z"}, {"x-goog-user-project", "other"},
+                        {"x-ms-client-request-id", "1"}, {"x-litellm-api-key", "sk-gateway"}};
+  const auto r = request(s.port, "POST", "/v1/chat/completions", chat_body(Client::openai, "gpt", false), headers);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto sent = s.last_headers("gpt-plain").as_object();
+  EXPECT_EQ(sent.at("x-team"), "blue");
+  for (const auto* name : {"x-amz-date", "x-goog-user-project", "x-ms-client-request-id", "x-litellm-api-key"})
+    EXPECT_FALSE(sent.contains(name)) << name;
+}
+
 // ---- thinking and prompt caching to Bedrock ------------------------------------------------------
 
 const std::string kClaudeChainConfig =

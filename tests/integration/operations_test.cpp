@@ -209,6 +209,25 @@ TEST(Operations, AdminShowsCooldownsAndClearsThem) {
   EXPECT_EQ(s.gateway->stop(), 0);
 }
 
+// Client keys without a master key: the keys call models, but nobody (with or without a key) may
+// reload the config or clear cooldowns.
+TEST(Operations, ClientKeysWithoutAMasterKeyNeverOpenTheAdminEndpoints) {
+  const auto config = write_temp_file("admin-keys-only.yaml",
+                                      "model_list:\n"
+                                      "  - {model_name: m, litellm_params: {model: openai/m, api_base: 'http://127.0.0.1:9/v1', api_key: x}}\n"
+                                      "general_settings:\n"
+                                      "  keys: [{key: sk-team-key-1234, name: team}]\n");
+  Process gateway({binary_path(), "serve", "--config", config.string(), "--port", "0"});
+  const auto port = gateway.wait_for_port();
+  ASSERT_TRUE(port) << gateway.output();
+  const Headers team{{"authorization", "Bearer sk-team-key-1234"}};
+  EXPECT_EQ(request(*port, "GET", "/admin/deployments").status, 401);
+  EXPECT_EQ(request(*port, "GET", "/admin/deployments", "", team).status, 401);
+  EXPECT_EQ(request(*port, "POST", "/admin/cooldowns/clear", "", team).status, 401);
+  EXPECT_EQ(request(*port, "POST", "/admin/reload", "", team).status, 401);
+  EXPECT_EQ(request(*port, "GET", "/v1/models", "", team).status, 200) << "the key still calls the models";
+}
+
 // 200 requests in flight at once while the config is reloaded (SIGHUP and POST /admin/reload)
 // and a bad config is refused: every request is answered 200, and the new config serves.
 TEST(Operations, ReloadUnderLoadLosesNoRequestAndRefusesABadConfig) {

@@ -309,6 +309,21 @@ model_list:
   EXPECT_EQ(resolver.listed(), (std::vector<std::string>{"claude-3-opus", "anthropic/*", "claude-*", "openai/*", "*"}));
 }
 
+// Called by its id, a wildcard deployment would be sent the unsubstituted `*` (and a client could
+// get it cooled down on purpose): it is reached only through its pattern.
+TEST(ModelResolver, AWildcardDeploymentIsNotAGroupByItsId) {
+  const auto r = load(R"(
+model_list:
+  - {model_name: "anthropic/*", litellm_params: {model: "anthropic/*", api_key: k}, model_info: {id: star}}
+  - {model_name: plain, litellm_params: {model: anthropic/claude-x, api_key: k}, model_info: {id: pinned}}
+)");
+  ASSERT_TRUE(r.ok()) << all(r.errors);
+  const router::ModelResolver resolver(*r.config);
+  EXPECT_FALSE(resolver.resolve("star"));
+  ASSERT_TRUE(resolver.resolve("pinned"));
+  EXPECT_EQ(resolver.resolve("pinned")->group, "pinned");
+}
+
 TEST(ModelResolver, BareNameReachesProviderPatternThroughInferredProvider) {
   const auto r = load("model_list:\n  - {model_name: \"openai/*\", litellm_params: {model: \"openai/*\", api_key: k}}\n");
   ASSERT_TRUE(r.ok()) << all(r.errors);

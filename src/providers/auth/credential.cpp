@@ -81,7 +81,9 @@ http::Awaitable<Fetched> fetch_oauth_token(core::Provider provider, http::Upstre
   std::optional<OAuthToken> token;
   if (response.transport_error == errors::TransportError::none) token = parse_oauth_token(response.body, error);
   if (!response.ok() || !token) {
-    if (error.empty() && response.transport_error == errors::TransportError::none) error = response.body.substr(0, 512);
+    // A non-2xx that still parsed as a token: say so without echoing the token.
+    if (error.empty() && response.transport_error == errors::TransportError::none)
+      error = token ? "answered HTTP " + std::to_string(response.status) + " with a token" : response.body.substr(0, 512);
     co_return Fetched{nullptr, call_failed(provider, what, response, error)};
   }
   auto c = std::make_shared<Credential>();
