@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/text.h"
+
 namespace switchyard::config {
 namespace {
 
@@ -15,24 +17,6 @@ bool parse_int(std::string_view s, int max, int& out) {
   if (ec != std::errc{} || end != s.data() + s.size() || v < 0 || v > max) return false;
   out = v;
   return true;
-}
-
-// %XX escapes in user info (passwords often carry reserved characters).
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int v = 0;
-      const auto [end, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-      if (ec == std::errc{} && end == s.data() + i + 3) {
-        out += static_cast<char>(v);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
 }
 
 }  // namespace
@@ -56,10 +40,10 @@ std::variant<RedisEndpoint, std::string> parse_redis_url(std::string_view url) {
     const auto info = url.substr(0, at);
     url.remove_prefix(at + 1);
     if (const auto colon = info.find(':'); colon != std::string_view::npos) {
-      ep.username = percent_decode(info.substr(0, colon));
-      ep.password = percent_decode(info.substr(colon + 1));
+      ep.username = core::percent_decode(info.substr(0, colon));
+      ep.password = core::percent_decode(info.substr(colon + 1));
     } else {
-      ep.password = percent_decode(info);  // redis://secret@host, as redis-py reads it
+      ep.password = core::percent_decode(info);  // redis://secret@host, as redis-py reads it
     }
   }
   std::string_view hostport = url;

@@ -16,4 +16,7 @@ std::string to_lower_ascii(std::string_view s, std::size_t max_bytes = std::stri
 
 std::string_view trim(std::string_view s);
 
+// %XX escapes decoded (URLs, form fields, user info); a '%' not followed by two hex digits stays.
+std::string percent_decode(std::string_view s);
+
 }  // namespace switchyard::core

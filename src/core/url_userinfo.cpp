@@ -1,5 +1,7 @@
 #include "core/url_userinfo.h"
 
+#include "core/text.h"
+
 namespace switchyard::core {
 namespace {
 
@@ -20,31 +22,6 @@ std::optional<Authority> authority_of(std::string_view url) {
   const auto at = url.substr(a.begin, a.end - a.begin).rfind('@');
   if (at != std::string_view::npos) a.at = a.begin + at;
   return a;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
 }
 
 }  // namespace

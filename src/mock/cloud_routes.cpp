@@ -8,13 +8,6 @@ constexpr std::string_view kVertexGoogle = "/publishers/google/models/";
 constexpr std::string_view kGeminiModels = "/models/";
 constexpr std::string_view kBedrockModel = "/model/";
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // "{model}:{method}" after `marker`; empty model when the path does not have that shape.
 std::pair<std::string, std::string_view> model_and_method(std::string_view path, std::string_view marker) {
   const auto at = path.find(marker);
@@ -57,19 +50,6 @@ std::optional<CloudRoute> cloud_route(std::string_view path) {
 }
 
 bool is_token_path(std::string_view path) { return path.ends_with("/token"); }
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 std::optional<std::string> query_param(std::string_view target, std::string_view name) {
   const auto q = target.find('?');

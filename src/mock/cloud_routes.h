@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/text.h"
 #include "http/types.h"
 #include "mock/call_stats.h"
 #include "mock/fault_bodies.h"
@@ -35,7 +36,7 @@ std::optional<CloudRoute> cloud_route(std::string_view path);
 // The Google OAuth token endpoint: any path ending in /token.
 bool is_token_path(std::string_view path);
 
-std::string percent_decode(std::string_view s);
+using core::percent_decode;  // %XX in model names and query values
 // The first value of `name` in the target's query string, percent-decoded; nullopt when absent.
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
 HeaderList lower_cased_headers(const http::Request& request);

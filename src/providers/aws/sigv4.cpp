@@ -49,30 +49,6 @@ bool is_unreserved(unsigned char c) {
          c == '.' || c == '~';
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  return out;
-}
-
 // Dot segments and empty segments removed, as botocore's normalize_url_path does for every
 // service but S3 (the published suite's normalize-path vectors expect it).
 std::string normalize_path(std::string_view path) {
@@ -121,7 +97,7 @@ std::string canonical_query(std::string_view query) {
     const auto eq = pair.find('=');
     const auto name = pair.substr(0, eq);
     const auto value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    params.emplace_back(uri_encode(percent_decode(name), true), uri_encode(percent_decode(value), true));
+    params.emplace_back(uri_encode(core::percent_decode(name), true), uri_encode(core::percent_decode(value), true));
   }
   std::sort(params.begin(), params.end());
   std::string out;
