@@ -6,16 +6,6 @@ namespace switchyard::mock {
 namespace json = boost::json;
 namespace {
 
-std::int64_t words_of(const json::value& content) {
-  if (content.is_string()) return count_words(content.get_string());
-  std::int64_t n = 0;
-  if (content.is_array())
-    for (const auto& part : content.get_array())
-      if (const auto* o = part.if_object())
-        if (const auto* t = o->if_contains("text"); t && t->is_string()) n += count_words(t->get_string());
-  return n;
-}
-
 std::string text_of(const json::value& content) {
   if (content.is_string()) return std::string(content.get_string());
   std::string text;
@@ -83,7 +73,7 @@ class Events {
 }  // namespace
 
 void read_responses_input(const json::object& body, Call& call) {
-  if (const auto* i = body.if_contains("instructions")) call.input_tokens += words_of(*i);
+  if (const auto* i = body.if_contains("instructions")) call.input_tokens += content_words(*i);
   const auto* input = body.if_contains("input");
   if (!input) return;
   if (input->is_string()) {
@@ -93,8 +83,8 @@ void read_responses_input(const json::object& body, Call& call) {
   if (!input->is_array()) return;
   for (const auto& item : input->get_array())
     if (const auto* o = item.if_object()) {
-      if (const auto* c = o->if_contains("content")) call.input_tokens += words_of(*c);
-      if (const auto* c = o->if_contains("output")) call.input_tokens += words_of(*c);
+      if (const auto* c = o->if_contains("content")) call.input_tokens += content_words(*c);
+      if (const auto* c = o->if_contains("output")) call.input_tokens += content_words(*c);
     }
 }
 

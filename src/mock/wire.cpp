@@ -16,16 +16,6 @@ constexpr std::string_view kAzureDeployments = "/deployments/";
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
-// Words in a message `content`: a string, or a list of parts of which the text ones count.
-std::int64_t content_words(const json::value& content) {
-  if (content.is_string()) return count_words(content.get_string());
-  std::int64_t n = 0;
-  if (content.is_array())
-    for (const auto& part : content.get_array())
-      if (const auto* o = part.if_object())
-        if (const auto* t = o->if_contains("text"); t && t->is_string()) n += count_words(t->get_string());
-  return n;
-}
 
 std::string azure_deployment(std::string_view path) {
   const auto at = path.find(kAzureDeployments);
@@ -248,6 +238,16 @@ std::int64_t count_words(std::string_view text) {
   std::int64_t n = 0;
   for (std::size_t i = 0; i < text.size(); ++i)
     if (!is_space(text[i]) && (i == 0 || is_space(text[i - 1]))) ++n;
+  return n;
+}
+
+std::int64_t content_words(const json::value& content) {
+  if (content.is_string()) return count_words(content.get_string());
+  std::int64_t n = 0;
+  if (content.is_array())
+    for (const auto& part : content.get_array())
+      if (const auto* o = part.if_object())
+        if (const auto* t = o->if_contains("text"); t && t->is_string()) n += count_words(t->get_string());
   return n;
 }
 

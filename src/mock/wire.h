@@ -37,6 +37,8 @@ std::optional<Call> parse_call(WireFormat format, std::string_view path, std::st
 
 // Rough token count: whitespace-separated words.
 std::int64_t count_words(std::string_view text);
+// Words in a message `content`: a string, or a list of parts of which the text ones count.
+std::int64_t content_words(const boost::json::value& content);
 
 struct ReplyIds {
   std::uint64_t sequence = 0;  // msg_mock_N / chatcmpl-mock-N
