@@ -164,14 +164,22 @@ class ExternalAccountFetcher final : public Fetcher {
   json::object config_;
 };
 
+// A GET to the metadata server (GCE_METADATA_HOST honoured), with the header it requires and the
+// short connect timeout that keeps a machine without one from waiting; nullopt: not a URL.
+std::optional<http::UpstreamRequest> metadata_request(const std::string& root, std::string_view path) {
+  auto request = auth::request_for(root + std::string(path), verb::get);
+  if (!request) return std::nullopt;
+  request->headers.emplace_back("metadata-flavor", "Google");
+  request->connect_timeout = auth::kMetadataConnectTimeout;
+  return request;
+}
+
 class MetadataFetcher final : public Fetcher {
  public:
   http::Awaitable<Fetched> fetch() override {
     const auto root = metadata_root();
-    auto request = auth::request_for(root + "/computeMetadata/v1/instance/service-accounts/default/token", verb::get);
+    auto request = metadata_request(root, "/computeMetadata/v1/instance/service-accounts/default/token");
     if (!request) co_return auth::refused_fetch(kProvider, "GCE_METADATA_HOST does not make a URL: " + root);
-    request->headers.emplace_back("metadata-flavor", "Google");
-    request->connect_timeout = auth::kMetadataConnectTimeout;
     co_return co_await auth::fetch_oauth_token(kProvider, std::move(*request), "metadata server token at " + root);
   }
   std::string describe() const override { return "Google metadata server (" + metadata_root() + ")"; }
@@ -182,10 +190,8 @@ class ProjectFetcher final : public Fetcher {
  public:
   http::Awaitable<Fetched> fetch() override {
     const auto root = metadata_root();
-    auto request = auth::request_for(root + "/computeMetadata/v1/project/project-id", verb::get);
+    auto request = metadata_request(root, "/computeMetadata/v1/project/project-id");
     if (!request) co_return auth::refused_fetch(kProvider, "GCE_METADATA_HOST does not make a URL: " + root);
-    request->headers.emplace_back("metadata-flavor", "Google");
-    request->connect_timeout = auth::kMetadataConnectTimeout;
     auto response = co_await auth::send(std::move(*request));
     if (!response.ok() || core::trim(response.body).empty())
       co_return Fetched{nullptr, auth::call_failed(kProvider, "project id from " + root, response, response.body)};
