@@ -26,6 +26,18 @@ namespace switchyard::testing {
 using namespace std::chrono_literals;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// Polls `condition` every 10 ms until it holds or `timeout` passes; false on timeout. For state
+// that other processes change (mock stats, metrics, Redis): a deadline, never a bare sleep.
+template <typename Condition>
+bool eventually(Condition condition, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 inline constexpr std::chrono::milliseconds kDefaultTimeout{10'000};
 
 std::string binary_path();        // the built switchyard binary

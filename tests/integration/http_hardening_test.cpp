@@ -17,75 +17,12 @@
 
 #include "chat_client.h"
 #include "harness.h"
+#include "raw_client.h"
 
 namespace switchyard::testing {
 namespace {
 namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
-
-// A client socket that sends exactly the bytes it is given; every read is bounded.
-class RawClient {
- public:
-  explicit RawClient(std::uint16_t port, int receive_buffer_bytes = 0) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    if (receive_buffer_bytes > 0)  // before connect, so the window is small from the start
-      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof receive_buffer_bytes);
-    set_read_timeout(std::chrono::seconds(10));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawClient() { close(); }
-  RawClient(const RawClient&) = delete;
-  RawClient& operator=(const RawClient&) = delete;
-
-  bool connected() const { return connected_; }
-  void set_read_timeout(std::chrono::milliseconds t) {
-    timeval tv{static_cast<time_t>(t.count() / 1000), static_cast<suseconds_t>((t.count() % 1000) * 1000)};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  bool send_all(std::string_view data) {
-    while (!data.empty()) {
-      const auto n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  void half_close() { ::shutdown(fd_, SHUT_WR); }
-  // Everything until the peer closes, an error or the read timeout; `closed` tells which.
-  std::string read_to_end(bool* closed = nullptr) {
-    std::string got;
-    char buf[16384];
-    for (;;) {
-      const auto n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n > 0) {
-        got.append(buf, static_cast<std::size_t>(n));
-        continue;
-      }
-      if (closed) *closed = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-      return got;
-    }
-  }
-  bool read_until(std::string_view needle, std::string& got) {
-    char buf[16384];
-    while (got.find(needle) == std::string::npos) {
-      const auto n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return false;
-      got.append(buf, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
 
 // How many final HTTP responses (interim 1xx ones not counted) a byte string holds.
 int final_responses(std::string_view bytes) {
@@ -131,16 +68,6 @@ struct Stack {
     const auto s = stats();
     const auto* m = s.at("models").as_object().if_contains(model);
     return m ? m->at("calls").to_number<int>() : 0;
-  }
-  // Polls `done` until it holds or `limit` passes.
-  template <typename Fn>
-  static bool eventually(Fn done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-    const auto deadline = Clock::now() + limit;
-    while (!done()) {
-      if (Clock::now() >= deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // bounded by the deadline
-    }
-    return true;
   }
 };
 
@@ -215,9 +142,9 @@ TEST(HttpHardening, HalfClosedClientIsAnswered) {
   {
     RawClient c(s.port);
     ASSERT_TRUE(c.send_all(chat_request(chat_body(Client::openai, "chat", false))));
-    ASSERT_TRUE(Stack::eventually([&] { return s.stat("total") == 1; }));
+    ASSERT_TRUE(eventually([&] { return s.stat("total") == 1; }));
   }
-  EXPECT_TRUE(Stack::eventually([&] { return s.stat("abandoned_calls") == 1; }, std::chrono::seconds(3)))
+  EXPECT_TRUE(eventually([&] { return s.stat("abandoned_calls") == 1; }, std::chrono::seconds(3)))
       << "the upstream call outlived a client that closed";
 }
 
@@ -362,7 +289,7 @@ TEST(HttpHardening, AcceptBacksOffWhenOutOfFileDescriptors) {
   const auto used = cpu_time(s.gateway->pid()) - before;
   EXPECT_LT(used.count(), 0.3) << "the accept loop spins: " << used.count() << " s of CPU in 1.5 s";
   clients.clear();
-  EXPECT_TRUE(Stack::eventually([&] { return request(s.port, "GET", "/health/liveliness", {}, {}, 2s).status == 200; }))
+  EXPECT_TRUE(eventually([&] { return request(s.port, "GET", "/health/liveliness", {}, {}, 2s).status == 200; }))
       << s.gateway->output();
   const auto ok = request(s.port, "POST", "/v1/chat/completions", chat_body(Client::openai, "chat", false));
   EXPECT_EQ(ok.status, 200) << ok.body;
@@ -392,7 +319,7 @@ TEST(HttpHardening, InFlightCapAnswers429InTheClientsFormat) {
   Stack s("models:\n  gpt-a: {latency_ms: 2000, reply: \"slow\"}\n", kOneModel, "", {"--max-in-flight", "1"});
   HttpResult slow;
   std::jthread first([&] { slow = post_chat(s.port, Client::openai, chat_body(Client::openai, "chat", false)); });
-  ASSERT_TRUE(Stack::eventually([&] { return s.stat("total") == 1; }));
+  ASSERT_TRUE(eventually([&] { return s.stat("total") == 1; }));
   for (const auto c : kClients) {
     SCOPED_TRACE(name(c));
     const auto r = post_chat(s.port, c, chat_body(c, "chat", false));
@@ -468,9 +395,9 @@ TEST(HttpHardening, ClientThatStopsReadingGetsAWriteTimeoutAndTheUpstreamIsRelea
   std::string got;
   ASSERT_TRUE(c.read_until("HTTP/1.1 200", got)) << got;
   // ...and read no more.
-  EXPECT_TRUE(Stack::eventually([&] { return s.stat("aborted_streams") == 1; }, std::chrono::seconds(15)))
+  EXPECT_TRUE(eventually([&] { return s.stat("aborted_streams") == 1; }, std::chrono::seconds(15)))
       << "the upstream stream was not released";
-  EXPECT_TRUE(Stack::eventually([&] {
+  EXPECT_TRUE(eventually([&] {
     return request(s.port, "GET", "/metrics").body.find("\nswitchyard_in_flight_requests 0\n") != std::string::npos;
   })) << request(s.port, "GET", "/metrics").body.substr(0, 2000);
   EXPECT_TRUE(s.gateway->running());

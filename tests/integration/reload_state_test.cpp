@@ -81,17 +81,6 @@ struct Gateway {
   }
 };
 
-// Polls `condition` every 10 ms until it holds or `timeout` passes.
-template <typename F>
-bool eventually(F condition, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
-
 Process start_redis(std::uint16_t port) {
   return Process({"/usr/bin/env", "redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
                   "--appendonly", "no"});

@@ -16,6 +16,7 @@
 
 #include "chat_client.h"
 #include "harness.h"
+#include "raw_client.h"
 
 namespace switchyard::testing {
 namespace {
@@ -326,47 +327,6 @@ TEST(Streaming, NonStreamingToolCallsAndToolResultsTranslateBothWays) {
 }
 
 // g): a client that goes away mid-stream makes the gateway close the upstream connection.
-class RawSocket {
- public:
-  explicit RawSocket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    timeval tv{5, 0};  // every read is bounded
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~RawSocket() { close(); }
-  bool connected() const { return connected_; }
-  bool send_all(std::string_view data) {
-    while (!data.empty()) {
-      const auto n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  // Reads until `needle` arrived; false on timeout or close.
-  bool read_until(std::string_view needle, std::string& got) {
-    char buf[4096];
-    while (got.find(needle) == std::string::npos) {
-      const auto n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return false;
-      got.append(buf, static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
-
 TEST(Streaming, ClientDisconnectCancelsTheUpstreamStream) {
   std::string long_reply;
   for (int i = 0; i < 200; ++i) long_reply += (i ? " word" : "word") + std::to_string(i);
@@ -374,7 +334,7 @@ TEST(Streaming, ClientDisconnectCancelsTheUpstreamStream) {
                  "  - {model_name: slow, litellm_params: {model: openai_compatible/slow-model, api_base: '$BASE/v1'}}\n");
   const auto body = chat_body(Client::openai, "slow", true);
   {
-    RawSocket sock(s.port);
+    RawClient sock(s.port);
     ASSERT_TRUE(sock.connected());
     ASSERT_TRUE(sock.send_all("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
@@ -412,7 +372,7 @@ TEST(Streaming, ClientDisconnectCancelsANonStreamingUpstreamCall) {
     request(s.mock.port, "POST", "/mock/reset");
     const auto body = chat_body(Client::openai, "slow", stream);
     {
-      RawSocket sock(s.port);
+      RawClient sock(s.port);
       ASSERT_TRUE(sock.connected());
       ASSERT_TRUE(sock.send_all("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                                 "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
