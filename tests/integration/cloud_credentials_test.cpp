@@ -258,11 +258,13 @@ TEST(CloudCredentials, Ec2InstanceMetadataV2) {
   s.gateway->stop();
 }
 
-// Temporary keys living 4 s: the gateway must refresh them in the background before they expire
+// Temporary keys living 10 s: the gateway must refresh them in the background before they expire
 // while clients keep calling; the mock refuses expired keys, so a late refresh fails a request.
+// (With 4 s keys the old ones were retired only ~0.35 s before expiry: a request signed then and
+// delayed that long on a loaded 2-core machine reached the mock expired. 10 s gives 1 s.)
 TEST(CloudCredentials, RefreshBeforeExpiryUnderLoadFailsNoRequest) {
   const auto file = token_file("irsa-token-load", kIrsaToken);
-  CredStack s("refresh", aws_mock(", credentials_ttl_seconds: '4'"), bedrock_deployment(),
+  CredStack s("refresh", aws_mock(", credentials_ttl_seconds: '10'"), bedrock_deployment(),
               {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
   constexpr int kClients = 4;
   constexpr std::int64_t kRefreshesWanted = 3;
