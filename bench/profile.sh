@@ -8,6 +8,7 @@
 # Results land in $BENCH_PROFILE_OUT (default bench/profile-out/): callgrind.out, annotate.txt,
 # strace-*.txt; a summary is printed.
 # Usage: bench/profile.sh [build/switchyard] [N]   (build RelWithDebInfo for symbols)
+# BENCH_PROFILE_QUICK=1: stop after the gateway's callgrind figures (1.), for quick iterations.
 set -euo pipefail
 bin=${1:-build/switchyard}; n=${2:-2000}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,6 +49,8 @@ dump="$out/callgrind.out.1"                           # the explicit dump (callg
 callgrind_annotate --inclusive=yes --threshold=100 "$dump" > "$out/annotate-inclusive.txt"
 callgrind_annotate --threshold=100 "$dump" > "$out/annotate-self.txt"
 python3 "$here/callgrind_summary.py" "$dump" "$n" | tee "$out/summary.txt"
+# BENCH_PROFILE_QUICK=1: the gateway's callgrind figures only (exact under load; for iterating).
+[ "${BENCH_PROFILE_QUICK:-0}" = 1 ] && exit 0
 
 # 1b. the same for nginx proxy_pass (one process, no master), for the comparison
 ngx_cg_port=$(free_port); mkdir -p "$work/ngxcg"/{body,proxy,fcgi,uwsgi,scgi}
