@@ -25,8 +25,10 @@ class RequestLog {
   ~RequestLog();
   void write(const RequestSummary& s, const Redactor& redact) const;
 
-  // The line itself (tests, and the logger).
+  // The line itself (tests), without its newline.
   static std::string format_line(LogFormat format, const RequestSummary& s, const Redactor& redact);
+  // The same, appended to `out`.
+  static void append_line(std::string& out, LogFormat format, const RequestSummary& s, const Redactor& redact);
 
  private:
   LogFormat format_;
