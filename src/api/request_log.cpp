@@ -1,21 +1,17 @@
 #include "api/request_log.h"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
+#include "api/batched_writer.h"
 #include "core/utf8.h"
 
 namespace switchyard::api {
 namespace {
-constexpr std::size_t kQueueLines = 8192;
 constexpr char kHex[] = "0123456789abcdef";
 
 // Every line is built by appending to one buffer: no temporary string per field (the line is
@@ -354,36 +350,22 @@ void text_line(std::string& out, const RequestSummary& s, const Redactor& redact
 
 }  // namespace
 
-RequestLog::RequestLog(LogFormat format) : format_(format) {
-  // One logging thread for the process; lines queue without blocking the I/O threads.
-  static std::once_flag pool_once;
-  std::call_once(pool_once, [] { spdlog::init_thread_pool(kQueueLines, 1); });
-  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-  static std::atomic<int> instances{0};  // logger names must be unique in spdlog's registry
-  logger_ = std::make_shared<spdlog::async_logger>("switchyard.requests." + std::to_string(instances++), std::move(sink),
-                                                   spdlog::thread_pool(),
-                                                   spdlog::async_overflow_policy::overrun_oldest);
-  logger_->set_pattern("%v");
-  // Flushed every second rather than per line: one write(2) per line costs the logging thread
-  // a syscall per request. A line waits at most a second.
-  logger_->flush_on(spdlog::level::err);
-  static std::once_flag flusher_once;
-  std::call_once(flusher_once, [] { spdlog::flush_every(std::chrono::seconds(1)); });
-  spdlog::register_logger(logger_);
-}
+RequestLog::RequestLog(LogFormat format, int fd)
+    : format_(format), writer_(std::make_unique<BatchedWriter>(fd, BatchedWriter::Options{.drop_notice = "request log"})) {}
 
-RequestLog::~RequestLog() {
-  if (!logger_) return;
-  logger_->flush();
-  spdlog::drop(logger_->name());
-}
+RequestLog::~RequestLog() = default;
 
 void RequestLog::write(const RequestSummary& s, const Redactor& redact) const {
   thread_local std::string line;  // reused: its capacity stays with the I/O thread
   line.clear();
   append_line(line, format_, s, redact);
-  logger_->info(std::string_view(line));
+  line += '\n';
+  writer_->append(line);
 }
+
+void RequestLog::flush() const { writer_->flush(); }
+
+std::uint64_t RequestLog::dropped_lines() const { return writer_->dropped_lines(); }
 
 void RequestLog::append_line(std::string& out, LogFormat format, const RequestSummary& s, const Redactor& redact) {
   if (format == LogFormat::json) json_line(out, s, redact);

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -145,12 +146,13 @@ TEST(Operations, MetricsMoveByExactlyWhatHappenedAndParse) {
   EXPECT_EQ(value(after, "switchyard_in_flight_requests"), 0);
   EXPECT_EQ(s.mock_calls("claude-broke"), 1);
 
-  // No key appears in the metrics or in anything the gateway printed.
+  // No key appears in the metrics or in anything the gateway printed (stopped first: the request
+  // log's last batch is written on the way out).
+  EXPECT_EQ(s.gateway->stop(), 0);
   for (const auto secret : {kAnthropicKey, kBackupKey, kMasterKey}) {
     EXPECT_EQ(scraped.body.find(secret), std::string::npos);
     EXPECT_EQ(s.gateway->output().find(secret), std::string::npos);
   }
-  EXPECT_EQ(s.gateway->stop(), 0);
 }
 
 TEST(Operations, OneJsonLogLinePerRequestWithEveryAttempt) {
@@ -180,6 +182,24 @@ TEST(Operations, OneJsonLogLinePerRequestWithEveryAttempt) {
   EXPECT_GT(line->at("duration_us").to_number<std::int64_t>(), 0);
   EXPECT_EQ(s.gateway->output().find(kAnthropicKey), std::string::npos);
   EXPECT_EQ(s.gateway->stop(), 0);
+}
+
+// Lines are written in batches (at most ~100 ms late): a SIGTERM right after the last answer
+// must still find every line written before the process exits, none torn.
+TEST(Operations, EveryLogLineIsWrittenBeforeTheGatewayExits) {
+  OpsStack s("log-drain");
+  constexpr int kRequests = 30;
+  for (int i = 0; i < kRequests; ++i)
+    ASSERT_EQ(s.chat(Client::openai, {{"x-request-id", "drain-" + std::to_string(i)}}).status, 200);
+  EXPECT_EQ(s.gateway->stop(), 0);  // SIGTERM at once: the last lines are still batched
+  std::istringstream out(s.gateway->output());
+  std::set<std::string> logged;
+  for (std::string text; std::getline(out, text);) {
+    if (text.find("\"drain-") == std::string::npos) continue;
+    const auto line = json::parse(text).as_object();  // a whole JSON line, not a torn one
+    logged.insert(std::string(line.at("request_id").as_string()));
+  }
+  EXPECT_EQ(logged.size(), static_cast<std::size_t>(kRequests)) << s.gateway->output();
 }
 
 TEST(Operations, AdminShowsCooldownsAndClearsThem) {
