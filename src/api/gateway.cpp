@@ -39,11 +39,24 @@ http::Response json_response(unsigned version, bh::status status, std::string bo
 std::string request_id_for(const http::Request& req) {
   if (const auto it = req.find("x-request-id"); it != req.end() && !it->value().empty() && it->value().size() <= 128)
     return std::string(it->value());
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "req_%016llx%08llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng() & 0xffffffffULL));
-  return buf;
+  // "req_" + 24 hex digits from a per-thread splitmix64 sequence (a few dozen instructions; the
+  // mt19937 + snprintf it replaces cost ~1.8k). Ids trace requests, they guard nothing: unique
+  // within a thread (splitmix64 is a bijection of its counter), and 64 random seed bits per
+  // thread make two threads' or processes' sequences meet with negligible odds.
+  thread_local std::uint64_t state =
+      (std::uint64_t{std::random_device{}()} << 32) ^ std::uint64_t{std::random_device{}()};
+  const auto next = [] {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::uint64_t high = next(), low = next();
+  std::string id = "req_000000000000000000000000";
+  for (int i = 0; i < 16; ++i) id[static_cast<std::size_t>(4 + i)] = kHex[(high >> (60 - 4 * i)) & 0xF];
+  for (int i = 0; i < 8; ++i) id[static_cast<std::size_t>(20 + i)] = kHex[(low >> (28 - 4 * i)) & 0xF];
+  return id;
 }
 
 json::object models_list(const router::Router& router, bool anthropic_shape) {

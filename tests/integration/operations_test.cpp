@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -181,6 +182,25 @@ TEST(Operations, OneJsonLogLinePerRequestWithEveryAttempt) {
   EXPECT_EQ(attempts[1].at("result"), "success");
   EXPECT_GT(line->at("duration_us").to_number<std::int64_t>(), 0);
   EXPECT_EQ(s.gateway->output().find(kAnthropicKey), std::string::npos);
+  EXPECT_EQ(s.gateway->stop(), 0);
+}
+
+// Without an x-request-id the gateway makes one: "req_" + 24 hex digits, a new one per request,
+// in the answer's header and in the log line.
+TEST(Operations, GeneratedRequestIdsAreReqAnd24HexDigitsAndUnique) {
+  OpsStack s("request-ids");
+  HttpConnection connection(s.port);
+  std::set<std::string> ids;
+  constexpr int kRequests = 200;
+  for (int i = 0; i < kRequests; ++i) {
+    const auto r = connection.request("POST", path(Client::openai), chat_body(Client::openai, "backup", false), s.admin());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto id = r.header("x-request-id");
+    ASSERT_TRUE(std::regex_match(id, std::regex("req_[0-9a-f]{24}"))) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kRequests));
+  ASSERT_TRUE(s.gateway->wait_for_line("\"request_id\":\"" + *ids.rbegin() + "\"")) << s.gateway->output();
   EXPECT_EQ(s.gateway->stop(), 0);
 }
 
