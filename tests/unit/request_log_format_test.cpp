@@ -4,6 +4,7 @@
 // implementation is kept here as the reference, and both are run on summaries full of the
 // awkward cases: invalid UTF-8, control bytes, quotes, empty names, failures, stream errors.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -269,6 +270,40 @@ TEST(RequestLogFormat, TimestampIsTheCurrentUtcTimeInMilliseconds) {
     EXPECT_LE(before, at) << ts;
     EXPECT_LE(at, after) << ts;
   }
+}
+
+// write() puts the formatted line plus a newline on the RequestLog's file descriptor (batched:
+// flush() waits for it).
+TEST(RequestLogFormat, WriteSendsTheLineAndANewlineToTheOutput) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::mt19937 rng(11);
+  const Redactor redact;
+  const auto s = random_summary(rng);
+  std::string got;
+  {
+    RequestLog log(LogFormat::json, fds[1]);
+    log.write(s, redact);
+    log.write(s, redact);
+    log.flush();
+    char buf[65536];
+    const auto n = ::read(fds[0], buf, sizeof buf);  // flushed: already in the pipe
+    ASSERT_GT(n, 0);
+    got.assign(buf, static_cast<std::size_t>(n));
+    EXPECT_EQ(log.dropped_lines(), 0u);
+  }
+  ::close(fds[0]);
+  ::close(fds[1]);
+  const auto first_end = got.find('\n');
+  ASSERT_NE(first_end, std::string::npos) << got;
+  const auto first = got.substr(0, first_end);
+  reference::reference_ts = timestamp_of(LogFormat::json, first);
+  EXPECT_EQ(first, reference::format_line(LogFormat::json, s, redact));
+  const auto second = got.substr(first_end + 1);
+  ASSERT_FALSE(second.empty());
+  EXPECT_EQ(second.back(), '\n');
+  reference::reference_ts = timestamp_of(LogFormat::json, second);
+  EXPECT_EQ(second, reference::format_line(LogFormat::json, s, redact) + "\n");
 }
 
 TEST(Utf8, ValidityCheckAgreesWithTheCleaningCopy) {
