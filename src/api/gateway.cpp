@@ -320,9 +320,9 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
   auto parsed = json::parse(req.body(), ec, json::make_shared_resource<json::monotonic_resource>());
   if (ec) return bad("request body is not valid JSON: " + ec.message());
   if (!parsed.is_object()) return bad("request body must be a JSON object");
-  core::ChatRequest request;
-  request.format = format;
-  request.body = std::move(parsed.get_object());
+  // Constructed from the parsed object, not assigned: assignment across memory resources would
+  // deep-copy the body out of its arena.
+  core::ChatRequest request{.format = format, .body = std::move(parsed.get_object())};
   request.request_id = request_id_for(req);
   const auto* model = request.body.if_contains("model");
   if (!model || !model->is_string() || model->get_string().empty())
@@ -409,6 +409,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
     if (format == core::WireFormat::openai) answer.body = providers::anthropic_response_to_openai(answer.body);
     else answer.body = providers::openai_response_to_anthropic(answer.body);
     answer.format = format;
+    answer.wire.clear();
   }
   http::Response res{bh::status::ok, req.version()};
   set_routing_headers(res, outcome);
@@ -417,7 +418,9 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   set_omitted_tools_header(res, request, outcome.deployment);
   if (request.operation == core::Operation::count_tokens)
     res.set("x-switchyard-token-count", answer.estimated ? "estimated" : "provider");
-  res.body() = json::serialize(answer.body);
+  // Same format: the upstream's bytes as they came (validated and read for usage on the way).
+  res.body() = answer.wire.empty() || format == core::WireFormat::responses ? json::serialize(answer.body)
+                                                                            : std::move(answer.wire);
   summary.usage = answer.usage;
   summary.response_started = std::chrono::steady_clock::now();
   co_await responder.send(std::move(res));

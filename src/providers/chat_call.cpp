@@ -78,19 +78,24 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
   if (response.ok()) {
     const auto format = endpoint.adapter->wire_format();
     boost::system::error_code ec;
+    // One arena per answer. The answer is constructed from the parsed object, never assigned:
+    // assigning a json::object across memory resources deep-copies it into the heap.
     auto parsed = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
-    std::optional<json::object> answer;
     if (!ec && parsed.is_object()) {
-      if (const auto* dialect = endpoint.adapter->dialect()) answer = dialect->response_to_openai(parsed.get_object(), d.model);
-      else answer = std::move(parsed.get_object());
-    }
-    if (answer && looks_like_answer(format, *answer)) {
-      core::ChatResponse r;
-      r.format = format;
-      r.body = std::move(*answer);
-      r.usage = usage_of(format, r.body);
-      result.response = std::move(r);
-      return result;
+      std::optional<core::ChatResponse> r;
+      if (const auto* dialect = endpoint.adapter->dialect()) {
+        if (auto converted = dialect->response_to_openai(parsed.get_object(), d.model))
+          r.emplace(core::ChatResponse{.format = format, .body = std::move(*converted)});
+      } else {
+        r.emplace(core::ChatResponse{.format = format, .body = std::move(parsed.get_object())});
+        r->wire = std::move(response.body);
+      }
+      if (r && looks_like_answer(format, r->body)) {
+        r->usage = usage_of(format, r->body);
+        result.response = std::move(r);
+        return result;
+      }
+      if (r && !r->wire.empty()) response.body = std::move(r->wire);  // not an answer: the body goes to the classifier
     }
   }
   result.error.provider = d.provider;
