@@ -347,10 +347,13 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
 http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req, http::Responder& responder,
                                     const router::Router& router, RequestSummary& summary,
                                     const Redactor& redact) const {
-  std::variant<core::ChatRequest, http::Response> decoded;
-  if (format == core::WireFormat::responses) decoded = decode_responses_request(req, router, *responses_, request_id_for(req));
-  else if (is_embeddings_path(path_of(req.target()))) decoded = decode_embeddings_request(req, router, request_id_for(req));
-  else decoded = decode_chat(format, req, router);
+  // Constructed in place, never assigned: assigning a ChatRequest deep-copies its body out of
+  // the parse arena.
+  auto decoded = [&]() -> std::variant<core::ChatRequest, http::Response> {
+    if (format == core::WireFormat::responses) return decode_responses_request(req, router, *responses_, request_id_for(req));
+    if (is_embeddings_path(path_of(req.target()))) return decode_embeddings_request(req, router, request_id_for(req));
+    return decode_chat(format, req, router);
+  }();
   if (auto* refusal = std::get_if<http::Response>(&decoded)) {
     summary.status = static_cast<int>(refusal->result_int());
     summary.request_id = request_id_for(req);
@@ -406,10 +409,11 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   if (format == core::WireFormat::responses) {
     store_response(*responses_, router.state(), request, answer.body);  // already Responses (responses_call)
   } else if (answer.format != format) {
-    if (format == core::WireFormat::openai) answer.body = providers::anthropic_response_to_openai(answer.body);
-    else answer.body = providers::openai_response_to_anthropic(answer.body);
+    const auto& upstream_answer = providers::answer_object(answer);
+    auto translated = format == core::WireFormat::openai ? providers::anthropic_response_to_openai(upstream_answer)
+                                                         : providers::openai_response_to_anthropic(upstream_answer);
+    providers::replace_answer_object(answer, std::move(translated));
     answer.format = format;
-    answer.wire.clear();
   }
   http::Response res{bh::status::ok, req.version()};
   set_routing_headers(res, outcome);
