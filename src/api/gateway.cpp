@@ -333,9 +333,9 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
   auto parsed = json::parse(req.body(), ec, json::make_shared_resource<json::monotonic_resource>());
   if (ec) return bad("request body is not valid JSON: " + ec.message());
   if (!parsed.is_object()) return bad("request body must be a JSON object");
-  core::ChatRequest request;
-  request.format = format;
-  request.body = std::move(parsed.get_object());
+  // Constructed from the parsed object, not assigned: assignment across memory resources would
+  // deep-copy the body out of its arena.
+  core::ChatRequest request{.format = format, .body = std::move(parsed.get_object())};
   request.request_id = request_id_for(req);
   const auto* model = request.body.if_contains("model");
   if (!model || !model->is_string() || model->get_string().empty())
@@ -360,10 +360,13 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
 http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req, http::Responder& responder,
                                     const router::Router& router, RequestSummary& summary,
                                     const Redactor& redact) const {
-  std::variant<core::ChatRequest, http::Response> decoded;
-  if (format == core::WireFormat::responses) decoded = decode_responses_request(req, router, *responses_, request_id_for(req));
-  else if (is_embeddings_path(path_of(req.target()))) decoded = decode_embeddings_request(req, router, request_id_for(req));
-  else decoded = decode_chat(format, req, router);
+  // Constructed in place, never assigned: assigning a ChatRequest deep-copies its body out of
+  // the parse arena.
+  auto decoded = [&]() -> std::variant<core::ChatRequest, http::Response> {
+    if (format == core::WireFormat::responses) return decode_responses_request(req, router, *responses_, request_id_for(req));
+    if (is_embeddings_path(path_of(req.target()))) return decode_embeddings_request(req, router, request_id_for(req));
+    return decode_chat(format, req, router);
+  }();
   if (auto* refusal = std::get_if<http::Response>(&decoded)) {
     summary.status = static_cast<int>(refusal->result_int());
     summary.request_id = request_id_for(req);
@@ -419,8 +422,10 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   if (format == core::WireFormat::responses) {
     store_response(*responses_, router.state(), request, answer.body);  // already Responses (responses_call)
   } else if (answer.format != format) {
-    if (format == core::WireFormat::openai) answer.body = providers::anthropic_response_to_openai(answer.body);
-    else answer.body = providers::openai_response_to_anthropic(answer.body);
+    const auto& upstream_answer = providers::answer_object(answer);
+    auto translated = format == core::WireFormat::openai ? providers::anthropic_response_to_openai(upstream_answer)
+                                                         : providers::openai_response_to_anthropic(upstream_answer);
+    providers::replace_answer_object(answer, std::move(translated));
     answer.format = format;
   }
   http::Response res{bh::status::ok, req.version()};
@@ -430,7 +435,9 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   set_omitted_tools_header(res, request, outcome.deployment);
   if (request.operation == core::Operation::count_tokens)
     res.set("x-switchyard-token-count", answer.estimated ? "estimated" : "provider");
-  res.body() = json::serialize(answer.body);
+  // Same format: the upstream's bytes as they came (validated and read for usage on the way).
+  res.body() = answer.wire.empty() || format == core::WireFormat::responses ? json::serialize(answer.body)
+                                                                            : std::move(answer.wire);
   summary.usage = answer.usage;
   summary.response_started = std::chrono::steady_clock::now();
   co_await responder.send(std::move(res));
