@@ -8,10 +8,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <charconv>
 
 #include <sys/socket.h>
 #include <unordered_map>
@@ -44,6 +48,7 @@ ssl::context& tls_context() {
 struct Connection {
   std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
   beast::flat_buffer buffer;
+  std::string head;  // the request head being written; reused by every request on the connection
   Clock::time_point idle_since{};
 
   beast::tcp_stream& tcp() {
@@ -79,18 +84,38 @@ struct ExchangeError {
   bool while_writing = false;
 };
 
+// A response's headers as the layers above need them: all of a non-2xx answer's (the classifier,
+// the client's error), only the few a 2xx can still need (kHeadersKeptOn2xx: its body may turn
+// out to be an error) otherwise, so a healthy answer copies no header.
+template <typename Fields>
+void copy_headers(int status, const Fields& fields, errors::Headers& out) {
+  const bool success = status >= 200 && status < 300;
+  for (const auto& field : fields) {
+    const auto name = field.name_string();
+    if (success && std::none_of(kHeadersKeptOn2xx.begin(), kHeadersKeptOn2xx.end(),
+                                [&](std::string_view kept) { return core::iequals(name, kept); }))
+      continue;
+    out.emplace_back(std::string(name), std::string(field.value()));
+  }
+}
+
+// The request as one gather write: the pre-formatted head and the body, no serializer.
+std::array<asio::const_buffer, 2> request_buffers(const std::string& head, const std::string& body) {
+  return {asio::buffer(head), asio::buffer(body)};
+}
+
 template <typename Stream>
-Awaitable<ExchangeError> write_and_read(Stream& stream, beast::flat_buffer& buffer, const Request& req,
-                                         UpstreamResponse& out, bool& keep_alive) {
-  auto [wec, wn] = co_await beast_http::async_write(stream, req, kUseTuple);
+Awaitable<ExchangeError> write_and_read(Stream& stream, beast::flat_buffer& buffer, const std::string& head,
+                                         const std::string& body, UpstreamResponse& out, bool& keep_alive) {
+  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(head, body), kUseTuple);
   if (wec) co_return ExchangeError{wec, true};
   beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(kMaxUpstreamBodyBytes);
   auto [rec, rn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
   if (rec) co_return ExchangeError{rec, false};
-  auto res = parser.release();
+  auto& res = parser.get();
   out.status = static_cast<int>(res.result_int());
-  for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  copy_headers(out.status, res, out.headers);
   out.body = std::move(res.body());
   keep_alive = res.keep_alive();
   co_return ExchangeError{};
@@ -222,14 +247,64 @@ std::string host_header(const Url& url) {
 
 namespace {
 
-Request build_message(const UpstreamRequest& req) {
-  Request message{req.method, req.target, 11};
-  message.set(beast_http::field::host, host_header(req.url));
-  for (const auto& [k, v] : req.headers) message.set(k, v);
-  message.body() = req.body;
-  message.keep_alive(true);
-  message.prepare_payload();
-  return message;
+// Framing is this client's: a caller's Content-Length, Transfer-Encoding or Connection is not sent.
+bool framing_header(std::string_view name) {
+  return core::iequals(name, "content-length") || core::iequals(name, "transfer-encoding") ||
+         core::iequals(name, "connection");
+}
+
+// A name or value with a line break would smuggle a header (or a second request) into the head.
+bool injects_lines(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+
+// The request head, formatted into `out` (a connection's reused buffer): request line, Host
+// (unless the caller sets it), the caller's headers — a later one replaces an earlier one of the
+// same name, as a header map's set() did — and Content-Length. HTTP/1.1 keeps the connection
+// alive without saying so.
+void format_head(const UpstreamRequest& req, std::string& out) {
+  out.clear();
+  out += beast_http::to_string(req.method);
+  out += ' ';
+  out += req.target;
+  out += " HTTP/1.1\r\n";
+  const auto& headers = req.headers;
+  const auto replaced_later = [&](std::size_t i) {
+    for (std::size_t j = i + 1; j < headers.size(); ++j)
+      if (core::iequals(headers[j].first, headers[i].first)) return true;
+    return false;
+  };
+  bool host_given = false;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto& [name, value] = headers[i];
+    if (framing_header(name) || injects_lines(name) || injects_lines(value) || replaced_later(i)) continue;
+    host_given = host_given || core::iequals(name, "host");
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (!host_given) {
+    const bool default_port = req.url.port == (req.url.tls ? "443" : "80");
+    const bool ipv6 = req.url.host.find(':') != std::string::npos;
+    out += "Host: ";
+    if (ipv6) out += '[';
+    out += req.url.host;
+    if (ipv6) out += ']';
+    if (!default_port) {
+      out += ':';
+      out += req.url.port;
+    }
+    out += "\r\n";
+  }
+  // As Beast's prepare_payload: a body, or a method that expects one, gets a Content-Length.
+  const auto m = req.method;
+  if (!req.body.empty() || m == beast_http::verb::post || m == beast_http::verb::put || m == beast_http::verb::options) {
+    out += "Content-Length: ";
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
+    out.append(digits, end);
+    out += "\r\n";
+  }
+  out += "\r\n";
 }
 
 template <typename Fn>
@@ -250,9 +325,9 @@ bool went_stale(bool reused, const ExchangeError& e) {
 }
 
 template <typename Stream>
-Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const Request& req,
-                                                BufferParser& parser) {
-  auto [wec, wn] = co_await beast_http::async_write(stream, req, kUseTuple);
+Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const std::string& head,
+                                                const std::string& body, BufferParser& parser) {
+  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(head, body), kUseTuple);
   if (wec) co_return ExchangeError{wec, true};
   auto [rec, rn] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
   co_return ExchangeError{rec, false};
@@ -299,15 +374,16 @@ ClientPool::~ClientPool() = default;
 Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
   const auto deadline = Clock::now() + req.timeout;
   const auto key = Impl::key_of(req.url);
-  const Request message = build_message(req);
 
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto [conn, reused, refused] = co_await impl_->acquire(req, key, deadline);
     if (!conn) co_return refused;
+    format_head(req, conn->head);
     UpstreamResponse out;
     bool keep_alive = false;
-    const ExchangeError error = co_await with_stream(
-        *conn, [&](auto& stream) { return write_and_read(stream, conn->buffer, message, out, keep_alive); });
+    const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
+      return write_and_read(stream, conn->buffer, conn->head, req.body, out, keep_alive);
+    });
     if (error.ec) {
       if (attempt == 0 && went_stale(reused, error)) continue;
       co_return failure(transport_error_of(error.ec, false), error.ec);
@@ -324,22 +400,23 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   const Clock::duration idle = req.stream_idle_timeout.count() > 0 ? Clock::duration(req.stream_idle_timeout)
                                                                     : Clock::duration(req.timeout);
   const auto key = Impl::key_of(req.url);
-  const Request message = build_message(req);
   for (int attempt = 0; attempt < 2; ++attempt) {
     // The headers are due within `timeout`, and within the silence bound of sending the request.
     auto [conn, reused, refused] = co_await impl_->acquire(req, key, std::min(deadline, Clock::now() + idle));
     if (!conn) co_return StreamOpen{nullptr, std::move(refused)};
+    format_head(req, conn->head);
     auto parser = std::make_unique<BufferParser>();
     parser->body_limit(boost::none);
-    const ExchangeError error = co_await with_stream(
-        *conn, [&](auto& stream) { return write_and_read_header(stream, conn->buffer, message, *parser); });
+    const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
+      return write_and_read_header(stream, conn->buffer, conn->head, req.body, *parser);
+    });
     if (error.ec) {
       if (attempt == 0 && went_stale(reused, error)) continue;
       co_return StreamOpen{nullptr, failure(transport_error_of(error.ec, false), error.ec)};
     }
     const int status = static_cast<int>(parser->get().result_int());
     errors::Headers headers;
-    for (const auto& field : parser->get()) headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    copy_headers(status, parser->get(), headers);
     if (status < 200 || status >= 300) {
       // An error answer: read it whole for the classifier (the parser changes body type here).
       beast_http::response_parser<beast_http::string_body> whole{std::move(*parser)};
