@@ -11,6 +11,9 @@ namespace switchyard::core {
 // no surrogates, nothing above U+10FFFF) written as the four characters "\xNN".
 std::string valid_utf8(std::string_view s);
 
+// Whether valid_utf8(s) == s, without building it.
+bool is_valid_utf8(std::string_view s);
+
 // The longest prefix of `s` of at most `max_bytes` that does not end inside a UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 

@@ -341,10 +341,11 @@ class PooledStream final : public UpstreamStream {
         key_(std::move(key)),
         conn_(std::move(conn)),
         parser_(std::move(parser)),
+        chunk_(std::make_unique_for_overwrite<char[]>(kStreamReadChunkBytes)),
         deadline_(deadline),
         idle_(idle) {}
 
-  Awaitable<std::string> read_some() override;
+  Awaitable<std::string_view> read_some() override;
   bool finished() const override { return finished_; }
   errors::TransportError error() const override { return error_; }
   std::string error_message() const override { return error_message_; }
@@ -355,6 +356,7 @@ class PooledStream final : public UpstreamStream {
   std::string key_;
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<BufferParser> parser_;
+  std::unique_ptr<char[]> chunk_;  // the body bytes of one read_some(), reused (not zeroed)
   Clock::time_point deadline_;  // the attempt's (until lift_deadline)
   Clock::duration idle_;         // the longest silence between two reads
   bool finished_ = false;
@@ -438,6 +440,9 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
       out.headers = std::move(headers);
       co_return StreamOpen{nullptr, std::move(out)};
     }
+    // Each socket read takes all that has arrived (a flat_buffer reads max(512, free capacity)
+    // bytes): events reach the translator one read earlier, and a stream costs fewer reads.
+    conn->buffer.reserve(kStreamReadChunkBytes);
     auto stream = std::make_unique<PooledStream>(*impl_, key, std::move(conn), std::move(parser), deadline, idle);
     stream->status = status;
     stream->headers = std::move(headers);
@@ -448,35 +453,32 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   co_return StreamOpen{nullptr, failure(TransportError::connection_reset, asio::error::connection_reset)};
 }
 
-Awaitable<std::string> PooledStream::read_some() {
-  if (finished_ || error_ != TransportError::none || !conn_) co_return std::string();
-  std::string out(kStreamReadChunkBytes, '\0');
+Awaitable<std::string_view> PooledStream::read_some() {
+  if (finished_ || error_ != TransportError::none || !conn_) co_return std::string_view();
   std::size_t filled = 0;
   // A read may parse only chunk framing and yield no body byte: read until there is one.
   while (filled == 0 && !parser_->is_done()) {
-    parser_->get().body().data = out.data();
-    parser_->get().body().size = out.size();
+    parser_->get().body().data = chunk_.get();
+    parser_->get().body().size = kStreamReadChunkBytes;
     conn_->tcp().expires_at(std::min(deadline_, Clock::now() + idle_));
     auto [ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
       return beast_http::async_read_some(stream, conn_->buffer, *parser_, kUseTuple);
     });
-    filled = out.size() - parser_->get().body().size;
+    filled = kStreamReadChunkBytes - parser_->get().body().size;
     if (ec && ec != beast_http::error::need_buffer) {
       error_ = transport_error_of(ec, false);
       error_message_ = ec.message();
       conn_.reset();  // never reuse a connection that failed mid-body
-      out.resize(filled);
-      co_return out;
+      co_return std::string_view(chunk_.get(), filled);
     }
   }
-  out.resize(filled);
   if (parser_->is_done()) finished_ = true;
   if (finished_ && conn_) {
     conn_->tcp().expires_never();
     if (parser_->get().keep_alive()) pool_.give_back(key_, std::move(conn_));
     conn_.reset();
   }
-  co_return out;
+  co_return std::string_view(chunk_.get(), filled);
 }
 
 ClientPool& client_pool_for_this_thread(const asio::any_io_executor& executor) {

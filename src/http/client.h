@@ -75,8 +75,9 @@ class UpstreamStream {
   int status = 0;
   errors::Headers headers;
 
-  // The next bytes of the body; empty at the end or on failure (then error() says which).
-  virtual Awaitable<std::string> read_some() = 0;
+  // The next bytes of the body; empty at the end or on failure (then error() says which). A view
+  // of the stream's own buffer, valid until the next read_some() (no allocation per read).
+  virtual Awaitable<std::string_view> read_some() = 0;
   virtual bool finished() const = 0;  // the body ended cleanly
   // From now on only the silence bound (stream_idle_timeout) limits reads, not `timeout`: a
   // healthy stream may last longer than the time its first token was allowed to take.
