@@ -352,6 +352,9 @@ class PooledStream final : public UpstreamStream {
   void lift_deadline() override { deadline_ = Clock::time_point::max(); }
 
  private:
+  beast::error_code parse_buffered();
+  void fail(const beast::error_code& ec);
+
   ClientPool::Impl& pool_;
   std::string key_;
   std::unique_ptr<Connection> conn_;
@@ -453,23 +456,59 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   co_return StreamOpen{nullptr, failure(TransportError::connection_reset, asio::error::connection_reset)};
 }
 
+// Parses the bytes already taken from the socket into the body buffer, element after element
+// (chunk header, chunk data, ...), until they run out, the buffer is full or the body ends.
+beast::error_code PooledStream::parse_buffered() {
+  while (conn_->buffer.size() > 0 && !parser_->is_done() && parser_->get().body().size > 0) {
+    beast::error_code ec;
+    const auto used = parser_->put(conn_->buffer.data(), ec);
+    conn_->buffer.consume(used);
+    if (ec == beast_http::error::need_more || ec == beast_http::error::need_buffer) return {};
+    if (ec) return ec;
+    if (used == 0) return {};
+  }
+  return {};
+}
+
+void PooledStream::fail(const beast::error_code& ec) {
+  error_ = transport_error_of(ec, false);
+  error_message_ = ec.message();
+  conn_.reset();  // never reuse a connection that failed mid-body
+}
+
+// One socket read at most: what has arrived is parsed at once (the response head's read often
+// brought the first events too), and one read takes all that is waiting, up to the body buffer.
 Awaitable<std::string_view> PooledStream::read_some() {
   if (finished_ || error_ != TransportError::none || !conn_) co_return std::string_view();
-  std::size_t filled = 0;
-  // A read may parse only chunk framing and yield no body byte: read until there is one.
-  while (filled == 0 && !parser_->is_done()) {
-    parser_->get().body().data = chunk_.get();
-    parser_->get().body().size = kStreamReadChunkBytes;
+  auto& body = parser_->get().body();
+  body.data = chunk_.get();
+  body.size = kStreamReadChunkBytes;
+  const auto filled = [&] { return kStreamReadChunkBytes - body.size; };
+  for (;;) {
+    if (const auto ec = parse_buffered()) {
+      fail(ec);
+      co_return std::string_view(chunk_.get(), filled());
+    }
+    // A read may bring only chunk framing and no body byte: read until there is one.
+    if (filled() > 0 || parser_->is_done()) break;
     conn_->tcp().expires_at(std::min(deadline_, Clock::now() + idle_));
     auto [ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
-      return beast_http::async_read_some(stream, conn_->buffer, *parser_, kUseTuple);
+      return stream.async_read_some(conn_->buffer.prepare(kStreamReadChunkBytes), kUseTuple);
     });
-    filled = kStreamReadChunkBytes - parser_->get().body().size;
-    if (ec && ec != beast_http::error::need_buffer) {
-      error_ = transport_error_of(ec, false);
-      error_message_ = ec.message();
-      conn_.reset();  // never reuse a connection that failed mid-body
-      co_return std::string_view(chunk_.get(), filled);
+    conn_->buffer.commit(n);
+    if (ec == asio::error::eof) {
+      // The end of a body delimited by the connection's end, or a body cut short.
+      beast::error_code end;
+      parser_->put_eof(end);
+      if (end) {
+        fail(end);
+        co_return std::string_view(chunk_.get(), filled());
+      }
+      break;
+    }
+    if (ec) {
+      fail(ec);
+      co_return std::string_view(chunk_.get(), filled());
     }
   }
   if (parser_->is_done()) finished_ = true;
@@ -478,7 +517,7 @@ Awaitable<std::string_view> PooledStream::read_some() {
     if (parser_->get().keep_alive()) pool_.give_back(key_, std::move(conn_));
     conn_.reset();
   }
-  co_return std::string_view(chunk_.get(), filled);
+  co_return std::string_view(chunk_.get(), filled());
 }
 
 ClientPool& client_pool_for_this_thread(const asio::any_io_executor& executor) {

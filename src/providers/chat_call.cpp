@@ -145,6 +145,12 @@ http::Awaitable<ChatStream::Piece> ChatStream::next() {
         finished_ = true;  // drain() reads the body's end so the connection can be reused
         co_return piece();
       }
+      // The first content token ends the held-back prelude: what follows it (even when it came
+      // in the same read) belongs to the stream, so a later failure is seen after content.
+      if (content && !content_seen_) {
+        content_seen_ = true;
+        co_return piece();
+      }
     }
     if (const auto& error = decoder_ ? decoder_->error() : decoder_error_) {
       failure_ = errors::UpstreamError{provider_, 200, upstream_->headers, *error, errors::TransportError::none};

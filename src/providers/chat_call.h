@@ -63,6 +63,7 @@ class ChatStream {
   std::optional<http::SseEvent> decoded_;     // the decoder's last event (next_event points here)
   std::optional<std::string> decoder_error_;  // sse_'s framing failure (a decoder has its own)
   bool body_ended_ = false;  // the upstream body is complete; only queued events are left
+  bool content_seen_ = false;  // a piece with the first content token was handed out
   bool finished_ = false;
   std::optional<errors::UpstreamError> failure_;
 };
