@@ -156,12 +156,18 @@ struct ClientPoolImplBase {
 
   explicit ClientPoolImplBase(asio::any_io_executor ex) : executor(ex), resolver(ex) {}
 
-  static std::string key_of(const Url& u) { return (u.tls ? "https://" : "http://") + u.host + ":" + u.port; }
+  using IdleList = std::vector<std::unique_ptr<Connection>>;
+  std::string key_scratch;  // list_for's key, reused (the pool belongs to one thread)
 
-  std::unique_ptr<Connection> take_idle(const std::string& key) {
-    auto it = idle.find(key);
-    if (it == idle.end()) return nullptr;
-    auto& list = it->second;
+  // The idle connections to `u`'s origin. The reference stays valid for the pool's life (map
+  // nodes do not move), so a stream keeps it instead of a copy of the key.
+  IdleList& list_for(const Url& u) {
+    key_scratch.assign(u.tls ? "https://" : "http://");
+    key_scratch.append(u.host).append(":").append(u.port);
+    return idle[key_scratch];
+  }
+
+  std::unique_ptr<Connection> take_idle(IdleList& list) {
     const auto now = Clock::now();
     while (!list.empty()) {
       auto conn = std::move(list.back());
@@ -171,8 +177,7 @@ struct ClientPoolImplBase {
     return nullptr;
   }
 
-  void give_back(const std::string& key, std::unique_ptr<Connection> conn) {
-    auto& list = idle[key];
+  void give_back(IdleList& list, std::unique_ptr<Connection> conn) {
     if (list.size() >= kMaxIdleConnectionsPerHost) return;
     conn->idle_since = Clock::now();
     list.push_back(std::move(conn));
@@ -185,9 +190,9 @@ struct ClientPoolImplBase {
   };
 
   // An idle pooled connection to the same origin, else a new one; armed with the deadline.
-  Awaitable<Acquired> acquire(const UpstreamRequest& req, const std::string& key, Clock::time_point deadline) {
+  Awaitable<Acquired> acquire(const UpstreamRequest& req, IdleList& idle_list, Clock::time_point deadline) {
     Acquired out;
-    out.conn = take_idle(key);
+    out.conn = take_idle(idle_list);
     out.reused = out.conn != nullptr;
     if (!out.conn) {
       auto [fresh, error] = co_await connect(req, deadline);
@@ -335,10 +340,10 @@ Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffe
 
 class PooledStream final : public UpstreamStream {
  public:
-  PooledStream(ClientPool::Impl& pool, std::string key, std::unique_ptr<Connection> conn,
+  PooledStream(ClientPoolImplBase& pool, ClientPoolImplBase::IdleList& idle_list, std::unique_ptr<Connection> conn,
                std::unique_ptr<BufferParser> parser, Clock::time_point deadline, Clock::duration idle)
       : pool_(pool),
-        key_(std::move(key)),
+        idle_list_(idle_list),
         conn_(std::move(conn)),
         parser_(std::move(parser)),
         chunk_(std::make_unique_for_overwrite<char[]>(kStreamReadChunkBytes)),
@@ -355,8 +360,8 @@ class PooledStream final : public UpstreamStream {
   beast::error_code parse_buffered();
   void fail(const beast::error_code& ec);
 
-  ClientPool::Impl& pool_;
-  std::string key_;
+  ClientPoolImplBase& pool_;
+  ClientPoolImplBase::IdleList& idle_list_;  // where the connection goes back when the body ended
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<BufferParser> parser_;
   std::unique_ptr<char[]> chunk_;  // the body bytes of one read_some(), reused (not zeroed)
@@ -378,10 +383,10 @@ ClientPool::~ClientPool() = default;
 
 Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
   const auto deadline = Clock::now() + req.timeout;
-  const auto key = Impl::key_of(req.url);
+  auto& idle_list = impl_->list_for(req.url);
 
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto [conn, reused, refused] = co_await impl_->acquire(req, key, deadline);
+    auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, deadline);
     if (!conn) co_return refused;
     format_head(req, conn->head);
     UpstreamResponse out;
@@ -394,7 +399,7 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
       co_return failure(transport_error_of(error.ec, false), error.ec);
     }
     conn->tcp().expires_never();
-    if (keep_alive) impl_->give_back(key, std::move(conn));
+    if (keep_alive) impl_->give_back(idle_list, std::move(conn));
     co_return out;
   }
   co_return failure(TransportError::connection_reset, asio::error::connection_reset);
@@ -404,10 +409,10 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   const auto deadline = Clock::now() + req.timeout;
   const Clock::duration idle = req.stream_idle_timeout.count() > 0 ? Clock::duration(req.stream_idle_timeout)
                                                                     : Clock::duration(req.timeout);
-  const auto key = Impl::key_of(req.url);
+  auto& idle_list = impl_->list_for(req.url);
   for (int attempt = 0; attempt < 2; ++attempt) {
     // The headers are due within `timeout`, and within the silence bound of sending the request.
-    auto [conn, reused, refused] = co_await impl_->acquire(req, key, std::min(deadline, Clock::now() + idle));
+    auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, std::min(deadline, Clock::now() + idle));
     if (!conn) co_return StreamOpen{nullptr, std::move(refused)};
     format_head(req, conn->head);
     auto parser = std::make_unique<BufferParser>();
@@ -436,7 +441,7 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
         out.body = std::move(whole.get().body());
         if (whole.get().keep_alive()) {
           conn->tcp().expires_never();
-          impl_->give_back(key, std::move(conn));
+          impl_->give_back(idle_list, std::move(conn));
         }
       }
       out.status = status;
@@ -446,7 +451,7 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
     // Each socket read takes all that has arrived (a flat_buffer reads max(512, free capacity)
     // bytes): events reach the translator one read earlier, and a stream costs fewer reads.
     conn->buffer.reserve(kStreamReadChunkBytes);
-    auto stream = std::make_unique<PooledStream>(*impl_, key, std::move(conn), std::move(parser), deadline, idle);
+    auto stream = std::make_unique<PooledStream>(*impl_, idle_list, std::move(conn), std::move(parser), deadline, idle);
     stream->status = status;
     stream->headers = std::move(headers);
     StreamOpen opened;
@@ -514,7 +519,7 @@ Awaitable<std::string_view> PooledStream::read_some() {
   if (parser_->is_done()) finished_ = true;
   if (finished_ && conn_) {
     conn_->tcp().expires_never();
-    if (parser_->get().keep_alive()) pool_.give_back(key_, std::move(conn_));
+    if (parser_->get().keep_alive()) pool_.give_back(idle_list_, std::move(conn_));
     conn_.reset();
   }
   co_return std::string_view(chunk_.get(), filled());
