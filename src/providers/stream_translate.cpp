@@ -16,7 +16,6 @@ namespace json = boost::json;
 namespace {
 using json_fields::integer;
 using json_fields::object_at;
-using json_fields::parse_object;
 using json_fields::str;
 
 void read_openai_usage(const json::object& chunk, core::Usage& u) {
@@ -180,7 +179,7 @@ class AnthropicToOpenAi final : public StreamTranslator {
   explicit AnthropicToOpenAi(bool include_usage) : include_usage_(include_usage) {}
 
   void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
-    const auto msg = parse_object(e.data);
+    const auto* msg = parser_.parse(e.data);
     if (!msg) return;
     const auto type = str(*msg, "type");
     if (type == "error") {
@@ -271,6 +270,7 @@ class AnthropicToOpenAi final : public StreamTranslator {
     return "data: " + json::serialize(o) + "\n\n";
   }
 
+  EventParser parser_;  // the event's DOM lives until the next event: nothing keeps a part of it
   bool include_usage_;
   std::string id_ = "chatcmpl-switchyard";
   std::string model_;
@@ -290,7 +290,7 @@ class OpenAiToAnthropic final : public StreamTranslator {
       finish(out);
       return;
     }
-    const auto chunk = parse_object(e.data);
+    const auto* chunk = parser_.parse(e.data);
     if (!chunk) return;
     if (chunk->contains("error")) {
       out.error_body = e.data;
@@ -432,6 +432,7 @@ class OpenAiToAnthropic final : public StreamTranslator {
     return http::format_sse(type, json::serialize(data));
   }
 
+  EventParser parser_;  // the event's DOM lives until the next event: nothing keeps a part of it
   bool started_ = false;
   bool done_ = false;
   std::string open_type_;
