@@ -8,10 +8,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <charconv>
 
 #include <sys/socket.h>
 #include <unordered_map>
@@ -44,6 +48,7 @@ ssl::context& tls_context() {
 struct Connection {
   std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
   beast::flat_buffer buffer;
+  std::string head;  // the request head being written; reused by every request on the connection
   Clock::time_point idle_since{};
 
   beast::tcp_stream& tcp() {
@@ -79,18 +84,38 @@ struct ExchangeError {
   bool while_writing = false;
 };
 
+// A response's headers as the layers above need them: all of a non-2xx answer's (the classifier,
+// the client's error), only the few a 2xx can still need (kHeadersKeptOn2xx: its body may turn
+// out to be an error) otherwise, so a healthy answer copies no header.
+template <typename Fields>
+void copy_headers(int status, const Fields& fields, errors::Headers& out) {
+  const bool success = status >= 200 && status < 300;
+  for (const auto& field : fields) {
+    const auto name = field.name_string();
+    if (success && std::none_of(kHeadersKeptOn2xx.begin(), kHeadersKeptOn2xx.end(),
+                                [&](std::string_view kept) { return core::iequals(name, kept); }))
+      continue;
+    out.emplace_back(std::string(name), std::string(field.value()));
+  }
+}
+
+// The request as one gather write: the pre-formatted head and the body, no serializer.
+std::array<asio::const_buffer, 2> request_buffers(const std::string& head, const std::string& body) {
+  return {asio::buffer(head), asio::buffer(body)};
+}
+
 template <typename Stream>
-Awaitable<ExchangeError> write_and_read(Stream& stream, beast::flat_buffer& buffer, const Request& req,
-                                         UpstreamResponse& out, bool& keep_alive) {
-  auto [wec, wn] = co_await beast_http::async_write(stream, req, kUseTuple);
+Awaitable<ExchangeError> write_and_read(Stream& stream, beast::flat_buffer& buffer, const std::string& head,
+                                         const std::string& body, UpstreamResponse& out, bool& keep_alive) {
+  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(head, body), kUseTuple);
   if (wec) co_return ExchangeError{wec, true};
   beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(kMaxUpstreamBodyBytes);
   auto [rec, rn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
   if (rec) co_return ExchangeError{rec, false};
-  auto res = parser.release();
+  auto& res = parser.get();
   out.status = static_cast<int>(res.result_int());
-  for (const auto& field : res) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  copy_headers(out.status, res, out.headers);
   out.body = std::move(res.body());
   keep_alive = res.keep_alive();
   co_return ExchangeError{};
@@ -131,12 +156,18 @@ struct ClientPoolImplBase {
 
   explicit ClientPoolImplBase(asio::any_io_executor ex) : executor(ex), resolver(ex) {}
 
-  static std::string key_of(const Url& u) { return (u.tls ? "https://" : "http://") + u.host + ":" + u.port; }
+  using IdleList = std::vector<std::unique_ptr<Connection>>;
+  std::string key_scratch;  // list_for's key, reused (the pool belongs to one thread)
 
-  std::unique_ptr<Connection> take_idle(const std::string& key) {
-    auto it = idle.find(key);
-    if (it == idle.end()) return nullptr;
-    auto& list = it->second;
+  // The idle connections to `u`'s origin. The reference stays valid for the pool's life (map
+  // nodes do not move), so a stream keeps it instead of a copy of the key.
+  IdleList& list_for(const Url& u) {
+    key_scratch.assign(u.tls ? "https://" : "http://");
+    key_scratch.append(u.host).append(":").append(u.port);
+    return idle[key_scratch];
+  }
+
+  std::unique_ptr<Connection> take_idle(IdleList& list) {
     const auto now = Clock::now();
     while (!list.empty()) {
       auto conn = std::move(list.back());
@@ -146,8 +177,7 @@ struct ClientPoolImplBase {
     return nullptr;
   }
 
-  void give_back(const std::string& key, std::unique_ptr<Connection> conn) {
-    auto& list = idle[key];
+  void give_back(IdleList& list, std::unique_ptr<Connection> conn) {
     if (list.size() >= kMaxIdleConnectionsPerHost) return;
     conn->idle_since = Clock::now();
     list.push_back(std::move(conn));
@@ -160,9 +190,9 @@ struct ClientPoolImplBase {
   };
 
   // An idle pooled connection to the same origin, else a new one; armed with the deadline.
-  Awaitable<Acquired> acquire(const UpstreamRequest& req, const std::string& key, Clock::time_point deadline) {
+  Awaitable<Acquired> acquire(const UpstreamRequest& req, IdleList& idle_list, Clock::time_point deadline) {
     Acquired out;
-    out.conn = take_idle(key);
+    out.conn = take_idle(idle_list);
     out.reused = out.conn != nullptr;
     if (!out.conn) {
       auto [fresh, error] = co_await connect(req, deadline);
@@ -222,14 +252,64 @@ std::string host_header(const Url& url) {
 
 namespace {
 
-Request build_message(const UpstreamRequest& req) {
-  Request message{req.method, req.target, 11};
-  message.set(beast_http::field::host, host_header(req.url));
-  for (const auto& [k, v] : req.headers) message.set(k, v);
-  message.body() = req.body;
-  message.keep_alive(true);
-  message.prepare_payload();
-  return message;
+// Framing is this client's: a caller's Content-Length, Transfer-Encoding or Connection is not sent.
+bool framing_header(std::string_view name) {
+  return core::iequals(name, "content-length") || core::iequals(name, "transfer-encoding") ||
+         core::iequals(name, "connection");
+}
+
+// A name or value with a line break would smuggle a header (or a second request) into the head.
+bool injects_lines(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+
+// The request head, formatted into `out` (a connection's reused buffer): request line, Host
+// (unless the caller sets it), the caller's headers — a later one replaces an earlier one of the
+// same name, as a header map's set() did — and Content-Length. HTTP/1.1 keeps the connection
+// alive without saying so.
+void format_head(const UpstreamRequest& req, std::string& out) {
+  out.clear();
+  out += beast_http::to_string(req.method);
+  out += ' ';
+  out += req.target;
+  out += " HTTP/1.1\r\n";
+  const auto& headers = req.headers;
+  const auto replaced_later = [&](std::size_t i) {
+    for (std::size_t j = i + 1; j < headers.size(); ++j)
+      if (core::iequals(headers[j].first, headers[i].first)) return true;
+    return false;
+  };
+  bool host_given = false;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    const auto& [name, value] = headers[i];
+    if (framing_header(name) || injects_lines(name) || injects_lines(value) || replaced_later(i)) continue;
+    host_given = host_given || core::iequals(name, "host");
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (!host_given) {
+    const bool default_port = req.url.port == (req.url.tls ? "443" : "80");
+    const bool ipv6 = req.url.host.find(':') != std::string::npos;
+    out += "Host: ";
+    if (ipv6) out += '[';
+    out += req.url.host;
+    if (ipv6) out += ']';
+    if (!default_port) {
+      out += ':';
+      out += req.url.port;
+    }
+    out += "\r\n";
+  }
+  // As Beast's prepare_payload: a body, or a method that expects one, gets a Content-Length.
+  const auto m = req.method;
+  if (!req.body.empty() || m == beast_http::verb::post || m == beast_http::verb::put || m == beast_http::verb::options) {
+    out += "Content-Length: ";
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
+    out.append(digits, end);
+    out += "\r\n";
+  }
+  out += "\r\n";
 }
 
 template <typename Fn>
@@ -250,9 +330,9 @@ bool went_stale(bool reused, const ExchangeError& e) {
 }
 
 template <typename Stream>
-Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const Request& req,
-                                                BufferParser& parser) {
-  auto [wec, wn] = co_await beast_http::async_write(stream, req, kUseTuple);
+Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const std::string& head,
+                                                const std::string& body, BufferParser& parser) {
+  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(head, body), kUseTuple);
   if (wec) co_return ExchangeError{wec, true};
   auto [rec, rn] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
   co_return ExchangeError{rec, false};
@@ -260,26 +340,31 @@ Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffe
 
 class PooledStream final : public UpstreamStream {
  public:
-  PooledStream(ClientPool::Impl& pool, std::string key, std::unique_ptr<Connection> conn,
+  PooledStream(ClientPoolImplBase& pool, ClientPoolImplBase::IdleList& idle_list, std::unique_ptr<Connection> conn,
                std::unique_ptr<BufferParser> parser, Clock::time_point deadline, Clock::duration idle)
       : pool_(pool),
-        key_(std::move(key)),
+        idle_list_(idle_list),
         conn_(std::move(conn)),
         parser_(std::move(parser)),
+        chunk_(std::make_unique_for_overwrite<char[]>(kStreamReadChunkBytes)),
         deadline_(deadline),
         idle_(idle) {}
 
-  Awaitable<std::string> read_some() override;
+  Awaitable<std::string_view> read_some() override;
   bool finished() const override { return finished_; }
   errors::TransportError error() const override { return error_; }
   std::string error_message() const override { return error_message_; }
   void lift_deadline() override { deadline_ = Clock::time_point::max(); }
 
  private:
-  ClientPool::Impl& pool_;
-  std::string key_;
+  beast::error_code parse_buffered();
+  void fail(const beast::error_code& ec);
+
+  ClientPoolImplBase& pool_;
+  ClientPoolImplBase::IdleList& idle_list_;  // where the connection goes back when the body ended
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<BufferParser> parser_;
+  std::unique_ptr<char[]> chunk_;  // the body bytes of one read_some(), reused (not zeroed)
   Clock::time_point deadline_;  // the attempt's (until lift_deadline)
   Clock::duration idle_;         // the longest silence between two reads
   bool finished_ = false;
@@ -298,22 +383,23 @@ ClientPool::~ClientPool() = default;
 
 Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
   const auto deadline = Clock::now() + req.timeout;
-  const auto key = Impl::key_of(req.url);
-  const Request message = build_message(req);
+  auto& idle_list = impl_->list_for(req.url);
 
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto [conn, reused, refused] = co_await impl_->acquire(req, key, deadline);
+    auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, deadline);
     if (!conn) co_return refused;
+    format_head(req, conn->head);
     UpstreamResponse out;
     bool keep_alive = false;
-    const ExchangeError error = co_await with_stream(
-        *conn, [&](auto& stream) { return write_and_read(stream, conn->buffer, message, out, keep_alive); });
+    const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
+      return write_and_read(stream, conn->buffer, conn->head, req.body, out, keep_alive);
+    });
     if (error.ec) {
       if (attempt == 0 && went_stale(reused, error)) continue;
       co_return failure(transport_error_of(error.ec, false), error.ec);
     }
     conn->tcp().expires_never();
-    if (keep_alive) impl_->give_back(key, std::move(conn));
+    if (keep_alive) impl_->give_back(idle_list, std::move(conn));
     co_return out;
   }
   co_return failure(TransportError::connection_reset, asio::error::connection_reset);
@@ -323,23 +409,24 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   const auto deadline = Clock::now() + req.timeout;
   const Clock::duration idle = req.stream_idle_timeout.count() > 0 ? Clock::duration(req.stream_idle_timeout)
                                                                     : Clock::duration(req.timeout);
-  const auto key = Impl::key_of(req.url);
-  const Request message = build_message(req);
+  auto& idle_list = impl_->list_for(req.url);
   for (int attempt = 0; attempt < 2; ++attempt) {
     // The headers are due within `timeout`, and within the silence bound of sending the request.
-    auto [conn, reused, refused] = co_await impl_->acquire(req, key, std::min(deadline, Clock::now() + idle));
+    auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, std::min(deadline, Clock::now() + idle));
     if (!conn) co_return StreamOpen{nullptr, std::move(refused)};
+    format_head(req, conn->head);
     auto parser = std::make_unique<BufferParser>();
     parser->body_limit(boost::none);
-    const ExchangeError error = co_await with_stream(
-        *conn, [&](auto& stream) { return write_and_read_header(stream, conn->buffer, message, *parser); });
+    const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
+      return write_and_read_header(stream, conn->buffer, conn->head, req.body, *parser);
+    });
     if (error.ec) {
       if (attempt == 0 && went_stale(reused, error)) continue;
       co_return StreamOpen{nullptr, failure(transport_error_of(error.ec, false), error.ec)};
     }
     const int status = static_cast<int>(parser->get().result_int());
     errors::Headers headers;
-    for (const auto& field : parser->get()) headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    copy_headers(status, parser->get(), headers);
     if (status < 200 || status >= 300) {
       // An error answer: read it whole for the classifier (the parser changes body type here).
       beast_http::response_parser<beast_http::string_body> whole{std::move(*parser)};
@@ -354,14 +441,17 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
         out.body = std::move(whole.get().body());
         if (whole.get().keep_alive()) {
           conn->tcp().expires_never();
-          impl_->give_back(key, std::move(conn));
+          impl_->give_back(idle_list, std::move(conn));
         }
       }
       out.status = status;
       out.headers = std::move(headers);
       co_return StreamOpen{nullptr, std::move(out)};
     }
-    auto stream = std::make_unique<PooledStream>(*impl_, key, std::move(conn), std::move(parser), deadline, idle);
+    // Each socket read takes all that has arrived (a flat_buffer reads max(512, free capacity)
+    // bytes): events reach the translator one read earlier, and a stream costs fewer reads.
+    conn->buffer.reserve(kStreamReadChunkBytes);
+    auto stream = std::make_unique<PooledStream>(*impl_, idle_list, std::move(conn), std::move(parser), deadline, idle);
     stream->status = status;
     stream->headers = std::move(headers);
     StreamOpen opened;
@@ -371,35 +461,68 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   co_return StreamOpen{nullptr, failure(TransportError::connection_reset, asio::error::connection_reset)};
 }
 
-Awaitable<std::string> PooledStream::read_some() {
-  if (finished_ || error_ != TransportError::none || !conn_) co_return std::string();
-  std::string out(kStreamReadChunkBytes, '\0');
-  std::size_t filled = 0;
-  // A read may parse only chunk framing and yield no body byte: read until there is one.
-  while (filled == 0 && !parser_->is_done()) {
-    parser_->get().body().data = out.data();
-    parser_->get().body().size = out.size();
+// Parses the bytes already taken from the socket into the body buffer, element after element
+// (chunk header, chunk data, ...), until they run out, the buffer is full or the body ends.
+beast::error_code PooledStream::parse_buffered() {
+  while (conn_->buffer.size() > 0 && !parser_->is_done() && parser_->get().body().size > 0) {
+    beast::error_code ec;
+    const auto used = parser_->put(conn_->buffer.data(), ec);
+    conn_->buffer.consume(used);
+    if (ec == beast_http::error::need_more || ec == beast_http::error::need_buffer) return {};
+    if (ec) return ec;
+    if (used == 0) return {};
+  }
+  return {};
+}
+
+void PooledStream::fail(const beast::error_code& ec) {
+  error_ = transport_error_of(ec, false);
+  error_message_ = ec.message();
+  conn_.reset();  // never reuse a connection that failed mid-body
+}
+
+// One socket read at most: what has arrived is parsed at once (the response head's read often
+// brought the first events too), and one read takes all that is waiting, up to the body buffer.
+Awaitable<std::string_view> PooledStream::read_some() {
+  if (finished_ || error_ != TransportError::none || !conn_) co_return std::string_view();
+  auto& body = parser_->get().body();
+  body.data = chunk_.get();
+  body.size = kStreamReadChunkBytes;
+  const auto filled = [&] { return kStreamReadChunkBytes - body.size; };
+  for (;;) {
+    if (const auto ec = parse_buffered()) {
+      fail(ec);
+      co_return std::string_view(chunk_.get(), filled());
+    }
+    // A read may bring only chunk framing and no body byte: read until there is one.
+    if (filled() > 0 || parser_->is_done()) break;
     conn_->tcp().expires_at(std::min(deadline_, Clock::now() + idle_));
     auto [ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
-      return beast_http::async_read_some(stream, conn_->buffer, *parser_, kUseTuple);
+      return stream.async_read_some(conn_->buffer.prepare(kStreamReadChunkBytes), kUseTuple);
     });
-    filled = out.size() - parser_->get().body().size;
-    if (ec && ec != beast_http::error::need_buffer) {
-      error_ = transport_error_of(ec, false);
-      error_message_ = ec.message();
-      conn_.reset();  // never reuse a connection that failed mid-body
-      out.resize(filled);
-      co_return out;
+    conn_->buffer.commit(n);
+    if (ec == asio::error::eof) {
+      // The end of a body delimited by the connection's end, or a body cut short.
+      beast::error_code end;
+      parser_->put_eof(end);
+      if (end) {
+        fail(end);
+        co_return std::string_view(chunk_.get(), filled());
+      }
+      break;
+    }
+    if (ec) {
+      fail(ec);
+      co_return std::string_view(chunk_.get(), filled());
     }
   }
-  out.resize(filled);
   if (parser_->is_done()) finished_ = true;
   if (finished_ && conn_) {
     conn_->tcp().expires_never();
-    if (parser_->get().keep_alive()) pool_.give_back(key_, std::move(conn_));
+    if (parser_->get().keep_alive()) pool_.give_back(idle_list_, std::move(conn_));
     conn_.reset();
   }
-  co_return out;
+  co_return std::string_view(chunk_.get(), filled());
 }
 
 ClientPool& client_pool_for_this_thread(const asio::any_io_executor& executor) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -61,6 +62,10 @@ inline constexpr std::size_t kMaxUpstreamBodyBytes = 64 << 20;
 inline constexpr std::size_t kMaxIdleConnectionsPerHost = 256;
 inline constexpr std::chrono::seconds kIdleConnectionLifetime{30};
 inline constexpr std::size_t kStreamReadChunkBytes = 16 << 10;
+// The only headers of a 2xx kept in UpstreamResponse/UpstreamStream::headers: read by the error
+// classifier (retry hints, the AWS error type) when the 2xx body turns out to be an error. A
+// non-2xx answer keeps all of its headers.
+inline constexpr std::array<std::string_view, 3> kHeadersKeptOn2xx{"retry-after", "retry-after-ms", "x-amzn-errortype"};
 
 // A 2xx response whose body is read as it arrives (server-sent events). Owns its connection:
 // destroying it before the end closes the connection, which cancels the upstream request.
@@ -70,8 +75,9 @@ class UpstreamStream {
   int status = 0;
   errors::Headers headers;
 
-  // The next bytes of the body; empty at the end or on failure (then error() says which).
-  virtual Awaitable<std::string> read_some() = 0;
+  // The next bytes of the body; empty at the end or on failure (then error() says which). A view
+  // of the stream's own buffer, valid until the next read_some() (no allocation per read).
+  virtual Awaitable<std::string_view> read_some() = 0;
   virtual bool finished() const = 0;  // the body ended cleanly
   // From now on only the silence bound (stream_idle_timeout) limits reads, not `timeout`: a
   // healthy stream may last longer than the time its first token was allowed to take.

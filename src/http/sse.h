@@ -21,6 +21,10 @@ class SseParser {
   void feed(std::string_view bytes) { buffer_.append(bytes); }
   // The next complete event, or nullopt until more bytes arrive.
   std::optional<SseEvent> next();
+  // The same without a copy: the parser's own event, valid until the next call to next_event(),
+  // next() or feed(); null until more bytes arrive. Its strings keep their capacity from event to
+  // event, so a stream of events allocates nothing once warm.
+  const SseEvent* next_event();
   bool overflowed() const { return overflowed_; }
   // Bytes received that do not yet form a complete event.
   bool has_partial() const { return !buffer_.empty() && buffer_.find_first_not_of("\r\n") != std::string::npos; }
@@ -29,6 +33,7 @@ class SseParser {
   std::string buffer_;
   std::size_t consumed_ = 0;
   SseEvent pending_;
+  SseEvent ready_;  // the event next_event() handed out
   bool has_pending_ = false;
   bool has_data_ = false;
   bool overflowed_ = false;
@@ -37,5 +42,7 @@ class SseParser {
 
 // One event as wire text: "event: X\ndata: …\n\n" (event line omitted when empty).
 std::string format_sse(std::string_view event, std::string_view data);
+// The same, appended to `out`.
+void append_sse(std::string& out, std::string_view event, std::string_view data);
 
 }  // namespace switchyard::http

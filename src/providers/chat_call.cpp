@@ -129,29 +129,6 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
   return result;
 }
 
-namespace {
-
-// Upstreams that stream SSE in the adapter's own wire format (OpenAI, Anthropic): the events as
-// parsed, for the stream translator.
-class SseEventDecoder final : public NativeStreamDecoder {
- public:
-  void feed(std::string_view bytes) override { parser_.feed(bytes); }
-  std::optional<http::SseEvent> next() override {
-    if (error_) return std::nullopt;
-    auto event = parser_.next();
-    if (!event && parser_.overflowed()) error_ = "event larger than the SSE limit";
-    return event;
-  }
-  void end_of_body() override {}
-  const std::optional<std::string>& error() const override { return error_; }
-
- private:
-  http::SseParser parser_;
-  std::optional<std::string> error_;
-};
-
-}  // namespace
-
 ChatStream::ChatStream(std::unique_ptr<http::UpstreamStream> upstream, std::unique_ptr<NativeStreamDecoder> decoder,
                        std::unique_ptr<StreamTranslator> translator, core::Provider provider)
     : upstream_(std::move(upstream)),
@@ -163,48 +140,69 @@ ChatStream::~ChatStream() = default;
 
 const core::Usage& ChatStream::usage() const { return translator_->usage(); }
 
+// The next upstream event: from the native decoder, or parsed here without a copy.
+const http::SseEvent* ChatStream::next_event() {
+  if (!decoder_) {
+    if (decoder_error_) return nullptr;  // nothing follows broken framing
+    const auto* event = sse_.next_event();
+    if (!event && sse_.overflowed()) decoder_error_ = "event larger than the SSE limit";
+    return event;
+  }
+  decoded_ = decoder_->next();
+  return decoded_ ? &*decoded_ : nullptr;
+}
+
 http::Awaitable<ChatStream::Piece> ChatStream::next() {
-  Piece piece;
+  // Translators append to out_.bytes: one buffer for every event of every piece, kept warm.
+  out_.bytes.clear();
+  bool content = false;
+  const auto piece = [&] { return Piece{out_.bytes, content}; };
   while (!finished_ && !failure_) {
-    while (auto event = decoder_->next()) {
-      TranslatedChunk chunk;
-      translator_->on_event(*event, chunk);
-      piece.bytes += chunk.bytes;
-      piece.content = piece.content || chunk.content;
-      if (chunk.error_body) {
-        failure_ = errors::UpstreamError{provider_, 200, upstream_->headers, std::move(*chunk.error_body),
+    while (const auto* event = failure_ ? nullptr : next_event()) {
+      out_.content = out_.done = false;
+      translator_->on_event(*event, out_);
+      content = content || out_.content;
+      if (out_.error_body) {
+        failure_ = errors::UpstreamError{provider_, 200, upstream_->headers, std::move(*out_.error_body),
                                          errors::TransportError::none};
-        co_return piece;
+        out_.error_body.reset();
+        co_return piece();
       }
-      if (chunk.done) {
+      if (out_.done) {
         finished_ = true;  // drain() reads the body's end so the connection can be reused
-        co_return piece;
+        co_return piece();
+      }
+      // The first content token ends the held-back prelude: what follows it (even when it came
+      // in the same read) belongs to the stream, so a later failure is seen after content.
+      if (content && !content_seen_) {
+        content_seen_ = true;
+        co_return piece();
       }
     }
-    if (decoder_->error()) {
-      failure_ = errors::UpstreamError{provider_, 200, upstream_->headers, *decoder_->error(), errors::TransportError::none};
-      co_return piece;
+    if (const auto& error = decoder_ ? decoder_->error() : decoder_error_) {
+      failure_ = errors::UpstreamError{provider_, 200, upstream_->headers, *error, errors::TransportError::none};
+      co_return piece();
     }
-    if (!piece.bytes.empty()) co_return piece;  // forward what we have before waiting again
+    if (!out_.bytes.empty()) co_return piece();  // forward what we have before waiting again
     if (body_ended_) {
-      TranslatedChunk chunk;
-      const bool complete = translator_->on_end(chunk);
-      piece.bytes += chunk.bytes;
+      out_.content = out_.done = false;
+      const bool complete = translator_->on_end(out_);
       if (complete) finished_ = true;
       else failure_ = errors::UpstreamError{provider_, 0, {}, "", errors::TransportError::closed_early};
       break;
     }
-    auto bytes = co_await upstream_->read_some();
+    const auto bytes = co_await upstream_->read_some();
     if (!bytes.empty()) {
-      decoder_->feed(bytes);
+      if (decoder_) decoder_->feed(bytes);
+      else sse_.feed(bytes);
     } else if (upstream_->finished()) {
-      decoder_->end_of_body();  // may queue the last events; they are translated before on_end
+      if (decoder_) decoder_->end_of_body();  // may queue the last events; they are translated before on_end
       body_ended_ = true;
     } else {
       failure_ = errors::UpstreamError{provider_, 0, {}, upstream_->error_message(), upstream_->error()};
     }
   }
-  co_return piece;
+  co_return piece();
 }
 
 http::Awaitable<void> ChatStream::drain() {
@@ -212,7 +210,7 @@ http::Awaitable<void> ChatStream::drain() {
   // server that keeps sending is not waited for: the connection is closed instead.
   constexpr int kMaxDrainReads = 4;
   for (int i = 0; i < kMaxDrainReads && upstream_ && !upstream_->finished() && upstream_->error() == errors::TransportError::none; ++i) {
-    auto ignored = co_await upstream_->read_some();
+    const auto ignored = co_await upstream_->read_some();
     (void)ignored;
   }
   upstream_.reset();
@@ -234,8 +232,6 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
   std::unique_ptr<NativeStreamDecoder> decoder;
   if (const auto* dialect = endpoint.adapter->dialect())
     decoder = dialect->stream_decoder(endpoint.deployment->model, include_usage || request.format != format);
-  else
-    decoder = std::make_unique<SseEventDecoder>();
   if (!translator) translator = make_stream_translator(format, request.format, include_usage);
   auto stream = std::make_unique<ChatStream>(std::move(opened.stream), std::move(decoder), std::move(translator),
                                              endpoint.deployment->provider);

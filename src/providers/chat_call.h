@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 #include "core/chat.h"
@@ -22,15 +23,16 @@ namespace switchyard::providers {
 // Destroying it early closes the upstream connection (the client went away: cancel upstream).
 class ChatStream {
  public:
-  // `decoder` turns the upstream body into events in the adapter's wire format (SSE parsing, or a
-  // native dialect's stream decoder); `translator` turns those into the client's.
+  // `decoder` turns the upstream body into events in the adapter's wire format (a native
+  // dialect's stream decoder; null: the upstream speaks SSE in that format, parsed here);
+  // `translator` turns those into the client's.
   ChatStream(std::unique_ptr<http::UpstreamStream> upstream, std::unique_ptr<NativeStreamDecoder> decoder,
              std::unique_ptr<StreamTranslator> translator, core::Provider provider);
   ~ChatStream();
 
   struct Piece {
-    std::string bytes;     // client-format SSE text, possibly empty
-    bool content = false;  // it carried a content token
+    std::string_view bytes;  // client-format SSE text, possibly empty; valid until the next next()
+    bool content = false;    // it carried a content token
   };
   // The next piece; after the last one finished() or failure() is set.
   http::Awaitable<Piece> next();
@@ -52,10 +54,16 @@ class ChatStream {
 
  private:
   std::unique_ptr<http::UpstreamStream> upstream_;
-  std::unique_ptr<NativeStreamDecoder> decoder_;
+  std::unique_ptr<NativeStreamDecoder> decoder_;  // null: sse_ parses the upstream body
+  http::SseParser sse_;
   std::unique_ptr<StreamTranslator> translator_;
+  TranslatedChunk out_;  // what next() hands out; its buffer is reused from piece to piece
   core::Provider provider_;
+  const http::SseEvent* next_event();
+  std::optional<http::SseEvent> decoded_;     // the decoder's last event (next_event points here)
+  std::optional<std::string> decoder_error_;  // sse_'s framing failure (a decoder has its own)
   bool body_ended_ = false;  // the upstream body is complete; only queued events are left
+  bool content_seen_ = false;  // a piece with the first content token was handed out
   bool finished_ = false;
   std::optional<errors::UpstreamError> failure_;
 };

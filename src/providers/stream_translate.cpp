@@ -1,6 +1,9 @@
 #include "providers/stream_translate.h"
 
 #include <boost/json.hpp>
+#include <cstring>
+#include <initializer_list>
+#include <optional>
 
 #include "core/utf8.h"
 #include "providers/features.h"
@@ -13,7 +16,6 @@ namespace json = boost::json;
 namespace {
 using json_fields::integer;
 using json_fields::object_at;
-using json_fields::parse_object;
 using json_fields::str;
 
 void read_openai_usage(const json::object& chunk, core::Usage& u) {
@@ -48,6 +50,53 @@ bool openai_chunk_has_content(const json::object& chunk) {
 
 // ---- same format ------------------------------------------------------------------------------
 
+// Same-format events are forwarded as they came. Their JSON is parsed only while it can tell
+// the gateway something: until the first content token (which ends the held-back prelude), and
+// afterwards only for an event that mentions a field the gateway reads (usage, an error, the end
+// of an Anthropic stream). A `\u` escape could spell such a name, so it is parsed too. Any other
+// event is only checked for valid UTF-8: what does not parse is forwarded as it came, but never as
+// invalid UTF-8 (issue 11, 5c), so for valid bytes parsing would not change what is written.
+// Whether `data` has a `\u` escape or one of `names` as a quoted string ("usage", ...): one
+// memchr walk over the quotes (memmem per name cost more than the rest of the event's handling).
+bool worth_parsing(const http::SseEvent& e, std::initializer_list<std::string_view> names) {
+  const char* const end = e.data.data() + e.data.size();
+  for (const char* p = e.data.data(); (p = static_cast<const char*>(std::memchr(p, '\\', end - p))); p += 2)
+    if (p + 1 < end && p[1] == 'u') return true;
+  for (const char* p = e.data.data(); (p = static_cast<const char*>(std::memchr(p, '"', end - p)));) {
+    ++p;
+    for (const auto name : names)
+      if (static_cast<std::size_t>(end - p) > name.size() && *p == name.front() &&
+          std::memcmp(p, name.data(), name.size()) == 0 && p[name.size()] == '"')
+        return true;
+  }
+  return false;
+}
+
+// An event's JSON, parsed into an arena on the translator's own buffer: a stream's parses need no
+// heap allocation while an event's DOM fits the buffer. The arena is made anew for every event
+// (a monotonic_resource only grows: rewound with release(), its next block size keeps doubling).
+class EventParser {
+ public:
+  const json::object* parse(std::string_view text) {
+    value_.reset();  // its nodes live in the arena replaced next
+    arena_.emplace(initial_, sizeof initial_);
+    boost::system::error_code ec;
+    value_.emplace(json::parse(text, ec, json::storage_ptr(&*arena_)));
+    if (ec || !value_->is_object()) return nullptr;
+    return &value_->get_object();
+  }
+
+ private:
+  alignas(16) unsigned char initial_[4096];
+  std::optional<json::monotonic_resource> arena_;
+  std::optional<json::value> value_;  // declared after arena_: destroyed before it
+};
+
+void forward_unparsed(const http::SseEvent& e, TranslatedChunk& out) {
+  if (core::is_valid_utf8(e.event) && core::is_valid_utf8(e.data)) http::append_sse(out.bytes, e.event, e.data);
+  else http::append_sse(out.bytes, core::valid_utf8(e.event), core::valid_utf8(e.data));
+}
+
 class OpenAiPassThrough final : public StreamTranslator {
  public:
   void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
@@ -56,29 +105,43 @@ class OpenAiPassThrough final : public StreamTranslator {
       out.done = done_ = true;
       return;
     }
-    const auto chunk = parse_object(e.data);
+    if (content_seen_ && !worth_parsing(e, {"usage", "error"})) {
+      forward_unparsed(e, out);
+      return;
+    }
+    const auto* chunk = parser_.parse(e.data);
     if (chunk && chunk->contains("error")) {
       out.error_body = e.data;
       return;
     }
     if (chunk) {
-      out.content = out.content || openai_chunk_has_content(*chunk);
+      const bool content = openai_chunk_has_content(*chunk);
+      content_seen_ = content_seen_ || content;
+      out.content = out.content || content;
       read_openai_usage(*chunk, usage_);
-      out.bytes += http::format_sse(e.event, e.data);  // parsed, so valid UTF-8
+      http::append_sse(out.bytes, e.event, e.data);  // parsed, so valid UTF-8
     } else {
-      out.bytes += http::format_sse(core::valid_utf8(e.event), core::valid_utf8(e.data));
+      forward_unparsed(e, out);
     }
   }
   bool on_end(TranslatedChunk&) override { return done_; }
 
  private:
+  EventParser parser_;
   bool done_ = false;
+  bool content_seen_ = false;  // from then on `out.content` is not reported (nobody needs it)
 };
 
 class AnthropicPassThrough final : public StreamTranslator {
  public:
   void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
-    const auto msg = parse_object(e.data);
+    // Without parsing, the type is the event's name: "error" and "message_stop" need the parse.
+    if (content_seen_ && e.event != "error" && e.event != "message_stop" &&
+        !worth_parsing(e, {"usage", "error", "message_stop"})) {
+      forward_unparsed(e, out);
+      return;
+    }
+    const auto* msg = parser_.parse(e.data);
     const auto type = msg ? str(*msg, "type") : std::string_view(e.event);
     if (type == "error") {
       out.error_body = e.data;
@@ -89,9 +152,12 @@ class AnthropicPassThrough final : public StreamTranslator {
         if (const auto* u = object_at(*m, "usage")) read_anthropic_usage(*u, usage_);
     if (msg && type == "message_delta")
       if (const auto* u = object_at(*msg, "usage")) read_anthropic_usage(*u, usage_);
-    if (type == "content_block_delta" || (type == "content_block_start" && msg && is_tool_start(*msg))) out.content = true;
-    // What did not parse is forwarded as it came, but never as invalid UTF-8 (issue 11, 5c).
-    out.bytes += msg ? http::format_sse(e.event, e.data) : http::format_sse(core::valid_utf8(e.event), core::valid_utf8(e.data));
+    if (type == "content_block_delta" || (type == "content_block_start" && msg && is_tool_start(*msg))) {
+      out.content = true;
+      content_seen_ = true;
+    }
+    if (msg) http::append_sse(out.bytes, e.event, e.data);  // parsed, so valid UTF-8
+    else forward_unparsed(e, out);
     if (type == "message_stop") out.done = done_ = true;
   }
   bool on_end(TranslatedChunk&) override { return done_; }
@@ -101,7 +167,9 @@ class AnthropicPassThrough final : public StreamTranslator {
     const auto* block = object_at(msg, "content_block");
     return block && str(*block, "type") == "tool_use";
   }
+  EventParser parser_;
   bool done_ = false;
+  bool content_seen_ = false;  // from then on `out.content` is not reported (nobody needs it)
 };
 
 // ---- Anthropic upstream → OpenAI client -------------------------------------------------------
@@ -111,7 +179,7 @@ class AnthropicToOpenAi final : public StreamTranslator {
   explicit AnthropicToOpenAi(bool include_usage) : include_usage_(include_usage) {}
 
   void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
-    const auto msg = parse_object(e.data);
+    const auto* msg = parser_.parse(e.data);
     if (!msg) return;
     const auto type = str(*msg, "type");
     if (type == "error") {
@@ -202,6 +270,7 @@ class AnthropicToOpenAi final : public StreamTranslator {
     return "data: " + json::serialize(o) + "\n\n";
   }
 
+  EventParser parser_;  // the event's DOM lives until the next event: nothing keeps a part of it
   bool include_usage_;
   std::string id_ = "chatcmpl-switchyard";
   std::string model_;
@@ -221,7 +290,7 @@ class OpenAiToAnthropic final : public StreamTranslator {
       finish(out);
       return;
     }
-    const auto chunk = parse_object(e.data);
+    const auto* chunk = parser_.parse(e.data);
     if (!chunk) return;
     if (chunk->contains("error")) {
       out.error_body = e.data;
@@ -363,6 +432,7 @@ class OpenAiToAnthropic final : public StreamTranslator {
     return http::format_sse(type, json::serialize(data));
   }
 
+  EventParser parser_;  // the event's DOM lives until the next event: nothing keeps a part of it
   bool started_ = false;
   bool done_ = false;
   std::string open_type_;

@@ -20,7 +20,9 @@ namespace switchyard::providers {
 
 struct TranslatedChunk {
   std::string bytes;                      // client-format SSE text to forward (may be empty)
-  bool content = false;                   // carried a content token (text or tool call)
+  // Carried a content token (text or tool call). Only the first is sure to be reported (it ends
+  // the held-back prelude); a same-format pass-through stops looking after it.
+  bool content = false;
   bool done = false;                      // the stream is complete
   std::optional<std::string> error_body;  // the upstream sent an error event (its JSON)
 };
@@ -31,6 +33,7 @@ std::string stream_error_event(core::WireFormat client, errors::ErrorClass cls, 
 class StreamTranslator {
  public:
   virtual ~StreamTranslator() = default;
+  // Appends the event's client-format bytes to out.bytes (the caller may reuse one buffer).
   virtual void on_event(const http::SseEvent& event, TranslatedChunk& out) = 0;
   // The upstream body ended. Returns false when it ended before the stream was complete.
   virtual bool on_end(TranslatedChunk& out) = 0;
