@@ -20,9 +20,6 @@ bool is_valid_utf8(std::string_view s);
 // starts none.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
-// Whether valid_utf8(s) == s, without building it.
-bool is_valid_utf8(std::string_view s);
-
 // The longest prefix of `s` of at most `max_bytes` that does not end inside a UTF-8 sequence.
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 
