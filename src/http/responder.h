@@ -1,9 +1,16 @@
 // How a handler answers: one complete response, or a streamed one (headers first, then body
 // chunks as they arrive, e.g. server-sent events). Bound to one connection and one request.
+// Each message leaves as one pre-formatted head and its body in one gather write (Beast's
+// serializer walks the header fields as nested buffer sequences, which cost more than the rest
+// of the write); the head is formatted into a buffer the connection reuses.
 #pragma once
 
+#include <array>
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "http/types.h"
@@ -15,6 +22,13 @@ class Responder {
   Responder(boost::beast::tcp_stream& stream, unsigned version, bool keep_alive,
             std::chrono::milliseconds write_timeout = kDefaultWriteTimeout)
       : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout) {}
+  // `head_buffer` (the connection's, kept across its requests) holds the formatted head.
+  Responder(boost::beast::tcp_stream& stream, std::string& head_buffer, unsigned version, bool keep_alive,
+            std::chrono::milliseconds write_timeout)
+      : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout),
+        head_(&head_buffer) {}
+  Responder(const Responder&) = delete;
+  Responder& operator=(const Responder&) = delete;
 
   // Sends a complete response (Content-Length set here). Returns false if the client is gone.
   Awaitable<bool> send(Response response);
@@ -45,6 +59,9 @@ class Responder {
   bool keep_alive() const { return keep_alive_ && !failed_; }
   unsigned version() const { return version_; }
   void close_after_response() { keep_alive_ = false; }
+  // The request was HEAD: responses carry their head (with the Content-Length a GET would get)
+  // and no content (RFC 9110 9.3.2).
+  void omit_content() { head_only_ = true; }
 
  private:
   boost::beast::tcp_stream& stream_;
@@ -54,6 +71,12 @@ class Responder {
   bool answered_ = false;
   bool streaming_ = false;
   bool failed_ = false;
+  bool head_only_ = false;
+  std::string own_head_;
+  std::string* head_ = &own_head_;
+  std::array<char, 20> chunk_line_{};  // a chunk's size in hex and CRLF
+
+  Awaitable<bool> write(std::span<boost::asio::const_buffer> buffers);
 };
 
 }  // namespace switchyard::http

@@ -208,6 +208,7 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const HeadCh
   beast::error_code nodelay_ec;
   stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
   beast::flat_buffer buffer;
+  std::string head_buffer;  // the responses' heads, formatted by the Responder
   bool first = true;
   for (;;) {
     RequestParser parser;
@@ -260,7 +261,8 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const HeadCh
     }
     stream.expires_never();
     Request request = parser.release();
-    Responder responder(stream, request.version(), request.keep_alive(), options.write_timeout);
+    Responder responder(stream, head_buffer, request.version(), request.keep_alive(), options.write_timeout);
+    if (request.method() == beast_http::verb::head) responder.omit_content();
     // Draining: answer, then close, so the client's next request goes to another instance.
     if (shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
     shared.in_flight.fetch_add(1, std::memory_order_relaxed);
@@ -330,25 +332,6 @@ Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, con
 
 }  // namespace
 
-Awaitable<bool> Responder::send(Response response) {
-  answered_ = true;
-  response.version(version_);
-  response.keep_alive(keep_alive_);
-  response.prepare_payload();
-  // The write timeout bounds each step, not the whole answer: a slow reader of a large body that
-  // keeps reading is not cut.
-  beast_http::response_serializer<beast_http::string_body> serializer{response};
-  beast::error_code ec;
-  while (!ec && !serializer.is_done()) {
-    stream_.expires_after(write_timeout_);
-    auto [step_ec, n] = co_await beast_http::async_write_some(stream_, serializer, kUseTuple);
-    ec = step_ec;
-  }
-  stream_.expires_never();
-  if (ec) failed_ = true;
-  co_return !ec;
-}
-
 Awaitable<void> Responder::until_client_gone() {
   auto& socket = stream_.socket();
   auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
@@ -391,40 +374,6 @@ Awaitable<void> Responder::until_client_gone() {
   timer.expires_at(asio::steady_timer::time_point::max());
   auto [wait_ec] = co_await timer.async_wait(kUseTuple);
   (void)wait_ec;
-}
-
-Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {
-  answered_ = true;
-  streaming_ = true;
-  beast_http::response<beast_http::empty_body> res{std::move(header)};
-  res.version(version_);
-  res.keep_alive(keep_alive_);
-  res.chunked(true);
-  beast_http::response_serializer<beast_http::empty_body> sr{res};
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await beast_http::async_write_header(stream_, sr, kUseTuple);
-  stream_.expires_never();
-  if (ec) failed_ = true;
-  co_return !ec;
-}
-
-Awaitable<bool> Responder::write_chunk(std::string_view data) {
-  if (failed_ || data.empty()) co_return !failed_;
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await asio::async_write(stream_, beast_http::make_chunk(asio::buffer(data.data(), data.size())),
-                                            kUseTuple);
-  stream_.expires_never();
-  if (ec) failed_ = true;
-  co_return !ec;
-}
-
-Awaitable<bool> Responder::finish_stream() {
-  if (failed_) co_return false;
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await asio::async_write(stream_, beast_http::make_chunk_last(), kUseTuple);
-  stream_.expires_never();
-  if (ec) failed_ = true;
-  co_return !ec;
 }
 
 Server::Server(ServerOptions options, Handler handler, HeadCheck head_check)
