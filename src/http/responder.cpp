@@ -4,15 +4,25 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <charconv>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 namespace switchyard::http {
 namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view kCrlf = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
+// until_client_gone(): as ClientWatch (client_watch.cpp).
+constexpr std::chrono::milliseconds kHalfCloseGrace{250};
+constexpr std::chrono::milliseconds kHalfCloseProbeInterval{50};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 void append_number(std::string& out, std::uint64_t value) {
   std::array<char, 24> digits;
@@ -58,13 +68,14 @@ bool has_content(unsigned status) { return status >= 200 && status != 204 && sta
 }  // namespace
 
 Awaitable<bool> Responder::send(Response response) {
+  if (failed_) co_return false;  // abandoned, or an earlier write failed: nobody reads this
   answered_ = true;
   const unsigned status = response.result_int();
   const auto& body = response.body();
   auto& head = *head_;
   head.clear();
   append_status_and_fields(head, version_, status, response.reason(), response.base());
-  append_connection(head, version_, keep_alive_);
+  append_connection(head, version_, keep_alive());
   if (has_content(status)) {
     head += "Content-Length: ";
     append_number(head, body.size());
@@ -77,12 +88,13 @@ Awaitable<bool> Responder::send(Response response) {
 }
 
 Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {
+  if (failed_) co_return false;
   answered_ = true;
   streaming_ = true;
   auto& head = *head_;
   head.clear();
   append_status_and_fields(head, version_, header.result_int(), header.reason(), header);
-  append_connection(head, version_, keep_alive_);
+  append_connection(head, version_, keep_alive());
   head += "Transfer-Encoding: chunked\r\n\r\n";
   std::array<asio::const_buffer, 1> buffers{asio::buffer(head)};
   co_return co_await write(buffers);
@@ -126,6 +138,50 @@ Awaitable<bool> Responder::write(std::span<asio::const_buffer> buffers) {
   }
   stream_.expires_never();
   co_return !failed_;
+}
+
+Awaitable<void> Responder::until_client_gone() {
+  auto& socket = stream_.socket();
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
+  // Cancelled: the work finished first and won the race; returning now is not seen as a
+  // disconnect (the race already has its winner). No exception: this happens on every request.
+  if (ec == asio::error::operation_aborted) co_return;
+  if (ec) co_return;  // the socket itself failed: nobody is listening any more
+  // Readable: the peer closed or half-closed (recv sees the end), reset (an error), or it
+  // pipelined more bytes.
+  const int fd = socket.native_handle();
+  char byte = 0;
+  const auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return;
+  asio::steady_timer timer(socket.get_executor());
+  if (n == 0) {
+    keep_alive_ = false;  // no further request can come on this connection
+    // HTTP/1.0 allows no interim response: such a client is answered without the check.
+    if (version_ >= 11 && !answered_) {
+      // Most answers come before the grace ends: a half-closing client then gets no interim line.
+      timer.expires_after(kHalfCloseGrace);
+      auto [grace_ec] = co_await timer.async_wait(kUseTuple);
+      if (grace_ec) co_return;  // cancelled: the work won
+      if (::send(fd, kContinue.data(), kContinue.size(), MSG_DONTWAIT | MSG_NOSIGNAL) !=
+          static_cast<ssize_t>(kContinue.size()))
+        co_return;
+      for (;;) {
+        timer.expires_after(kHalfCloseProbeInterval);
+        auto [wait_ec] = co_await timer.async_wait(kUseTuple);
+        if (wait_ec) co_return;  // cancelled: the work won
+        int error = 0;
+        socklen_t error_len = sizeof error;
+        tcp_info info{};
+        socklen_t info_len = sizeof info;
+        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_len) != 0 || error != 0) co_return;
+        if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &info_len) == 0 && info.tcpi_state == TCP_CLOSE) co_return;
+      }
+    }
+  }
+  // Still there: wait until the racing work finishes and cancels this wait.
+  timer.expires_at(asio::steady_timer::time_point::max());
+  auto [wait_ec] = co_await timer.async_wait(kUseTuple);
+  (void)wait_ec;
 }
 
 }  // namespace switchyard::http

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/client_watch.h"
 #include "http/types.h"
 
 namespace switchyard::http {
@@ -22,11 +23,12 @@ class Responder {
   Responder(boost::beast::tcp_stream& stream, unsigned version, bool keep_alive,
             std::chrono::milliseconds write_timeout = kDefaultWriteTimeout)
       : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout) {}
-  // `head_buffer` (the connection's, kept across its requests) holds the formatted head.
-  Responder(boost::beast::tcp_stream& stream, std::string& head_buffer, unsigned version, bool keep_alive,
-            std::chrono::milliseconds write_timeout)
+  // `head_buffer` (the connection's, kept across its requests) holds the formatted head; `watch`
+  // (the connection's, may be null) notices a client that goes away, see watch_client().
+  Responder(boost::beast::tcp_stream& stream, std::string& head_buffer, ClientWatch* watch, unsigned version,
+            bool keep_alive, std::chrono::milliseconds write_timeout)
       : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout),
-        head_(&head_buffer) {}
+        head_(&head_buffer), watch_(watch) {}
   Responder(const Responder&) = delete;
   Responder& operator=(const Responder&) = delete;
 
@@ -42,21 +44,23 @@ class Responder {
   // client that stops reading (its TCP window full) fails the write instead of holding the
   // connection, and the upstream behind it, forever.
   //
-  // Completes when the client has gone away (closed or reset its connection) while the request
-  // is being worked on; never completes otherwise. Meant to be raced against the work (asio's
-  // awaitable operator ||), which cancels this wait when the work wins. Bytes of a pipelined next
-  // request mean the client is still there: the wait then lasts until cancelled. End of input is
-  // not proof: a client may half-close (shutdown(SHUT_WR)) after its request and still read the
-  // answer. Then, if the answer is not ready within a short grace (250 ms), an HTTP/1.1 client
-  // gets an interim `100 Continue` (which clients must accept): a
-  // client that closed for good answers it with a reset, which is a disconnect; one that only
-  // half-closed reads on, and is answered (on a connection that then closes).
+  // While the returned scope lives, a client that goes away (see ClientWatch) cancels the work the
+  // connection's coroutine is waiting for: the work then ends with an exception or an outcome
+  // that no longer matters, and scope.client_gone() says so. Without a watch (e.g. the mock's
+  // Responder) nothing is watched.
+  [[nodiscard]] ClientWatch::Scope watch_client() {
+    return watch_ ? watch_->watch(stream_.socket(), version_) : ClientWatch::Scope(nullptr);
+  }
+  // The coroutine form of the watch, for a server without a ClientWatch (the mock), whose work
+  // races it with asio's awaitable `||` (two co_spawns and a parallel_group per use: the gateway
+  // uses watch_client()). Completes when the client has gone away (same rules as ClientWatch);
+  // never completes otherwise, until cancelled by the race.
   Awaitable<void> until_client_gone();
   // The client went away before the answer: no response will be written on this connection.
   void abandon() { failed_ = true; keep_alive_ = false; }
 
   bool answered() const { return answered_; }
-  bool keep_alive() const { return keep_alive_ && !failed_; }
+  bool keep_alive() const { return keep_alive_ && !failed_ && !(watch_ && watch_->input_ended()); }
   unsigned version() const { return version_; }
   void close_after_response() { keep_alive_ = false; }
   // The request was HEAD: responses carry their head (with the Content-Length a GET would get)
@@ -74,6 +78,7 @@ class Responder {
   bool head_only_ = false;
   std::string own_head_;
   std::string* head_ = &own_head_;
+  ClientWatch* watch_ = nullptr;
   std::array<char, 20> chunk_line_{};  // a chunk's size in hex and CRLF
 
   Awaitable<bool> write(std::span<boost::asio::const_buffer> buffers);

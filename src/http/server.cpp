@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -46,10 +47,6 @@ constexpr std::chrono::milliseconds kAcceptBackoffFirst{20};
 constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
 // At max_connections the acceptor looks again this often (a session on any thread may end).
 constexpr std::chrono::milliseconds kConnectionCapPoll{20};
-// After a client's end of input: how long before the `100 Continue` probe is sent, and how often
-// the socket is then checked for the reset of a full close.
-constexpr std::chrono::milliseconds kHalfCloseGrace{250};
-constexpr std::chrono::milliseconds kHalfCloseProbeInterval{50};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 using RequestParser = beast_http::request_parser<beast_http::string_body>;
@@ -201,7 +198,8 @@ Awaitable<BodyRead> read_body(beast::tcp_stream& stream, beast::flat_buffer& buf
 }
 
 // One connection: read → handle → write, until the client closes or asks to close.
-Awaitable<void> session(tcp::socket socket, const Handler& handler, const HeadCheck& head_check,
+// `watch` is bound to this coroutine's cancellation slot (see accept_loop).
+Awaitable<void> session(tcp::socket socket, ClientWatch& watch, const Handler& handler, const HeadCheck& head_check,
                         const ServerOptions& options, Server::Shared& shared) {
   const ConnectionSlot slot{shared.connections};
   beast::tcp_stream stream(std::move(socket));
@@ -261,13 +259,15 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const HeadCh
     }
     stream.expires_never();
     Request request = parser.release();
-    Responder responder(stream, head_buffer, request.version(), request.keep_alive(), options.write_timeout);
+    Responder responder(stream, head_buffer, &watch, request.version(), request.keep_alive(), options.write_timeout);
     if (request.method() == beast_http::verb::head) responder.omit_content();
     // Draining: answer, then close, so the client's next request goes to another instance.
     if (shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
     shared.in_flight.fetch_add(1, std::memory_order_relaxed);
     co_await handler(request, responder);
     shared.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    // The client went away and cancelled the handler's work: asio would throw at every co_await.
+    if (watch.fired()) co_await asio::this_coro::reset_cancellation_state();
     if (!responder.answered()) {
       auto fallback = plain_error(request.version(), beast_http::status::internal_server_error, "no response");
       co_await responder.send(std::move(fallback));
@@ -325,56 +325,21 @@ Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, con
     }
     backoff = kAcceptBackoffFirst;
     warned = false;
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), handler, head_check, options, shared),
-                   asio::detached);
+    // The watch outlives the session's coroutine (the cancellation slot bound to it points into
+    // the watch): the completion handler keeps it, and releases it only after the coroutine's
+    // frames are gone.
+    auto watch = std::make_shared<ClientWatch>();
+    auto& watched = *watch;
+    const auto executor = acceptor.get_executor();
+    asio::co_spawn(executor, session(std::move(socket), watched, handler, head_check, options, shared),
+                   asio::bind_cancellation_slot(watched.cancellation_slot(),
+                                                [executor, watch = std::move(watch)](std::exception_ptr) mutable {
+                                                  asio::post(executor, [release = std::move(watch)] {});
+                                                }));
   }
 }
 
 }  // namespace
-
-Awaitable<void> Responder::until_client_gone() {
-  auto& socket = stream_.socket();
-  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
-  // Cancelled: the work finished first and won the race; returning now is not seen as a
-  // disconnect (the race already has its winner). No exception: this happens on every request.
-  if (ec == asio::error::operation_aborted) co_return;
-  if (ec) co_return;  // the socket itself failed: nobody is listening any more
-  // Readable: the peer closed or half-closed (recv sees the end), reset (an error), or it
-  // pipelined more bytes.
-  const int fd = socket.native_handle();
-  char byte = 0;
-  const auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return;
-  asio::steady_timer timer(socket.get_executor());
-  if (n == 0) {
-    keep_alive_ = false;  // no further request can come on this connection
-    // HTTP/1.0 allows no interim response: such a client is answered without the check.
-    if (version_ >= 11 && !answered_) {
-      // Most answers come before the grace ends: a half-closing client then gets no interim line.
-      timer.expires_after(kHalfCloseGrace);
-      auto [grace_ec] = co_await timer.async_wait(kUseTuple);
-      if (grace_ec) co_return;  // cancelled: the work won
-      if (::send(fd, kContinue.data(), kContinue.size(), MSG_DONTWAIT | MSG_NOSIGNAL) !=
-          static_cast<ssize_t>(kContinue.size()))
-        co_return;
-      for (;;) {
-        timer.expires_after(kHalfCloseProbeInterval);
-        auto [wait_ec] = co_await timer.async_wait(kUseTuple);
-        if (wait_ec) co_return;  // cancelled: the work won
-        int error = 0;
-        socklen_t error_len = sizeof error;
-        tcp_info info{};
-        socklen_t info_len = sizeof info;
-        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_len) != 0 || error != 0) co_return;
-        if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &info_len) == 0 && info.tcpi_state == TCP_CLOSE) co_return;
-      }
-    }
-  }
-  // Still there: wait until the racing work finishes and cancels this wait.
-  timer.expires_at(asio::steady_timer::time_point::max());
-  auto [wait_ec] = co_await timer.async_wait(kUseTuple);
-  (void)wait_ec;
-}
 
 Server::Server(ServerOptions options, Handler handler, HeadCheck head_check)
     : options_(std::move(options)), handler_(std::move(handler)), head_check_(std::move(head_check)) {}
