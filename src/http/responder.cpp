@@ -125,7 +125,8 @@ Awaitable<bool> Responder::write(std::span<asio::const_buffer> buffers) {
   while (!failed_) {
     while (!buffers.empty() && buffers.front().size() == 0) buffers = buffers.subspan(1);
     if (buffers.empty()) break;
-    stream_.expires_after(write_timeout_);
+    if (deadline_) deadline_->expires_after(write_timeout_);
+    else stream_.expires_after(write_timeout_);
     auto [ec, n] = co_await stream_.async_write_some(buffers, kUseTuple);
     if (ec) failed_ = true;
     for (; n > 0 && !buffers.empty(); buffers = buffers.subspan(1)) {
@@ -136,7 +137,8 @@ Awaitable<bool> Responder::write(std::span<asio::const_buffer> buffers) {
       n -= buffers.front().size();
     }
   }
-  stream_.expires_never();
+  if (deadline_) deadline_->expires_never();
+  else stream_.expires_never();
   co_return !failed_;
 }
 

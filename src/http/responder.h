@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "http/client_watch.h"
+#include "http/connection_deadline.h"
 #include "http/types.h"
 
 namespace switchyard::http {
@@ -23,12 +24,18 @@ class Responder {
   Responder(boost::beast::tcp_stream& stream, unsigned version, bool keep_alive,
             std::chrono::milliseconds write_timeout = kDefaultWriteTimeout)
       : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout) {}
-  // `head_buffer` (the connection's, kept across its requests) holds the formatted head; `watch`
-  // (the connection's, may be null) notices a client that goes away, see watch_client().
-  Responder(boost::beast::tcp_stream& stream, std::string& head_buffer, ClientWatch* watch, unsigned version,
-            bool keep_alive, std::chrono::milliseconds write_timeout)
+  // What a Responder borrows from the server's connection (kept across its requests): the buffer
+  // the heads are formatted into, the watch that notices a client that goes away (see
+  // watch_client()) and the connection's deadline, which bounds writes in place of the stream's.
+  struct Connection {
+    std::string& head_buffer;
+    ClientWatch& watch;
+    ConnectionDeadline& deadline;
+  };
+  Responder(boost::beast::tcp_stream& stream, const Connection& connection, unsigned version, bool keep_alive,
+            std::chrono::milliseconds write_timeout)
       : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout),
-        head_(&head_buffer), watch_(watch) {}
+        head_(&connection.head_buffer), watch_(&connection.watch), deadline_(&connection.deadline) {}
   Responder(const Responder&) = delete;
   Responder& operator=(const Responder&) = delete;
 
@@ -79,6 +86,7 @@ class Responder {
   std::string own_head_;
   std::string* head_ = &own_head_;
   ClientWatch* watch_ = nullptr;
+  ConnectionDeadline* deadline_ = nullptr;  // null: the stream's own timeout
   std::array<char, 20> chunk_line_{};  // a chunk's size in hex and CRLF
 
   Awaitable<bool> write(std::span<boost::asio::const_buffer> buffers);

@@ -160,23 +160,36 @@ Awaitable<void> refuse_and_close(beast::tcp_stream& stream, Response response, c
 
 enum class BodyRead { complete, refused, failed };
 
+// A read or write the connection's deadline cancelled timed out.
+beast::error_code with_timeout(const beast::error_code& ec, const ConnectionDeadline& deadline) {
+  return ec == asio::error::operation_aborted && deadline.timed_out() ? beast::error::timeout : ec;
+}
+
+// The shortest of the timeouts: the connection's deadline timer fires at most this often.
+std::chrono::milliseconds deadline_horizon(const ServerOptions& options) {
+  return std::min({std::chrono::duration_cast<std::chrono::milliseconds>(options.read_timeout),
+                   std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout), options.write_timeout});
+}
+
 // Reads the body the parser announced, growing the request's budget share as it arrives (a
 // chunked body has no length up front). Sets `refusal` when the body is too large or over budget.
-Awaitable<BodyRead> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer, RequestParser& parser,
-                              BodyReservation& body, const ServerOptions& options, std::optional<Response>& refusal) {
+Awaitable<BodyRead> read_body(beast::tcp_stream& stream, ConnectionDeadline& deadline, beast::flat_buffer& buffer,
+                              RequestParser& parser, BodyReservation& body, const ServerOptions& options,
+                              std::optional<Response>& refusal) {
   const unsigned version = parser.get().version();
   if (!body.grow_to(parser.content_length().value_or(0))) {
     refusal = over_budget(version, options.body_memory_budget_bytes);
     co_return BodyRead::refused;
   }
   if (version >= 11 && expects_continue(parser.get())) {
-    stream.expires_after(options.write_timeout);
+    deadline.expires_after(options.write_timeout);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
     if (ec) co_return BodyRead::failed;
   }
-  stream.expires_after(options.read_timeout);
+  deadline.expires_after(options.read_timeout);
   while (!parser.is_done()) {
-    auto [ec, n] = co_await beast_http::async_read_some(stream, buffer, parser, kUseTuple);
+    auto [read_ec, n] = co_await beast_http::async_read_some(stream, buffer, parser, kUseTuple);
+    const auto ec = with_timeout(read_ec, deadline);
     if (ec == beast_http::error::body_limit) {
       refusal = plain_error(version, beast_http::status::payload_too_large,
                             "request body too large (the limit is " + std::to_string(options.max_body_bytes) + " bytes)");
@@ -199,14 +212,16 @@ Awaitable<BodyRead> read_body(beast::tcp_stream& stream, beast::flat_buffer& buf
 
 // One connection: read → handle → write, until the client closes or asks to close.
 // `watch` is bound to this coroutine's cancellation slot (see accept_loop).
-Awaitable<void> session(tcp::socket socket, ClientWatch& watch, const Handler& handler, const HeadCheck& head_check,
-                        const ServerOptions& options, Server::Shared& shared) {
+Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadline& deadline, const Handler& handler,
+                        const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared) {
   const ConnectionSlot slot{shared.connections};
   beast::tcp_stream stream(std::move(socket));
+  const ConnectionDeadline::Attachment attached(deadline, stream.socket());
   beast::error_code nodelay_ec;
   stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
   beast::flat_buffer buffer;
   std::string head_buffer;  // the responses' heads, formatted by the Responder
+  const Responder::Connection connection{head_buffer, watch, deadline};
   bool first = true;
   for (;;) {
     RequestParser parser;
@@ -214,8 +229,9 @@ Awaitable<void> session(tcp::socket socket, ClientWatch& watch, const Handler& h
     parser.body_limit(options.max_body_bytes);
     // Idle keep-alive connections get longer to send their next request than a request has to
     // finish arriving once it has started.
-    stream.expires_after(first ? options.read_timeout : options.idle_timeout);
-    auto [ec_head, n_head] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
+    deadline.expires_after(first ? options.read_timeout : options.idle_timeout);
+    auto [read_ec, n_head] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
+    const auto ec_head = with_timeout(read_ec, deadline);
     first = false;
     if (ec_head) {
       // Named locals only in co_await expressions: GCC 12 can destroy temporaries there twice.
@@ -228,6 +244,7 @@ Awaitable<void> session(tcp::socket socket, ClientWatch& watch, const Handler& h
                ec_head != asio::error::connection_reset && ec_head != asio::error::eof && buffer.size() > 0)
         refusal = plain_error(11, beast_http::status::bad_request, "malformed HTTP request");
       if (refusal) {
+        deadline.expires_never();  // the refusal bounds its own writes and lingering
         auto refusing = refuse_and_close(stream, std::move(*refusal), options);
         co_await std::move(refusing);
         co_return;
@@ -247,19 +264,20 @@ Awaitable<void> session(tcp::socket socket, ClientWatch& watch, const Handler& h
       refusal = head_check(parser.get());
     BodyReservation body(shared.body_bytes, options.body_memory_budget_bytes);
     if (!refusal && !parser.is_done()) {
-      auto reading = read_body(stream, buffer, parser, body, options, refusal);
+      auto reading = read_body(stream, deadline, buffer, parser, body, options, refusal);
       const auto read = co_await std::move(reading);
       if (read == BodyRead::failed) break;
     }
     if (refusal) {
       refusal->version(version);
+      deadline.expires_never();  // the refusal bounds its own writes and lingering
       auto refusing = refuse_and_close(stream, std::move(*refusal), options);
       co_await std::move(refusing);
       co_return;
     }
-    stream.expires_never();
+    deadline.expires_never();
     Request request = parser.release();
-    Responder responder(stream, head_buffer, &watch, request.version(), request.keep_alive(), options.write_timeout);
+    Responder responder(stream, connection, request.version(), request.keep_alive(), options.write_timeout);
     if (request.method() == beast_http::verb::head) responder.omit_content();
     // Draining: answer, then close, so the client's next request goes to another instance.
     if (shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
@@ -328,14 +346,17 @@ Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, con
     // The watch outlives the session's coroutine (the cancellation slot bound to it points into
     // the watch): the completion handler keeps it, and releases it only after the coroutine's
     // frames are gone.
-    auto watch = std::make_shared<ClientWatch>();
-    auto& watched = *watch;
     const auto executor = acceptor.get_executor();
-    asio::co_spawn(executor, session(std::move(socket), watched, handler, head_check, options, shared),
-                   asio::bind_cancellation_slot(watched.cancellation_slot(),
-                                                [executor, watch = std::move(watch)](std::exception_ptr) mutable {
-                                                  asio::post(executor, [release = std::move(watch)] {});
-                                                }));
+    auto watch = std::make_shared<ClientWatch>();
+    auto deadline = std::make_shared<ConnectionDeadline>(executor, deadline_horizon(options));
+    auto& watched = *watch;
+    auto& bounded = *deadline;
+    asio::co_spawn(executor, session(std::move(socket), watched, bounded, handler, head_check, options, shared),
+                   asio::bind_cancellation_slot(
+                       watched.cancellation_slot(),
+                       [executor, watch = std::move(watch), deadline = std::move(deadline)](std::exception_ptr) mutable {
+                         asio::post(executor, [release = std::move(watch), also = std::move(deadline)] {});
+                       }));
   }
 }
 
