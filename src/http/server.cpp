@@ -210,29 +210,75 @@ Awaitable<BodyRead> read_body(beast::tcp_stream& stream, ConnectionDeadline& dea
   co_return BodyRead::complete;
 }
 
-// One connection: read → handle → write, until the client closes or asks to close.
-// `watch` is bound to this coroutine's cancellation slot (see accept_loop).
-Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadline& deadline, const Handler& handler,
-                        const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared) {
-  const ConnectionSlot slot{shared.connections};
-  beast::tcp_stream stream(std::move(socket));
-  const ConnectionDeadline::Attachment attached(deadline, stream.socket());
-  beast::error_code nodelay_ec;
-  stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
-  beast::flat_buffer buffer;
-  std::string head_buffer;  // the responses' heads, formatted by the Responder
-  const Responder::Connection connection{head_buffer, watch, deadline};
-  bool first = true;
-  for (;;) {
+// What one connection's coroutines share; lives in the session's frame.
+struct Connection {
+  beast::tcp_stream& stream;
+  ClientWatch& watch;
+  ConnectionDeadline& deadline;
+  const Handler& handler;
+  const HeadCheck& head_check;
+  const ServerOptions& options;
+  Server::Shared& shared;
+};
+
+// A connection's buffers, held only while it has bytes to serve: an idle keep-alive connection
+// holds none, and each I/O thread reuses the few its busy connections need (a bounded number of
+// them, not the large ones a big request grew).
+struct ConnectionBuffers {
+  beast::flat_buffer read;
+  std::string head;  // the responses' heads, formatted by the Responder
+};
+constexpr std::size_t kPooledBuffersPerThread = 256;
+constexpr std::size_t kPooledReadBufferMaxBytes = 16 << 10;
+constexpr std::size_t kPooledHeadMaxBytes = 4 << 10;
+
+class PooledBuffers {
+ public:
+  PooledBuffers() {
+    if (auto& pool = thread_pool(); !pool.empty()) {
+      buffers_ = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  ~PooledBuffers() {
+    auto& pool = thread_pool();
+    if (pool.size() >= kPooledBuffersPerThread || buffers_.read.capacity() > kPooledReadBufferMaxBytes ||
+        buffers_.head.capacity() > kPooledHeadMaxBytes)
+      return;
+    buffers_.read.clear();
+    buffers_.head.clear();
+    pool.push_back(std::move(buffers_));
+  }
+  PooledBuffers(const PooledBuffers&) = delete;
+  PooledBuffers& operator=(const PooledBuffers&) = delete;
+  ConnectionBuffers& get() { return buffers_; }
+
+ private:
+  static std::vector<ConnectionBuffers>& thread_pool() {
+    thread_local std::vector<ConnectionBuffers> pool;  // each I/O thread serves its own connections
+    return pool;
+  }
+  ConnectionBuffers buffers_;
+};
+
+// Serves requests from the first byte of one until an answered request leaves nothing buffered
+// (true: the connection is idle again) or the connection must close (false). Its frame holds the
+// parser, buffers and per-request locals, so that an idle connection does not.
+Awaitable<bool> serve_burst(Connection& c) {
+  const auto& options = c.options;
+  auto& stream = c.stream;
+  auto& deadline = c.deadline;
+  PooledBuffers pooled;
+  auto& buffer = pooled.get().read;
+  const Responder::Connection connection{pooled.get().head, c.watch, deadline};
+  for (bool pipelined = false;; pipelined = true) {
     RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
-    // Idle keep-alive connections get longer to send their next request than a request has to
-    // finish arriving once it has started.
-    deadline.expires_after(first ? options.read_timeout : options.idle_timeout);
+    // The first request's deadline was set before the session waited for its bytes.
+    if (pipelined) deadline.expires_after(options.idle_timeout);
     auto [read_ec, n_head] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
     const auto ec_head = with_timeout(read_ec, deadline);
-    first = false;
     if (ec_head) {
       // Named locals only in co_await expressions: GCC 12 can destroy temporaries there twice.
       std::optional<Response> refusal;
@@ -247,9 +293,8 @@ Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadli
         deadline.expires_never();  // the refusal bounds its own writes and lingering
         auto refusing = refuse_and_close(stream, std::move(*refusal), options);
         co_await std::move(refusing);
-        co_return;
       }
-      break;
+      co_return false;
     }
     // Decided from the headers, before any body byte is read or held.
     const unsigned version = parser.get().version();
@@ -260,37 +305,61 @@ Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadli
       refusal = plain_error(version, beast_http::status::payload_too_large,
                             "request body too large: " + std::to_string(*length) + " bytes (the limit is " +
                                 std::to_string(options.max_body_bytes) + ")");
-    else if (!parser.is_done() && head_check)
-      refusal = head_check(parser.get());
-    BodyReservation body(shared.body_bytes, options.body_memory_budget_bytes);
+    else if (!parser.is_done() && c.head_check)
+      refusal = c.head_check(parser.get());
+    BodyReservation body(c.shared.body_bytes, options.body_memory_budget_bytes);
     if (!refusal && !parser.is_done()) {
       auto reading = read_body(stream, deadline, buffer, parser, body, options, refusal);
       const auto read = co_await std::move(reading);
-      if (read == BodyRead::failed) break;
+      if (read == BodyRead::failed) co_return false;
     }
     if (refusal) {
       refusal->version(version);
       deadline.expires_never();  // the refusal bounds its own writes and lingering
       auto refusing = refuse_and_close(stream, std::move(*refusal), options);
       co_await std::move(refusing);
-      co_return;
+      co_return false;
     }
     deadline.expires_never();
     Request request = parser.release();
     Responder responder(stream, connection, request.version(), request.keep_alive(), options.write_timeout);
     if (request.method() == beast_http::verb::head) responder.omit_content();
     // Draining: answer, then close, so the client's next request goes to another instance.
-    if (shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
-    shared.in_flight.fetch_add(1, std::memory_order_relaxed);
-    co_await handler(request, responder);
-    shared.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (c.shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
+    c.shared.in_flight.fetch_add(1, std::memory_order_relaxed);
+    co_await c.handler(request, responder);
+    c.shared.in_flight.fetch_sub(1, std::memory_order_relaxed);
     // The client went away and cancelled the handler's work: asio would throw at every co_await.
-    if (watch.fired()) co_await asio::this_coro::reset_cancellation_state();
+    if (c.watch.fired()) co_await asio::this_coro::reset_cancellation_state();
     if (!responder.answered()) {
       auto fallback = plain_error(request.version(), beast_http::status::internal_server_error, "no response");
       co_await responder.send(std::move(fallback));
     }
-    if (!responder.keep_alive()) break;
+    if (!responder.keep_alive()) co_return false;
+    if (buffer.size() == 0) co_return true;  // no pipelined bytes: idle again
+  }
+}
+
+// One connection: wait for bytes, serve them (read → handle → write), until the client closes or
+// asks to close. Between requests it waits for readability holding no buffer (see serve_burst).
+// `watch` is bound to this coroutine's cancellation slot (see accept_loop).
+Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadline& deadline, const Handler& handler,
+                        const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared) {
+  const ConnectionSlot slot{shared.connections};
+  beast::tcp_stream stream(std::move(socket));
+  const ConnectionDeadline::Attachment attached(deadline, stream.socket());
+  beast::error_code nodelay_ec;
+  stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
+  Connection connection{stream, watch, deadline, handler, head_check, options, shared};
+  // Idle keep-alive connections get longer to send their next request than a request has to
+  // finish arriving once it has started; the deadline also covers the request's head.
+  deadline.expires_after(options.read_timeout);
+  for (;;) {
+    auto [ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, kUseTuple);
+    if (ec) break;  // timed out (the deadline cancelled the wait), or the socket failed
+    auto serving = serve_burst(connection);
+    if (!co_await std::move(serving)) break;
+    deadline.expires_after(options.idle_timeout);
   }
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
