@@ -4,10 +4,13 @@ namespace switchyard::http {
 
 void ConnectionDeadline::arm(Clock::time_point at) {
   armed_ = true;
-  timer_.expires_at(at);
+  armed_at_ = at;
+  timer_.expires_at(at);  // cancels a wait armed later than this
   timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec) return;  // re-armed earlier, or detached
     self->armed_ = false;
-    if (!ec) self->on_timer();
+    self->armed_at_ = Clock::time_point::max();
+    self->on_timer();
   });
 }
 

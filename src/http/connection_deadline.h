@@ -2,8 +2,8 @@
 // reactor's timer each time it moves. Beast's tcp_stream arms a timer per operation: every
 // expires_after/expires_never that changes the earliest timer costs a timerfd_settime syscall,
 // about four per request. Here the deadline is a plain time_point; one timer per connection fires
-// at most every `horizon` (the shortest timeout configured: a new deadline is never earlier than
-// the timer) and, when the deadline has passed, cancels the socket's operations, which then
+// at most every `horizon` (the shortest timeout configured: a new deadline is then never earlier
+// than the timer; an earlier one re-arms it) and, when the deadline has passed, cancels the socket's operations, which then
 // complete with operation_aborted while timed_out() is true. Setting a deadline is a clock read
 // and a compare.
 //
@@ -43,15 +43,17 @@ class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadlin
 
   void expires_after(Clock::duration d) { expires_at(Clock::now() + d); }
   void expires_never() { expires_at(Clock::time_point::max()); }
+  void expires_at(Clock::time_point t) {
+    deadline_ = t;
+    timed_out_ = false;
+    if (t == Clock::time_point::max()) return;
+    if (!armed_) arm(std::min(t, Clock::now() + horizon_));
+    else if (t < armed_at_) arm(t);  // shorter than the horizon (a lingering close): rare
+  }
   // Each operation that failed with operation_aborted while this is true timed out.
   bool timed_out() const { return timed_out_; }
 
  private:
-  void expires_at(Clock::time_point t) {
-    deadline_ = t;
-    timed_out_ = false;
-    if (!armed_ && t != Clock::time_point::max()) arm(Clock::now() + horizon_);
-  }
   void arm(Clock::time_point at);
   void on_timer();
 
@@ -59,6 +61,7 @@ class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadlin
   std::chrono::milliseconds horizon_;
   boost::asio::ip::tcp::socket* socket_ = nullptr;
   Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point armed_at_ = Clock::time_point::max();
   bool armed_ = false;
   bool timed_out_ = false;
 };

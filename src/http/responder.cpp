@@ -126,8 +126,9 @@ Awaitable<bool> Responder::write(std::span<asio::const_buffer> buffers) {
     while (!buffers.empty() && buffers.front().size() == 0) buffers = buffers.subspan(1);
     if (buffers.empty()) break;
     if (deadline_) deadline_->expires_after(write_timeout_);
-    else stream_.expires_after(write_timeout_);
-    auto [ec, n] = co_await stream_.async_write_some(buffers, kUseTuple);
+    else timed_stream_->expires_after(write_timeout_);
+    auto [ec, n] = timed_stream_ ? co_await timed_stream_->async_write_some(buffers, kUseTuple)
+                                 : co_await socket_.async_write_some(buffers, kUseTuple);
     if (ec) failed_ = true;
     for (; n > 0 && !buffers.empty(); buffers = buffers.subspan(1)) {
       if (n < buffers.front().size()) {
@@ -138,12 +139,12 @@ Awaitable<bool> Responder::write(std::span<asio::const_buffer> buffers) {
     }
   }
   if (deadline_) deadline_->expires_never();
-  else stream_.expires_never();
+  else timed_stream_->expires_never();
   co_return !failed_;
 }
 
 Awaitable<void> Responder::until_client_gone() {
-  auto& socket = stream_.socket();
+  auto& socket = socket_;
   auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
   // Cancelled: the work finished first and won the race; returning now is not seen as a
   // disconnect (the race already has its winner). No exception: this happens on every request.

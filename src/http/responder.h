@@ -23,7 +23,8 @@ class Responder {
  public:
   Responder(boost::beast::tcp_stream& stream, unsigned version, bool keep_alive,
             std::chrono::milliseconds write_timeout = kDefaultWriteTimeout)
-      : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout) {}
+      : socket_(stream.socket()), timed_stream_(&stream), version_(version), keep_alive_(keep_alive),
+        write_timeout_(write_timeout) {}
   // What a Responder borrows from the server's connection (kept across its requests): the buffer
   // the heads are formatted into, the watch that notices a client that goes away (see
   // watch_client()) and the connection's deadline, which bounds writes in place of the stream's.
@@ -32,9 +33,9 @@ class Responder {
     ClientWatch& watch;
     ConnectionDeadline& deadline;
   };
-  Responder(boost::beast::tcp_stream& stream, const Connection& connection, unsigned version, bool keep_alive,
+  Responder(boost::asio::ip::tcp::socket& socket, const Connection& connection, unsigned version, bool keep_alive,
             std::chrono::milliseconds write_timeout)
-      : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout),
+      : socket_(socket), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout),
         head_(&connection.head_buffer), watch_(&connection.watch), deadline_(&connection.deadline) {}
   Responder(const Responder&) = delete;
   Responder& operator=(const Responder&) = delete;
@@ -56,7 +57,7 @@ class Responder {
   // that no longer matters, and scope.client_gone() says so. Without a watch (e.g. the mock's
   // Responder) nothing is watched.
   [[nodiscard]] ClientWatch::Scope watch_client() {
-    return watch_ ? watch_->watch(stream_.socket(), version_) : ClientWatch::Scope(nullptr);
+    return watch_ ? watch_->watch(socket_, version_) : ClientWatch::Scope(nullptr);
   }
   // The coroutine form of the watch, for a server without a ClientWatch (the mock), whose work
   // races it with asio's awaitable `||` (two co_spawns and a parallel_group per use: the gateway
@@ -75,7 +76,8 @@ class Responder {
   void omit_content() { head_only_ = true; }
 
  private:
-  boost::beast::tcp_stream& stream_;
+  boost::asio::ip::tcp::socket& socket_;
+  boost::beast::tcp_stream* timed_stream_ = nullptr;  // the mock's: bounds writes with its own timeout
   unsigned version_;
   bool keep_alive_;
   std::chrono::milliseconds write_timeout_;

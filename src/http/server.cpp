@@ -140,19 +140,20 @@ Response over_budget(unsigned version, std::size_t budget) {
 }
 
 // Answers `response` with `Connection: close`, then lingers (see kLingerMaxBytes) and closes.
-Awaitable<void> refuse_and_close(beast::tcp_stream& stream, Response response, const ServerOptions& options) {
+Awaitable<void> refuse_and_close(tcp::socket& socket, const Responder::Connection& connection, Response response,
+                                 const ServerOptions& options) {
   const unsigned version = response.version();
-  Responder responder(stream, version, false, options.write_timeout);
+  Responder responder(socket, connection, version, false, options.write_timeout);
   const bool sent = co_await responder.send(std::move(response));
   if (!sent) co_return;
   beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
   std::array<char, kDiscardChunkBytes> scratch;
   std::size_t discarded = 0;
   const auto until = Clock::now() + kLingerTotal;
   while (discarded < kLingerMaxBytes) {
-    stream.expires_at(std::min(until, Clock::now() + kLingerSilence));
-    auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kUseTuple);
+    connection.deadline.expires_at(std::min(until, Clock::now() + kLingerSilence));
+    auto [ec, n] = co_await socket.async_read_some(asio::buffer(scratch), kUseTuple);
     if (ec) break;
     discarded += n;
   }
@@ -173,7 +174,7 @@ std::chrono::milliseconds deadline_horizon(const ServerOptions& options) {
 
 // Reads the body the parser announced, growing the request's budget share as it arrives (a
 // chunked body has no length up front). Sets `refusal` when the body is too large or over budget.
-Awaitable<BodyRead> read_body(beast::tcp_stream& stream, ConnectionDeadline& deadline, beast::flat_buffer& buffer,
+Awaitable<BodyRead> read_body(tcp::socket& stream, ConnectionDeadline& deadline, beast::flat_buffer& buffer,
                               RequestParser& parser, BodyReservation& body, const ServerOptions& options,
                               std::optional<Response>& refusal) {
   const unsigned version = parser.get().version();
@@ -212,7 +213,7 @@ Awaitable<BodyRead> read_body(beast::tcp_stream& stream, ConnectionDeadline& dea
 
 // What one connection's coroutines share; lives in the session's frame.
 struct Connection {
-  beast::tcp_stream& stream;
+  tcp::socket& stream;
   ClientWatch& watch;
   ConnectionDeadline& deadline;
   const Handler& handler;
@@ -290,8 +291,7 @@ Awaitable<bool> serve_burst(Connection& c) {
                ec_head != asio::error::connection_reset && ec_head != asio::error::eof && buffer.size() > 0)
         refusal = plain_error(11, beast_http::status::bad_request, "malformed HTTP request");
       if (refusal) {
-        deadline.expires_never();  // the refusal bounds its own writes and lingering
-        auto refusing = refuse_and_close(stream, std::move(*refusal), options);
+        auto refusing = refuse_and_close(stream, connection, std::move(*refusal), options);
         co_await std::move(refusing);
       }
       co_return false;
@@ -315,8 +315,7 @@ Awaitable<bool> serve_burst(Connection& c) {
     }
     if (refusal) {
       refusal->version(version);
-      deadline.expires_never();  // the refusal bounds its own writes and lingering
-      auto refusing = refuse_and_close(stream, std::move(*refusal), options);
+      auto refusing = refuse_and_close(stream, connection, std::move(*refusal), options);
       co_await std::move(refusing);
       co_return false;
     }
@@ -346,23 +345,22 @@ Awaitable<bool> serve_burst(Connection& c) {
 Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadline& deadline, const Handler& handler,
                         const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared) {
   const ConnectionSlot slot{shared.connections};
-  beast::tcp_stream stream(std::move(socket));
-  const ConnectionDeadline::Attachment attached(deadline, stream.socket());
+  const ConnectionDeadline::Attachment attached(deadline, socket);
   beast::error_code nodelay_ec;
-  stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
-  Connection connection{stream, watch, deadline, handler, head_check, options, shared};
+  socket.set_option(tcp::no_delay(true), nodelay_ec);
+  Connection connection{socket, watch, deadline, handler, head_check, options, shared};
   // Idle keep-alive connections get longer to send their next request than a request has to
   // finish arriving once it has started; the deadline also covers the request's head.
   deadline.expires_after(options.read_timeout);
   for (;;) {
-    auto [ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, kUseTuple);
+    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
     if (ec) break;  // timed out (the deadline cancelled the wait), or the socket failed
     auto serving = serve_burst(connection);
     if (!co_await std::move(serving)) break;
     deadline.expires_after(options.idle_timeout);
   }
   beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 bool out_of_descriptors(const beast::error_code& ec) {
