@@ -1,5 +1,6 @@
 #include "http/client_watch.h"
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <cerrno>
@@ -47,8 +48,13 @@ void ClientWatch::disarm() {
 
 void ClientWatch::wait_readable() {
   wait_pending_ = true;
+  // Allocated to size: the wait stays queued on an idle connection (see client_watch.h), where one
+  // of asio's recycled blocks (any size a busy moment freed) would be held instead.
   socket_->async_wait(tcp::socket::wait_read,
-                      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
+                      asio::bind_allocator(std::allocator<void>(), [self = shared_from_this()](
+                                                                       const boost::system::error_code& ec) {
+                        self->on_readable(ec);
+                      }));
 }
 
 void ClientWatch::on_readable(const boost::system::error_code& ec) {

@@ -1,17 +1,23 @@
 #include "http/connection_deadline.h"
 
+#include <boost/asio/bind_allocator.hpp>
+
 namespace switchyard::http {
 
 void ConnectionDeadline::arm(Clock::time_point at) {
   armed_ = true;
   armed_at_ = at;
   timer_.expires_at(at);  // cancels a wait armed later than this
-  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+  // Allocated to size: the wait stays pending on an idle connection, where one of asio's recycled
+  // blocks (any size a busy moment freed) would be held instead. Armed once per horizon, not per
+  // request.
+  timer_.async_wait(boost::asio::bind_allocator(std::allocator<void>(), [self = shared_from_this()](
+                                                                           const boost::system::error_code& ec) {
     if (ec) return;  // re-armed earlier, or detached
     self->armed_ = false;
     self->armed_at_ = Clock::time_point::max();
     self->on_timer();
-  });
+  }));
 }
 
 void ConnectionDeadline::on_timer() {
