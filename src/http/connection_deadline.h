@@ -50,6 +50,7 @@ class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadlin
     if (!armed_) arm(std::min(t, Clock::now() + horizon_));
     else if (t < armed_at_) arm(t);  // shorter than the horizon (a lingering close): rare
   }
+  boost::asio::any_io_executor executor() { return timer_.get_executor(); }
   // Each operation that failed with operation_aborted while this is true timed out.
   bool timed_out() const { return timed_out_; }
 

@@ -425,8 +425,10 @@ Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, con
     asio::co_spawn(executor, session(std::move(socket), watched, bounded, handler, head_check, options, shared),
                    asio::bind_cancellation_slot(
                        watched.cancellation_slot(),
-                       [executor, watch = std::move(watch), deadline = std::move(deadline)](std::exception_ptr) mutable {
-                         asio::post(executor, [release = std::move(watch), also = std::move(deadline)] {});
+                       // Kept small: the coroutine's entry frame holds it for the connection's life.
+                       [watch = std::move(watch), deadline = std::move(deadline)](std::exception_ptr) mutable {
+                         const auto on = deadline->executor();
+                         asio::post(on, [release = std::move(watch), also = std::move(deadline)] {});
                        }));
   }
 }
