@@ -9,9 +9,13 @@
 #     Switchyard and a fresh nginx: after connecting (nothing sent) and after one request each.
 # nginx and Switchyard get the same number of worker threads / processes (BENCH_THREADS).
 # Usage: bench/run.sh [build/switchyard] [seconds]
-# Environment: BENCH_THREADS (default 1), BENCH_IDLE (10000; 0 skips), BENCH_TTFT_N (300).
+#   - scaling: Switchyard and nginx at 64 connections with 1..BENCH_SCALE_MAX worker threads.
+# Environment: BENCH_THREADS (default 1), BENCH_IDLE (10000; 0 skips), BENCH_TTFT_N (300),
+# BENCH_SCALE_MAX (default: the number of cores; 0 or 1 skips the scaling runs).
 set -euo pipefail
-bin=${1:-build/switchyard}; secs=${2:-8}
+# The Release binary (-O3, what the Dockerfile ships) when it is built, else the default build.
+default_bin=build/switchyard; [ -x build-release/switchyard ] && default_bin=build-release/switchyard
+bin=${1:-$default_bin}; secs=${2:-8}
 threads=${BENCH_THREADS:-1}; idle_n=${BENCH_IDLE:-10000}; ttft_n=${BENCH_TTFT_N:-300}
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -90,6 +94,20 @@ for p in "${paths[@]}"; do
   echo "ttft $1 $line" >> "$work/results"
 done
 
+scale_max=${BENCH_SCALE_MAX:-$(nproc)}
+if [ "$scale_max" -gt 1 ]; then
+  echo "scaling: 64 connections, worker threads 1..$scale_max (wrk and the mock share the same cores):"
+  for n in $(seq 1 "$scale_max"); do
+    sport=$(free_port); nport=$(free_port)
+    start "scale-gw-$n" "$bin" serve --config "$work/bench.yaml" --port "$sport" --threads "$n"; scale_pid=$last_pid
+    saved_threads=$threads; threads=$n; start_nginx "scale-nginx-$n" "$nport"; scale_nginx=$last_pid; threads=$saved_threads
+    wait_port "$sport"
+    run "switchyard-t$n" "$sport" bench-model 64
+    run "nginx-t$n" "$nport" bench-upstream 64
+    kill "$scale_pid" "$scale_nginx" 2>/dev/null || true
+  done
+fi
+
 if [ "$idle_n" -gt 0 ]; then
   echo "memory: RSS with $idle_n idle keep-alive connections (fresh processes):"
   rss_gw_port=$(free_port); rss_nginx_port=$(free_port)
@@ -121,6 +139,10 @@ for line in open(sys.argv[1]):
     elif f[0] == "ttft": ttft[f[1]] = dict(kv.split("=") for kv in f[2:])
     elif f[0] == "rss": rss[f[1]] = dict(kv.split("=") for kv in f[2:])
 print("summary (added = p50/p99 minus the direct path's; x nginx = req/s over nginx's req/s)")
+scale = sorted((int(k[0][len("switchyard-t"):]), v[0]) for k, v in wrk.items() if k[0].startswith("switchyard-t"))
+if scale:
+    print("  scaling at 64 connections: " + ", ".join(
+        f"{n} thread(s) {rps:.0f} req/s ({rps / scale[0][1]:.2f}x; nginx {wrk[(f'nginx-t{n}', 64)][0]:.0f})" for n, rps in scale))
 for c in (1, 64):
     d = wrk[("direct", c)]; n = wrk.get(("nginx", c))
     for name in ("nginx", "switchyard", "switchyard-bare"):

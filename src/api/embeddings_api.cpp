@@ -45,9 +45,8 @@ std::variant<core::ChatRequest, http::Response> decode_embeddings_request(const 
   auto parsed = json::parse(req.body(), ec, json::make_shared_resource<json::monotonic_resource>());
   if (ec) return openai_error(version, bh::status::bad_request, "request body is not valid JSON: " + ec.message(), nullptr, nullptr);
   if (!parsed.is_object()) return openai_error(version, bh::status::bad_request, "request body must be a JSON object", nullptr, nullptr);
-  core::ChatRequest request;
-  request.operation = core::Operation::embeddings;
-  request.body = std::move(parsed.get_object());
+  // Constructed from the parsed object: assignment would deep-copy it out of its arena.
+  core::ChatRequest request{.operation = core::Operation::embeddings, .body = std::move(parsed.get_object())};
   request.request_id = std::move(request_id);
   // LiteLLM's request-body controls (fallbacks, num_retries, tags, drop_params…) and the client
   // headers meant for the provider, as on the chat routes.

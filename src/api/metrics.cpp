@@ -57,6 +57,46 @@ struct Histogram {
   double sum = 0;
 };
 
+// The series one answered request touches, found by one lookup of what distinguishes them
+// (record_request's fast path) instead of a key string built and hashed per series.
+struct RequestSeriesKey {
+  std::string_view model_group;
+  std::string_view deployment;  // empty: no deployment answered
+  std::string_view answered_by_group;
+  core::WireFormat format;
+  int status;
+  bool stream;
+  bool operator==(const RequestSeriesKey&) const = default;
+};
+
+struct RequestSeriesHash {
+  std::size_t operator()(const RequestSeriesKey& k) const noexcept {
+    const std::hash<std::string_view> h;
+    std::size_t seed = h(k.model_group);
+    for (const auto part : {h(k.deployment), h(k.answered_by_group),
+                            static_cast<std::size_t>(k.status) * 4 + static_cast<std::size_t>(k.format) * 2 + k.stream})
+      seed ^= part + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+    return seed;
+  }
+};
+
+// Pointers into the shard's maps (their nodes never move). A series appears in the exposition
+// only once recorded, as with add(): the token counters are resolved on their first non-zero
+// count.
+struct RequestSeries {
+  std::string model_group, deployment, answered_by_group;  // what the key's views point at
+  double* requests = nullptr;
+  double* attempt_success = nullptr;        // deployment answered
+  Histogram* upstream_latency = nullptr;    // deployment answered
+  Histogram* time_to_first_token = nullptr; // deployment answered a stream
+  double* input_tokens = nullptr;
+  double* output_tokens = nullptr;
+};
+
+// More distinct (group, deployment, status…) combinations than any config has: a client cannot
+// grow the cache (groups and deployments come from the config), but a bound costs nothing.
+constexpr std::size_t kMaxCachedRequestSeries = 4096;
+
 void build_key(std::string& key, Family f, std::initializer_list<std::string_view> labels) {
   key.clear();
   key.push_back(static_cast<char>(f));
@@ -96,7 +136,61 @@ struct Metrics::Shard {
   std::mutex mutex;  // taken by its own I/O thread and by scrapes; never by another I/O thread
   std::unordered_map<std::string, double, TransparentHash, std::equal_to<>> counters;
   std::unordered_map<std::string, Histogram, TransparentHash, std::equal_to<>> histograms;
+  // Its own thread only (under `mutex`, like the maps it points into).
+  std::unordered_map<RequestSeriesKey, std::unique_ptr<RequestSeries>, RequestSeriesHash> request_series;
+  Histogram* gateway_overhead = nullptr;
+
+  double& counter(Family f, std::initializer_list<std::string_view> labels) {
+    thread_local std::string key;
+    build_key(key, f, labels);
+    if (auto it = counters.find(std::string_view(key)); it != counters.end()) return it->second;
+    return counters.emplace(key, 0.0).first->second;
+  }
+  Histogram& histogram(Family f, std::initializer_list<std::string_view> labels) {
+    thread_local std::string key;
+    build_key(key, f, labels);
+    if (auto it = histograms.find(std::string_view(key)); it != histograms.end()) return it->second;
+    return histograms.emplace(key, Histogram{}).first->second;
+  }
+  RequestSeries& series_for(const RequestSummary& s);
 };
+
+namespace {
+
+void add_sample(Histogram& h, std::span<const double> buckets, double seconds) {
+  std::size_t b = 0;
+  while (b < buckets.size() && seconds > buckets[b]) ++b;
+  if (b < buckets.size()) ++h.counts[b];
+  ++h.count;
+  h.sum += seconds;
+}
+
+std::span<const double> buckets_of(Family f) { return families()[static_cast<std::size_t>(f)].buckets; }
+
+}  // namespace
+
+// The first request of a kind on this thread builds the keys (and the series, which were about
+// to be created anyway); the next ones find them with one lookup.
+RequestSeries& Metrics::Shard::series_for(const RequestSummary& s) {
+  const RequestSeriesKey key{s.model_group, s.deployment, s.answered_by_group, s.client_format, s.status, s.stream};
+  if (const auto it = request_series.find(key); it != request_series.end()) return *it->second;
+  if (request_series.size() >= kMaxCachedRequestSeries) request_series.clear();  // the series stay
+  auto series = std::make_unique<RequestSeries>();
+  series->model_group = s.model_group;
+  series->deployment = s.deployment;
+  series->answered_by_group = s.answered_by_group;
+  const std::string status = std::to_string(s.status);
+  const std::string_view deployment = s.deployment.empty() ? std::string_view("none") : std::string_view(s.deployment);
+  series->requests = &counter(Family::requests, {s.model_group, deployment, core::to_string(s.client_format), status});
+  if (!s.deployment.empty()) {
+    series->attempt_success = &counter(Family::attempts, {s.answered_by_group, s.deployment, "success"});
+    series->upstream_latency = &histogram(Family::upstream_latency, {s.deployment});
+    if (s.stream) series->time_to_first_token = &histogram(Family::time_to_first_token, {s.deployment});
+  }
+  const RequestSeriesKey owned{series->model_group, series->deployment, series->answered_by_group,
+                               s.client_format,     s.status,           s.stream};
+  return *request_series.emplace(owned, std::move(series)).first->second;
+}
 
 Metrics::Metrics() : id_(next_metrics_id.fetch_add(1)) {}
 Metrics::~Metrics() = default;
@@ -113,28 +207,40 @@ Metrics::Shard& Metrics::shard_for_this_thread() {
 }
 
 void Metrics::add(Family f, std::initializer_list<std::string_view> labels, double value) {
-  thread_local std::string key;
-  build_key(key, f, labels);
   auto& shard = shard_for_this_thread();
   std::lock_guard lock(shard.mutex);
-  if (auto it = shard.counters.find(std::string_view(key)); it != shard.counters.end()) it->second += value;
-  else shard.counters.emplace(key, value);
+  shard.counter(f, labels) += value;
 }
 
 void Metrics::observe(Family f, std::initializer_list<std::string_view> labels, double seconds) {
-  thread_local std::string key;
-  build_key(key, f, labels);
-  const auto& buckets = families()[static_cast<std::size_t>(f)].buckets;
   auto& shard = shard_for_this_thread();
   std::lock_guard lock(shard.mutex);
-  auto it = shard.histograms.find(std::string_view(key));
-  if (it == shard.histograms.end()) it = shard.histograms.emplace(key, Histogram{}).first;
-  auto& h = it->second;
-  std::size_t b = 0;
-  while (b < buckets.size() && seconds > buckets[b]) ++b;
-  if (b < buckets.size()) ++h.counts[b];
-  ++h.count;
-  h.sum += seconds;
+  add_sample(shard.histogram(f, labels), buckets_of(f), seconds);
+}
+
+void Metrics::record_answer(const RequestSummary& s, std::optional<double> overhead_seconds) {
+  auto& shard = shard_for_this_thread();
+  std::lock_guard lock(shard.mutex);
+  auto& series = shard.series_for(s);
+  *series.requests += 1;
+  if (!s.deployment.empty()) {
+    *series.attempt_success += 1;
+    const double latency = s.answer_latency_ms / 1000;
+    add_sample(*series.upstream_latency, kLatencyBuckets, latency);
+    if (series.time_to_first_token) add_sample(*series.time_to_first_token, kLatencyBuckets, latency);
+    if (s.usage.input_tokens) {
+      if (!series.input_tokens) series.input_tokens = &shard.counter(Family::tokens, {s.deployment, "input"});
+      *series.input_tokens += static_cast<double>(s.usage.input_tokens);
+    }
+    if (s.usage.output_tokens) {
+      if (!series.output_tokens) series.output_tokens = &shard.counter(Family::tokens, {s.deployment, "output"});
+      *series.output_tokens += static_cast<double>(s.usage.output_tokens);
+    }
+  }
+  if (overhead_seconds) {
+    if (!shard.gateway_overhead) shard.gateway_overhead = &shard.histogram(Family::gateway_overhead, {});
+    add_sample(*shard.gateway_overhead, kOverheadBuckets, *overhead_seconds);
+  }
 }
 
 std::string Metrics::scrape(const GaugeWriter& gauges) const {
@@ -214,9 +320,7 @@ std::string Metrics::scrape(const GaugeWriter& gauges) const {
 }
 
 void record_request(Metrics& m, const RequestSummary& s, std::optional<double> overhead_seconds) {
-  const std::string status = std::to_string(s.status);
-  const std::string_view format = core::to_string(s.client_format);
-  m.add(Family::requests, {s.model_group, s.deployment.empty() ? std::string_view("none") : std::string_view(s.deployment), format, status});
+  // The failed attempts (rare: each built its own keys); then the answer's series (one lookup).
   for (std::size_t i = 0; i < s.failures.size(); ++i) {
     const auto& f = s.failures[i];
     const auto cls = to_string(f.classification.error_class);
@@ -229,14 +333,7 @@ void record_request(Metrics& m, const RequestSummary& s, std::optional<double> o
     if (next != s.groups_tried.end() && next + 1 != s.groups_tried.end())
       m.add(Family::fallbacks, {s.model_group, f.deployment_id, *(next + 1), cls});
   }
-  if (!s.deployment.empty()) {
-    m.add(Family::attempts, {s.answered_by_group, s.deployment, "success"});
-    m.observe(Family::upstream_latency, {s.deployment}, s.answer_latency_ms / 1000);
-    if (s.stream) m.observe(Family::time_to_first_token, {s.deployment}, s.answer_latency_ms / 1000);
-    if (s.usage.input_tokens) m.add(Family::tokens, {s.deployment, "input"}, static_cast<double>(s.usage.input_tokens));
-    if (s.usage.output_tokens) m.add(Family::tokens, {s.deployment, "output"}, static_cast<double>(s.usage.output_tokens));
-  }
-  if (overhead_seconds) m.observe(Family::gateway_overhead, {}, *overhead_seconds);
+  m.record_answer(s, overhead_seconds);
 }
 
 std::string escape_label_value(std::string_view value) {

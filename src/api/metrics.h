@@ -2,7 +2,8 @@
 // records into its own shard (a map from series key to value, guarded by a mutex that only that
 // thread and the scraper ever take), and `GET /metrics` merges the shards. A series key is built
 // in a reused thread-local buffer and looked up without allocating; only a series' first
-// increment on a thread allocates. No lock is shared by two I/O threads.
+// increment on a thread allocates. No lock is shared by two I/O threads. record_request finds an
+// answered request's series through a per-shard cache (one lookup, no key built, one lock).
 // Naming follows https://prometheus.io/docs/practices/naming/: `switchyard_` prefix, `_total`
 // counters, `_seconds` histograms.
 #pragma once
@@ -48,6 +49,10 @@ class Metrics {
   // Recording: cheap, lock-free across threads. Label values in the family's order.
   void add(Family f, std::initializer_list<std::string_view> labels, double value = 1);
   void observe(Family f, std::initializer_list<std::string_view> labels, double seconds);
+
+  // What one finished request adds besides its failed attempts (record_request): requests,
+  // the answer's attempt, latency, TTFT, tokens, overhead; one lock and one lookup.
+  void record_answer(const RequestSummary& s, std::optional<double> overhead_seconds);
 
   // The whole exposition: every family (HELP/TYPE even when empty), then the gauges.
   std::string scrape(const GaugeWriter& gauges) const;

@@ -18,10 +18,10 @@ constexpr std::string_view kNeverForwardedPrefixes[] = {"x-amz-", "x-amzn-", "x-
 // Always captured: the Anthropic adapters decide where they go (headers, or body fields).
 constexpr std::string_view kAnthropicHeaders[] = {"anthropic-beta", "anthropic-version"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
+// Into a reused buffer: most headers are not forwarded, so no string is made for them.
+void lower_into(std::string& out, std::string_view s) {
+  out.assign(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 template <std::size_t N>
@@ -29,7 +29,7 @@ bool listed(const std::string_view (&list)[N], std::string_view name) {
   return std::find(std::begin(list), std::end(list), name) != std::end(list);
 }
 
-bool forwardable(const config::RequestPassing& passing, const std::string& name) {
+bool forwardable(const config::RequestPassing& passing, std::string_view name) {
   if (listed(kNeverForwarded, name) || name.starts_with("x-switchyard-")) return false;
   for (const auto prefix : kNeverForwardedPrefixes)
     if (name.starts_with(prefix)) return false;
@@ -48,9 +48,10 @@ void take_passing_controls(const http::Request& req, const config::RequestPassin
     if (drop->is_bool()) request.drop_params = drop->get_bool();
     request.body.erase("drop_params");  // LiteLLM's control, not the provider's parameter
   }
+  std::string name;
   for (const auto& field : req) {
-    auto name = lower(field.name_string());
-    if (forwardable(passing, name)) request.forward_headers.emplace_back(std::move(name), std::string(field.value()));
+    lower_into(name, field.name_string());
+    if (forwardable(passing, name)) request.forward_headers.emplace_back(name, std::string(field.value()));
   }
 }
 

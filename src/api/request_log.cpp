@@ -1,53 +1,265 @@
 #include "api/request_log.h"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
-#include <atomic>
-#include <boost/json.hpp>
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
+#include "api/batched_writer.h"
 #include "core/utf8.h"
 
 namespace switchyard::api {
-namespace json = boost::json;
 namespace {
-constexpr std::size_t kQueueLines = 8192;
+constexpr char kHex[] = "0123456789abcdef";
 
-std::string utc_timestamp() {
+// Every line is built by appending to one buffer: no temporary string per field (the line is
+// written for every request, it must cost little next to the request itself).
+
+void append_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+// printf("%.Nf"): std::to_chars with a precision is specified to print the same digits.
+void append_fixed(std::string& out, double v, int precision) {
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, precision);
+  if (ec == std::errc()) {
+    out.append(buf, end);
+    return;
+  }
+  char big[512];  // a duration above 1e60 ms: never, but printed as printf would
+  const int n = std::snprintf(big, sizeof big, "%.*f", precision, v);
+  out.append(big, static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof big) - 1)));
+}
+
+// "2026-11-30T00:00:21.123Z": the date and time are formatted once per second (per thread), the
+// milliseconds on each call.
+void append_timestamp(std::string& out) {
   const auto now = std::chrono::system_clock::now();
   const auto t = std::chrono::system_clock::to_time_t(now);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[96];  // room for any int the compiler imagines in each field
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  struct Second {
+    std::time_t at = -1;
+    char text[96];  // room for any int the compiler imagines in each field
+    std::size_t size = 0;
+  };
+  thread_local Second second;
+  if (second.at != t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    const int n = std::snprintf(second.text, sizeof second.text, "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+                                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    second.size = static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(sizeof second.text) - 1));
+    second.at = t;
+  }
+  out.append(second.text, second.size);
+  if (ms < 0) {  // before 1970: as printf's %03d printed it
+    char buf[8];
+    const int n = std::snprintf(buf, sizeof buf, "%03d", static_cast<int>(ms));
+    out.append(buf, static_cast<std::size_t>(std::clamp(n, 0, 7)));
+  } else {
+    out += static_cast<char>('0' + ms / 100);
+    out += static_cast<char>('0' + ms / 10 % 10);
+    out += static_cast<char>('0' + ms % 10);
+  }
+  out += 'Z';
 }
 
+// ---- JSON lines ----
 // Client-supplied text (x-request-id, the model name, the path) and upstream text (error
-// messages) reach the log. JSON lines: every string valid UTF-8 (Boost.JSON escapes the rest).
-std::string clean(std::string_view s) { return core::valid_utf8(s); }
+// messages) reach the log: every string is written as valid UTF-8 (a byte that is not part of a
+// well-formed sequence becomes the text \xNN, core::valid_utf8), then escaped as Boost.JSON's
+// serializer does (", \, \b \f \n \r \t, other controls as \u00NN; nothing else), so the
+// lines stay byte-for-byte what json::serialize printed.
+char json_escape(unsigned char u) {
+  switch (u) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default: return u < 0x20 ? 'u' : 0;
+  }
+}
 
-// Text lines are `key=value` separated by spaces: a value that could end its field or line, or
-// start another (`req-1 status=200`, a newline, a quote), is written quoted with \" \\ \n \r
-// \t and \xNN escapes, so nobody can forge a field or a line.
+// `clean`: invalid UTF-8 bytes become \xNN (escaped: \\xNN); otherwise the bytes go out as they are.
+void append_json_string(std::string& out, std::string_view s, bool clean = true) {
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < s.size();) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x80) {
+      const auto n = clean ? core::utf8_sequence_length(s, i) : 1;
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      out.append(s.substr(run, i - run));
+      out += "\\\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+      run = ++i;
+      continue;
+    }
+    const char e = json_escape(u);
+    if (e == 0) {
+      ++i;
+      continue;
+    }
+    out.append(s.substr(run, i - run));
+    out += '\\';
+    out += e;
+    if (e == 'u') {
+      out += "00";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    }
+    run = ++i;
+  }
+  out.append(s.substr(run));
+  out += '"';
+}
+
+// Boost.JSON prints doubles in exponent form (8.67E-1): durations go out as whole microseconds.
+std::int64_t micros(double ms) { return static_cast<std::int64_t>(ms * 1000 + 0.5); }
+
+void append_json_attempt(std::string& out, std::string_view group, std::string_view deployment, std::string_view result,
+                         int status, double latency_ms) {
+  out += "{\"group\":";
+  append_json_string(out, group);
+  out += ",\"deployment\":";
+  append_json_string(out, deployment);
+  out += ",\"result\":";
+  append_json_string(out, result, false);
+  out += ",\"status\":";
+  append_int(out, status);
+  out += ",\"latency_us\":";
+  append_int(out, micros(latency_ms));
+}
+
+void json_line(std::string& out, const RequestSummary& s, const Redactor& redact) {
+  out += "{\"ts\":\"";
+  append_timestamp(out);
+  out += "\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":";
+  append_json_string(out, s.request_id);
+  out += ",\"method\":";
+  append_json_string(out, s.method);
+  out += ",\"path\":";
+  append_json_string(out, s.path);
+  out += ",\"client_format\":";
+  append_json_string(out, core::to_string(s.client_format), false);
+  out += ",\"model_group\":";
+  append_json_string(out, s.model_group);
+  out += ",\"stream\":";
+  out += s.stream ? "true" : "false";
+  out += ",\"status\":";
+  append_int(out, s.status);
+  out += ",\"deployment\":";
+  append_json_string(out, s.deployment);
+  out += ",\"answered_by_group\":";
+  append_json_string(out, s.answered_by_group);
+  out += ",\"fallback_path\":[";
+  for (std::size_t i = 0; i < s.groups_tried.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, s.groups_tried[i]);
+  }
+  out += "],\"attempts\":[";
+  bool first = true;
+  for (const auto& f : s.failures) {
+    if (!first) out += ',';
+    first = false;
+    append_json_attempt(out, f.group, f.deployment_id, to_string(f.classification.error_class), f.status, f.latency_ms);
+    out += ",\"cooled_down\":";
+    out += f.cooled_down ? "true" : "false";
+    out += ",\"rule\":";
+    append_json_string(out, f.classification.rule);
+    out += ",\"message\":";
+    append_json_string(out, redact(f.classification.message));
+    out += '}';
+  }
+  if (!s.deployment.empty()) {
+    if (!first) out += ',';
+    append_json_attempt(out, s.answered_by_group, s.deployment, "success", 200, s.answer_latency_ms);
+    out += '}';
+  }
+  out += "],\"tokens\":{\"input\":";
+  append_int(out, s.usage.input_tokens);
+  out += ",\"output\":";
+  append_int(out, s.usage.output_tokens);
+  out += ",\"cached\":";
+  append_int(out, s.usage.cached_tokens);
+  out += "},\"duration_us\":";
+  append_int(out, micros(s.duration_ms));
+  if (!s.stream_error.empty()) {
+    out += ",\"stream_error\":";
+    append_json_string(out, s.stream_error);
+  }
+  if (!s.dropped_params.empty()) {
+    out += ",\"dropped_params\":[";
+    for (std::size_t i = 0; i < s.dropped_params.size(); ++i) {
+      if (i) out += ',';
+      append_json_string(out, s.dropped_params[i], false);
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+// ---- text lines ----
+// `key=value` separated by spaces: a value that could end its field or line, or start another
+// (`req-1 status=200`, a newline, a quote), is written quoted with \" \\ \n \r \t and \xNN
+// escapes, so nobody can forge a field or a line; so is one that is not valid UTF-8 (its
+// invalid bytes as \xNN).
+enum class ByteKind : std::uint8_t { bare, unsafe, non_ascii };
+
+constexpr std::array<ByteKind, 256> kByteKinds = [] {
+  std::array<ByteKind, 256> kinds{};
+  for (int b = 0; b < 256; ++b) {
+    const bool unsafe = b <= 0x20 || b == 0x7f || b == '"' || b == '\\' || b == '=' || b == '[' || b == ']';
+    kinds[static_cast<std::size_t>(b)] = b >= 0x80 ? ByteKind::non_ascii : unsafe ? ByteKind::unsafe : ByteKind::bare;
+  }
+  return kinds;
+}();
+
+// Whether `s` can go out bare: not empty, no byte that could end the field, valid UTF-8.
 bool bare_safe(std::string_view s) {
   if (s.empty()) return false;
+  bool ascii = true;
   for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '"' || c == '\\' || c == '=' || c == '[' || c == ']') return false;
+    const auto kind = kByteKinds[static_cast<unsigned char>(c)];
+    if (kind == ByteKind::unsafe) return false;
+    ascii &= kind == ByteKind::bare;
   }
-  return true;
+  return ascii || core::is_valid_utf8(s);
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
+void append_hex_escape(std::string& out, unsigned char u) {
+  out += "\\x";
+  out += kHex[u >> 4];
+  out += kHex[u & 0xF];
+}
+
+void append_quoted(std::string& out, std::string_view s) {
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
     const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      if (const auto n = core::utf8_sequence_length(s, i)) {
+        out.append(s.substr(i, n));
+        i += n;
+      } else {
+        append_hex_escape(out, u);
+        ++i;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -55,136 +267,115 @@ std::string quoted(std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (u < 0x20 || u == 0x7f) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\x";
-          out += kHex[u >> 4];
-          out += kHex[u & 0xF];
-        } else {
-          out += c;
-        }
+        if (u < 0x20 || u == 0x7f) append_hex_escape(out, u);
+        else out += c;
     }
+    ++i;
   }
   out += '"';
-  return core::valid_utf8(out);  // only ASCII was escaped above: invalid bytes become \xNN here
 }
 
-std::string text_value(std::string_view s) {
-  if (bare_safe(s) && core::valid_utf8(s).size() == s.size()) return std::string(s);
-  return quoted(s);
+void append_text_value(std::string& out, std::string_view s) {
+  if (bare_safe(s)) out += s;
+  else append_quoted(out, s);
 }
 
-// Boost.JSON prints doubles in exponent form (8.67E-1): durations go out as whole microseconds.
-std::int64_t micros(double ms) { return static_cast<std::int64_t>(ms * 1000 + 0.5); }
-
-std::string json_line(const RequestSummary& s, const Redactor& redact) {
-  json::array attempts;
-  for (const auto& f : s.failures)
-    attempts.push_back({{"group", clean(f.group)},
-                        {"deployment", clean(f.deployment_id)},
-                        {"result", to_string(f.classification.error_class)},
-                        {"status", f.status},
-                        {"latency_us", micros(f.latency_ms)},
-                        {"cooled_down", f.cooled_down},
-                        {"rule", clean(f.classification.rule)},
-                        {"message", clean(redact(f.classification.message))}});
-  if (!s.deployment.empty())
-    attempts.push_back({{"group", clean(s.answered_by_group)},
-                        {"deployment", clean(s.deployment)},
-                        {"result", "success"},
-                        {"status", 200},
-                        {"latency_us", micros(s.answer_latency_ms)}});
-  json::array path;
-  for (const auto& g : s.groups_tried) path.push_back(json::string(clean(g)));
-  json::object line{{"ts", utc_timestamp()},
-                    {"level", "info"},
-                    {"msg", "request"},
-                    {"request_id", clean(s.request_id)},
-                    {"method", clean(s.method)},
-                    {"path", clean(s.path)},
-                    {"client_format", core::to_string(s.client_format)},
-                    {"model_group", clean(s.model_group)},
-                    {"stream", s.stream},
-                    {"status", s.status},
-                    {"deployment", clean(s.deployment)},
-                    {"answered_by_group", clean(s.answered_by_group)},
-                    {"fallback_path", std::move(path)},
-                    {"attempts", std::move(attempts)},
-                    {"tokens", {{"input", s.usage.input_tokens}, {"output", s.usage.output_tokens}, {"cached", s.usage.cached_tokens}}},
-                    {"duration_us", micros(s.duration_ms)}};
-  if (!s.stream_error.empty()) line["stream_error"] = clean(s.stream_error);
-  if (!s.dropped_params.empty()) {
-    json::array dropped;
-    for (const auto& p : s.dropped_params) dropped.push_back(json::string(p));
-    line["dropped_params"] = std::move(dropped);
+// Names joined by commas (an empty first name adds no comma: as the line always printed them).
+void append_joined(std::string& out, const std::vector<std::string>& names) {
+  const auto start = out.size();
+  for (const auto& n : names) {
+    if (out.size() != start) out += ',';
+    out += n;
   }
-  return json::serialize(line);
 }
 
-std::string join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ",") + n;
-  return out;
-}
-
-std::string text_line(const RequestSummary& s, const Redactor& redact) {
-  char duration[32];
-  std::snprintf(duration, sizeof duration, "%.3f", s.duration_ms);
-  std::string out = utc_timestamp() + " request id=" + text_value(s.request_id) + " " + text_value(s.method) + " " +
-                    text_value(s.path) + " format=" + std::string(core::to_string(s.client_format)) +
-                    " group=" + text_value(s.model_group) + " stream=" + (s.stream ? "true" : "false") +
-                    " status=" + std::to_string(s.status);
-  if (!s.deployment.empty()) out += " deployment=" + text_value(s.deployment);
-  std::string path;
-  for (const auto& g : s.groups_tried) path += (path.empty() ? "" : ",") + g;
-  if (!path.empty()) out += " fallback_path=" + text_value(path);
-  out += " attempts=" + std::to_string(s.failures.size() + (s.deployment.empty() ? 0 : 1));
+void text_line(std::string& out, const RequestSummary& s, const Redactor& redact) {
+  thread_local std::string scratch;  // a composed value (the fallback path, group/deployment)
+  append_timestamp(out);
+  out += " request id=";
+  append_text_value(out, s.request_id);
+  out += ' ';
+  append_text_value(out, s.method);
+  out += ' ';
+  append_text_value(out, s.path);
+  out += " format=";
+  out += core::to_string(s.client_format);
+  out += " group=";
+  append_text_value(out, s.model_group);
+  out += s.stream ? " stream=true status=" : " stream=false status=";
+  append_int(out, s.status);
+  if (!s.deployment.empty()) {
+    out += " deployment=";
+    append_text_value(out, s.deployment);
+  }
+  scratch.clear();
+  append_joined(scratch, s.groups_tried);
+  if (!scratch.empty()) {
+    out += " fallback_path=";
+    append_text_value(out, scratch);
+  }
+  out += " attempts=";
+  append_int(out, static_cast<std::int64_t>(s.failures.size() + (s.deployment.empty() ? 0 : 1)));
   for (const auto& f : s.failures) {
-    char latency[32];
-    std::snprintf(latency, sizeof latency, "%.1fms", f.latency_ms);
-    out += " [" + text_value(f.group + "/" + f.deployment_id) + " " + std::string(to_string(f.classification.error_class)) +
-           " " + std::to_string(f.status) + " " + latency + ": " + quoted(redact(f.classification.message)) + "]";
+    scratch.assign(f.group);
+    scratch += '/';
+    scratch += f.deployment_id;
+    out += " [";
+    append_text_value(out, scratch);
+    out += ' ';
+    out += to_string(f.classification.error_class);
+    out += ' ';
+    append_int(out, f.status);
+    out += ' ';
+    append_fixed(out, f.latency_ms, 1);
+    out += "ms: ";
+    append_quoted(out, redact(f.classification.message));
+    out += ']';
   }
-  if (!s.stream_error.empty()) out += " stream_error=" + text_value(s.stream_error);
-  if (!s.dropped_params.empty()) out += " dropped_params=" + join_names(s.dropped_params);
-  out += " tokens_in=" + std::to_string(s.usage.input_tokens) + " tokens_out=" + std::to_string(s.usage.output_tokens);
+  if (!s.stream_error.empty()) {
+    out += " stream_error=";
+    append_text_value(out, s.stream_error);
+  }
+  if (!s.dropped_params.empty()) {
+    out += " dropped_params=";
+    append_joined(out, s.dropped_params);
+  }
+  out += " tokens_in=";
+  append_int(out, s.usage.input_tokens);
+  out += " tokens_out=";
+  append_int(out, s.usage.output_tokens);
   out += " duration_ms=";
-  out += duration;
-  return out;
+  append_fixed(out, s.duration_ms, 3);
 }
 
 }  // namespace
 
-RequestLog::RequestLog(LogFormat format) : format_(format) {
-  // One logging thread for the process; lines queue without blocking the I/O threads.
-  static std::once_flag pool_once;
-  std::call_once(pool_once, [] { spdlog::init_thread_pool(kQueueLines, 1); });
-  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
-  static std::atomic<int> instances{0};  // logger names must be unique in spdlog's registry
-  logger_ = std::make_shared<spdlog::async_logger>("switchyard.requests." + std::to_string(instances++), std::move(sink),
-                                                   spdlog::thread_pool(),
-                                                   spdlog::async_overflow_policy::overrun_oldest);
-  logger_->set_pattern("%v");
-  // Flushed every second rather than per line: one write(2) per line costs the logging thread
-  // a syscall per request. A line waits at most a second.
-  logger_->flush_on(spdlog::level::err);
-  static std::once_flag flusher_once;
-  std::call_once(flusher_once, [] { spdlog::flush_every(std::chrono::seconds(1)); });
-  spdlog::register_logger(logger_);
-}
+RequestLog::RequestLog(LogFormat format, int fd)
+    : format_(format), writer_(std::make_unique<BatchedWriter>(fd, BatchedWriter::Options{.drop_notice = "request log"})) {}
 
-RequestLog::~RequestLog() {
-  if (!logger_) return;
-  logger_->flush();
-  spdlog::drop(logger_->name());
-}
+RequestLog::~RequestLog() = default;
 
 void RequestLog::write(const RequestSummary& s, const Redactor& redact) const {
-  logger_->info("{}", format_line(format_, s, redact));
+  thread_local std::string line;  // reused: its capacity stays with the I/O thread
+  line.clear();
+  append_line(line, format_, s, redact);
+  line += '\n';
+  writer_->append(line);
+}
+
+void RequestLog::flush() const { writer_->flush(); }
+
+std::uint64_t RequestLog::dropped_lines() const { return writer_->dropped_lines(); }
+
+void RequestLog::append_line(std::string& out, LogFormat format, const RequestSummary& s, const Redactor& redact) {
+  if (format == LogFormat::json) json_line(out, s, redact);
+  else text_line(out, s, redact);
 }
 
 std::string RequestLog::format_line(LogFormat format, const RequestSummary& s, const Redactor& redact) {
-  return format == LogFormat::json ? json_line(s, redact) : text_line(s, redact);
+  std::string out;
+  append_line(out, format, s, redact);
+  return out;
 }
 
 }  // namespace switchyard::api

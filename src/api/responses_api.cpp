@@ -118,9 +118,8 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
   auto parsed = json::parse(req.body(), ec, json::make_shared_resource<json::monotonic_resource>());
   if (ec) return bad("request body is not valid JSON: " + ec.message());
   if (!parsed.is_object()) return bad("request body must be a JSON object");
-  core::ChatRequest request;
-  request.format = core::WireFormat::responses;
-  request.body = std::move(parsed.get_object());
+  // Constructed from the parsed object: assignment would deep-copy it out of its arena.
+  core::ChatRequest request{.format = core::WireFormat::responses, .body = std::move(parsed.get_object())};
   request.request_id = std::move(request_id);
   auto& body = request.body;
   const auto* model = body.if_contains("model");

@@ -63,6 +63,10 @@ struct ChatResponse {
   boost::json::object body;
   Usage usage;
   bool estimated = false;  // count_tokens answered by Switchyard's estimate, not the provider
+  // The upstream's own bytes when `body` is exactly their parse (no dialect, nothing reshaped):
+  // a client of the same format gets them as they are, without re-serialising the DOM. Whoever
+  // changes `body` clears it.
+  std::string wire;
 };
 
 }  // namespace switchyard::core

@@ -1,10 +1,27 @@
 #include "core/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace switchyard::core {
 namespace {
 
-// Length of the well-formed sequence starting at s[i], or 0 when the byte there starts none.
-std::size_t sequence_length(std::string_view s, std::size_t i) {
+// The length of the leading run of ASCII bytes (8 at a time: most text the gateway logs is ASCII).
+std::size_t ascii_prefix(std::string_view s) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (word & kHighBits) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
+}  // namespace
+
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char b0 = byte(i);
   if (b0 < 0x80) return 1;
@@ -26,13 +43,30 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
   return n;
 }
 
-}  // namespace
+bool is_valid_utf8(std::string_view s) {
+  for (std::size_t i = ascii_prefix(s); i < s.size();) {
+    const auto n = utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
+    i += ascii_prefix(s.substr(i));
+  }
+  return true;
+}
 
 std::string valid_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  append_valid_utf8(out, s);
+  return out;
+}
+
+void append_valid_utf8(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
-    if (const auto n = sequence_length(s, i)) {
+    const auto ascii = ascii_prefix(s.substr(i));
+    out.append(s.substr(i, ascii));
+    i += ascii;
+    if (i == s.size()) break;
+    if (const auto n = utf8_sequence_length(s, i)) {
       out.append(s.substr(i, n));
       i += n;
       continue;
@@ -44,7 +78,6 @@ std::string valid_utf8(std::string_view s) {
     out += kHex[b & 0xF];
     ++i;
   }
-  return out;
 }
 
 std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
@@ -53,7 +86,7 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
   // Back off over continuation bytes to the start of the sequence that would be cut.
   std::size_t back = end;
   while (back > 0 && end - back < 3 && (static_cast<unsigned char>(s[back]) & 0xC0) == 0x80) --back;
-  if ((static_cast<unsigned char>(s[back]) & 0xC0) != 0x80 && sequence_length(s, back) > end - back) end = back;
+  if ((static_cast<unsigned char>(s[back]) & 0xC0) != 0x80 && utf8_sequence_length(s, back) > end - back) end = back;
   return s.substr(0, end);
 }
 

@@ -1,8 +1,10 @@
 #include "providers/chat_call.h"
 
 #include <boost/asio/this_coro.hpp>
+#include <memory>
 #include <boost/json.hpp>
 
+#include "providers/answer_scan.h"
 #include "providers/auth/credential_source.h"
 #include "providers/embeddings_call.h"
 #include "providers/count_tokens.h"
@@ -36,6 +38,26 @@ bool looks_like_answer(core::WireFormat f, const json::object& o) {
 }
 
 }  // namespace
+
+void replace_answer_object(core::ChatResponse& answer, json::object body) {
+  // Constructed, not assigned: assignment across memory resources would deep-copy `body`.
+  std::destroy_at(&answer.body);
+  std::construct_at(&answer.body, std::move(body));
+  answer.wire.clear();
+}
+
+const json::object& answer_object(core::ChatResponse& answer) {
+  if (answer.body.empty() && !answer.wire.empty()) {
+    boost::system::error_code ec;
+    auto parsed = json::parse(answer.wire, ec, json::make_shared_resource<json::monotonic_resource>());
+    if (!ec && parsed.is_object()) {
+      auto wire = std::move(answer.wire);
+      replace_answer_object(answer, std::move(parsed.get_object()));
+      answer.wire = std::move(wire);  // still the same answer
+    }
+  }
+  return answer.body;
+}
 
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
                                   const auth::Credential* credential) {
@@ -77,18 +99,23 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
   const auto& d = *endpoint.deployment;
   if (response.ok()) {
     const auto format = endpoint.adapter->wire_format();
-    boost::system::error_code ec;
-    auto parsed = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
-    std::optional<json::object> answer;
-    if (!ec && parsed.is_object()) {
-      if (const auto* dialect = endpoint.adapter->dialect()) answer = dialect->response_to_openai(parsed.get_object(), d.model);
-      else answer = std::move(parsed.get_object());
-    }
-    if (answer && looks_like_answer(format, *answer)) {
-      core::ChatResponse r;
-      r.format = format;
-      r.body = std::move(*answer);
-      r.usage = usage_of(format, r.body);
+    if (const auto* dialect = endpoint.adapter->dialect()) {
+      // One arena per answer. The answer is constructed from the converted object, never
+      // assigned: assigning a json::object across memory resources deep-copies it.
+      boost::system::error_code ec;
+      auto parsed = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
+      if (!ec && parsed.is_object())
+        if (auto converted = dialect->response_to_openai(parsed.get_object(), d.model);
+            converted && looks_like_answer(format, *converted)) {
+          core::ChatResponse r{.format = format, .body = std::move(*converted)};
+          r.usage = usage_of(format, r.body);
+          result.response = std::move(r);
+          return result;
+        }
+    } else if (const auto facts = scan_answer(format, response.body); facts && facts->is_answer) {
+      // The provider's own format: validated and read for usage in one pass, no DOM. The bytes
+      // go to a same-format client as they are; answer_object() parses them for anyone else.
+      core::ChatResponse r{.format = format, .usage = facts->usage, .wire = std::move(response.body)};
       result.response = std::move(r);
       return result;
     }
@@ -328,7 +355,8 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
       // A 2xx that is not a Response object: garbage, classified like any other.
       result.error.provider = endpoint.deployment->provider;
       result.error.status = 200;
-      result.error.body = json::serialize(result.response->body);
+      result.error.body = result.response->wire.empty() ? json::serialize(result.response->body)
+                                                         : std::move(result.response->wire);
       result.response.reset();
     } else {
       result.response = chat_answer_to_responses(std::move(*result.response), request);

@@ -84,6 +84,11 @@ struct CallResult {
 // `credential`: the endpoint's current credential (auth::CredentialSource), null when it has none.
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
                                   const auth::Credential* credential = nullptr);
+// The answer as a DOM: an answer forwarded as its wire bytes (same format, see answer_scan.h) is
+// parsed on first use, for translation and the Responses API.
+const boost::json::object& answer_object(core::ChatResponse& answer);
+// Replaces the answer's DOM (keeping `body`'s own memory resource) and forgets its wire bytes.
+void replace_answer_object(core::ChatResponse& answer, boost::json::object body);
 CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& response);
 
 // Streaming requests are answered with `stream` once the first content token arrived; a failure

@@ -1,5 +1,7 @@
 #include "providers/responses_call.h"
 
+#include "providers/chat_call.h"
+
 #include <boost/json.hpp>
 
 #include "providers/deployment_defaults.h"
@@ -99,7 +101,8 @@ std::optional<core::ChatResponse> decode_responses_passthrough(const std::string
 }
 
 core::ChatResponse chat_answer_to_responses(core::ChatResponse answer, const core::ChatRequest& request) {
-  if (answer.format == core::WireFormat::anthropic) answer.body = anthropic_response_to_openai(answer.body);
+  answer_object(answer);  // an answer kept as its wire bytes is parsed here
+  if (answer.format == core::WireFormat::anthropic) replace_answer_object(answer, anthropic_response_to_openai(answer.body));
   core::ChatResponse r;
   r.format = core::WireFormat::responses;
   r.body = chat_response_to_responses(answer.body, echo_of(request));

@@ -134,8 +134,8 @@ TEST(CloudCredentials, EksIrsaWebIdentityThenBedrockWithTemporaryKeys) {
   }
   EXPECT_EQ(s.granted("sts_assume_role_with_web_identity"), 1) << "cached: one STS call serves every request";
   expect_bedrock_signed_with_session_token(s);
+  s.gateway->stop();  // first: the request log's last batch is written on the way out
   EXPECT_EQ(s.gateway->output().find(kIrsaToken), std::string::npos);
-  s.gateway->stop();
 }
 
 TEST(CloudCredentials, IrsaStreamingAndAnthropicClientsUseTheSameCachedKeys) {
@@ -206,8 +206,8 @@ TEST(CloudCredentials, LiteLlmRoleNameAssumesRoleSignedWithBaseKeys) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(s.granted("sts_assume_role"), 1);
   expect_bedrock_signed_with_session_token(s);
+  s.gateway->stop();  // first: the request log's last batch is written on the way out
   EXPECT_EQ(s.gateway->output().find(kBaseSecret), std::string::npos);
-  s.gateway->stop();
 }
 
 TEST(CloudCredentials, AssumeRoleWithWrongExternalIdIsRefused) {
@@ -319,8 +319,8 @@ TEST(CloudCredentials, GoogleAuthorizedUserRefreshToken) {
   EXPECT_EQ(s.granted("google_refresh_token"), 1);
   const auto headers = s.last_headers("claude-on-vertex");
   EXPECT_TRUE(std::string(headers.at("authorization").as_string()).starts_with("Bearer mock-user-token-"));
+  s.gateway->stop();  // first: the request log's last batch is written on the way out
   EXPECT_EQ(s.gateway->output().find("user-secret-1"), std::string::npos);
-  s.gateway->stop();
 }
 
 TEST(CloudCredentials, GoogleWorkloadIdentityFederationWithImpersonation) {

@@ -127,7 +127,8 @@ TEST(Fidelity, DropParamsDropsTheParameterAndNamesIt) {
       ASSERT_EQ(r.status, 200) << r.body;
       EXPECT_EQ(r.header("x-switchyard-dropped-params"), "top_k");
     }
-  EXPECT_NE(s.gateway->output().find("dropped_params=top_k"), std::string::npos) << "named in the request log";
+  // Request log lines are written in batches (within ~100 ms): wait for it.
+  EXPECT_TRUE(s.gateway->wait_for_line("dropped_params=top_k")) << "named in the request log: " << s.gateway->output();
 }
 
 TEST(Fidelity, LitellmSettingsDropParamsAppliesToEveryDeployment) {

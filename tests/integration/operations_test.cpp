@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -145,12 +147,13 @@ TEST(Operations, MetricsMoveByExactlyWhatHappenedAndParse) {
   EXPECT_EQ(value(after, "switchyard_in_flight_requests"), 0);
   EXPECT_EQ(s.mock_calls("claude-broke"), 1);
 
-  // No key appears in the metrics or in anything the gateway printed.
+  // No key appears in the metrics or in anything the gateway printed (stopped first: the request
+  // log's last batch is written on the way out).
+  EXPECT_EQ(s.gateway->stop(), 0);
   for (const auto secret : {kAnthropicKey, kBackupKey, kMasterKey}) {
     EXPECT_EQ(scraped.body.find(secret), std::string::npos);
     EXPECT_EQ(s.gateway->output().find(secret), std::string::npos);
   }
-  EXPECT_EQ(s.gateway->stop(), 0);
 }
 
 TEST(Operations, OneJsonLogLinePerRequestWithEveryAttempt) {
@@ -180,6 +183,43 @@ TEST(Operations, OneJsonLogLinePerRequestWithEveryAttempt) {
   EXPECT_GT(line->at("duration_us").to_number<std::int64_t>(), 0);
   EXPECT_EQ(s.gateway->output().find(kAnthropicKey), std::string::npos);
   EXPECT_EQ(s.gateway->stop(), 0);
+}
+
+// Without an x-request-id the gateway makes one: "req_" + 24 hex digits, a new one per request,
+// in the answer's header and in the log line.
+TEST(Operations, GeneratedRequestIdsAreReqAnd24HexDigitsAndUnique) {
+  OpsStack s("request-ids");
+  HttpConnection connection(s.port);
+  std::set<std::string> ids;
+  constexpr int kRequests = 200;
+  for (int i = 0; i < kRequests; ++i) {
+    const auto r = connection.request("POST", path(Client::openai), chat_body(Client::openai, "backup", false), s.admin());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto id = r.header("x-request-id");
+    ASSERT_TRUE(std::regex_match(id, std::regex("req_[0-9a-f]{24}"))) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kRequests));
+  ASSERT_TRUE(s.gateway->wait_for_line("\"request_id\":\"" + *ids.rbegin() + "\"")) << s.gateway->output();
+  EXPECT_EQ(s.gateway->stop(), 0);
+}
+
+// Lines are written in batches (at most ~100 ms late): a SIGTERM right after the last answer
+// must still find every line written before the process exits, none torn.
+TEST(Operations, EveryLogLineIsWrittenBeforeTheGatewayExits) {
+  OpsStack s("log-drain");
+  constexpr int kRequests = 30;
+  for (int i = 0; i < kRequests; ++i)
+    ASSERT_EQ(s.chat(Client::openai, {{"x-request-id", "drain-" + std::to_string(i)}}).status, 200);
+  EXPECT_EQ(s.gateway->stop(), 0);  // SIGTERM at once: the last lines are still batched
+  std::istringstream out(s.gateway->output());
+  std::set<std::string> logged;
+  for (std::string text; std::getline(out, text);) {
+    if (text.find("\"drain-") == std::string::npos) continue;
+    const auto line = json::parse(text).as_object();  // a whole JSON line, not a torn one
+    logged.insert(std::string(line.at("request_id").as_string()));
+  }
+  EXPECT_EQ(logged.size(), static_cast<std::size_t>(kRequests)) << s.gateway->output();
 }
 
 TEST(Operations, AdminShowsCooldownsAndClearsThem) {
@@ -258,6 +298,9 @@ TEST(Operations, ReloadUnderLoadLosesNoRequestAndRefusesABadConfig) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   overwrite(s.config, config_text(s.mock.port, slow_group("slow") + slow_group("extra")));
   ::kill(s.gateway->pid(), SIGHUP);
+  // The signal is handled asynchronously: wait for it, or on a loaded machine it may read the
+  // broken file written below (and count as a failed reload).
+  EXPECT_TRUE(s.gateway->wait_for_line("SIGHUP: config reloaded"));
   const auto reloaded = request(s.port, "POST", "/admin/reload", "", s.admin());
   EXPECT_EQ(reloaded.status, 200) << reloaded.body;
   EXPECT_EQ(json::parse(reloaded.body).at("reloaded"), true);
@@ -277,7 +320,6 @@ TEST(Operations, ReloadUnderLoadLosesNoRequestAndRefusesABadConfig) {
   const auto metrics = samples(request(s.port, "GET", "/metrics").body);
   EXPECT_EQ(value(metrics, "switchyard_config_reloads_total{result=\"success\"}"), 3);
   EXPECT_EQ(value(metrics, "switchyard_config_reloads_total{result=\"failure\"}"), 1);
-  EXPECT_TRUE(s.gateway->wait_for_line("SIGHUP: config reloaded"));
   EXPECT_EQ(s.gateway->stop(), 0);
 }
 
