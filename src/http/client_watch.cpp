@@ -1,5 +1,7 @@
 #include "http/client_watch.h"
 
+#include "http/exact_allocator.h"
+
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
@@ -51,7 +53,7 @@ void ClientWatch::wait_readable() {
   // Allocated to size: the wait stays queued on an idle connection (see client_watch.h), where one
   // of asio's recycled blocks (any size a busy moment freed) would be held instead.
   socket_->async_wait(tcp::socket::wait_read,
-                      asio::bind_allocator(std::allocator<void>(), [self = shared_from_this()](
+                      asio::bind_allocator(ExactAllocator<void>(), [self = shared_from_this()](
                                                                        const boost::system::error_code& ec) {
                         self->on_readable(ec);
                       }));

@@ -1,5 +1,7 @@
 #include "http/connection_deadline.h"
 
+#include "http/exact_allocator.h"
+
 #include <boost/asio/bind_allocator.hpp>
 
 namespace switchyard::http {
@@ -11,7 +13,7 @@ void ConnectionDeadline::arm(Clock::time_point at) {
   // Allocated to size: the wait stays pending on an idle connection, where one of asio's recycled
   // blocks (any size a busy moment freed) would be held instead. Armed once per horizon, not per
   // request.
-  timer_.async_wait(boost::asio::bind_allocator(std::allocator<void>(), [self = shared_from_this()](
+  timer_.async_wait(boost::asio::bind_allocator(ExactAllocator<void>(), [self = shared_from_this()](
                                                                            const boost::system::error_code& ec) {
     if (ec) return;  // re-armed earlier, or detached
     self->armed_ = false;

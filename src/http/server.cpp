@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "http/exact_allocator.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -354,10 +356,9 @@ Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadli
   // finish arriving once it has started; the deadline also covers the request's head.
   deadline.expires_after(options.read_timeout);
   for (;;) {
-    // Allocated to size: asio's recycled blocks (any size a busy moment freed) would otherwise stay
-    // held by every idle connection's wait.
+    // Allocated to size (exact_allocator.h): every idle connection holds this wait.
     auto [ec] = co_await socket.async_wait(tcp::socket::wait_read,
-                                           asio::bind_allocator(std::allocator<void>(), kUseTuple));
+                                           asio::bind_allocator(ExactAllocator<void>(), kUseTuple));
     if (ec) break;  // timed out (the deadline cancelled the wait), or the socket failed
     auto serving = serve_burst(connection);
     if (!co_await std::move(serving)) break;
