@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -22,7 +21,6 @@
 namespace switchyard::api {
 namespace json = boost::json;
 namespace bh = http::beast_http;
-using namespace boost::asio::experimental::awaitable_operators;  // ||: race two awaitables
 namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
@@ -389,19 +387,26 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
     }
   }
 
-  // Race the routing against the client's disconnect: a client that goes away cancels the
-  // upstream call (its connection is closed) and any backoff wait, instead of the gateway
-  // finishing work nobody will read.
-  auto routing = router.route(request);
-  auto disconnect = responder.until_client_gone();
-  auto race = std::move(routing) || std::move(disconnect);
-  auto raced = co_await std::move(race);
-  if (raced.index() == 1) {
+  // A client that goes away while the routing runs cancels it (the upstream call's connection is
+  // closed, a backoff wait ends) instead of the gateway finishing work nobody will read. The
+  // cancelled routing ends with an exception or an outcome that no longer matters.
+  std::optional<router::RouteOutcome> routed;
+  {
+    const auto watching = responder.watch_client();
+    try {
+      auto routing = router.route(request);
+      routed.emplace(co_await std::move(routing));
+    } catch (...) {
+      if (!watching.client_gone()) throw;
+    }
+    if (watching.client_gone()) routed.reset();
+  }
+  if (!routed) {
     summary.status = kClientClosedRequest;
     responder.abandon();
     co_return;
   }
-  auto& outcome = std::get<0>(raced);
+  auto& outcome = *routed;
   summarize(outcome, summary);
 
   if (!outcome.response && !outcome.stream) {

@@ -1,11 +1,20 @@
 // How a handler answers: one complete response, or a streamed one (headers first, then body
 // chunks as they arrive, e.g. server-sent events). Bound to one connection and one request.
+// Each message leaves as one pre-formatted head and its body in one gather write (Beast's
+// serializer walks the header fields as nested buffer sequences, which cost more than the rest
+// of the write); the head is formatted into a buffer the connection reuses.
 #pragma once
 
+#include <array>
+#include <boost/asio/buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
+#include <span>
+#include <string>
 #include <string_view>
 
+#include "http/client_watch.h"
+#include "http/connection_deadline.h"
 #include "http/types.h"
 
 namespace switchyard::http {
@@ -14,7 +23,22 @@ class Responder {
  public:
   Responder(boost::beast::tcp_stream& stream, unsigned version, bool keep_alive,
             std::chrono::milliseconds write_timeout = kDefaultWriteTimeout)
-      : stream_(stream), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout) {}
+      : socket_(stream.socket()), timed_stream_(&stream), version_(version), keep_alive_(keep_alive),
+        write_timeout_(write_timeout) {}
+  // What a Responder borrows from the server's connection (kept across its requests): the buffer
+  // the heads are formatted into, the watch that notices a client that goes away (see
+  // watch_client()) and the connection's deadline, which bounds writes in place of the stream's.
+  struct Connection {
+    std::string& head_buffer;
+    ClientWatch& watch;
+    ConnectionDeadline& deadline;
+  };
+  Responder(boost::asio::ip::tcp::socket& socket, const Connection& connection, unsigned version, bool keep_alive,
+            std::chrono::milliseconds write_timeout)
+      : socket_(socket), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout),
+        head_(&connection.head_buffer), watch_(&connection.watch), deadline_(&connection.deadline) {}
+  Responder(const Responder&) = delete;
+  Responder& operator=(const Responder&) = delete;
 
   // Sends a complete response (Content-Length set here). Returns false if the client is gone.
   Awaitable<bool> send(Response response);
@@ -28,32 +52,46 @@ class Responder {
   // client that stops reading (its TCP window full) fails the write instead of holding the
   // connection, and the upstream behind it, forever.
   //
-  // Completes when the client has gone away (closed or reset its connection) while the request
-  // is being worked on; never completes otherwise. Meant to be raced against the work (asio's
-  // awaitable operator ||), which cancels this wait when the work wins. Bytes of a pipelined next
-  // request mean the client is still there: the wait then lasts until cancelled. End of input is
-  // not proof: a client may half-close (shutdown(SHUT_WR)) after its request and still read the
-  // answer. Then, if the answer is not ready within a short grace (250 ms), an HTTP/1.1 client
-  // gets an interim `100 Continue` (which clients must accept): a
-  // client that closed for good answers it with a reset, which is a disconnect; one that only
-  // half-closed reads on, and is answered (on a connection that then closes).
+  // While the returned scope lives, a client that goes away (see ClientWatch) cancels the work the
+  // connection's coroutine is waiting for: the work then ends with an exception or an outcome
+  // that no longer matters, and scope.client_gone() says so. Without a watch (e.g. the mock's
+  // Responder) nothing is watched.
+  [[nodiscard]] ClientWatch::Scope watch_client() {
+    return watch_ ? watch_->watch(socket_, version_) : ClientWatch::Scope(nullptr);
+  }
+  // The coroutine form of the watch, for a server without a ClientWatch (the mock), whose work
+  // races it with asio's awaitable `||` (two co_spawns and a parallel_group per use: the gateway
+  // uses watch_client()). Completes when the client has gone away (same rules as ClientWatch);
+  // never completes otherwise, until cancelled by the race.
   Awaitable<void> until_client_gone();
   // The client went away before the answer: no response will be written on this connection.
   void abandon() { failed_ = true; keep_alive_ = false; }
 
   bool answered() const { return answered_; }
-  bool keep_alive() const { return keep_alive_ && !failed_; }
+  bool keep_alive() const { return keep_alive_ && !failed_ && !(watch_ && watch_->input_ended()); }
   unsigned version() const { return version_; }
   void close_after_response() { keep_alive_ = false; }
+  // The request was HEAD: responses carry their head (with the Content-Length a GET would get)
+  // and no content (RFC 9110 9.3.2).
+  void omit_content() { head_only_ = true; }
 
  private:
-  boost::beast::tcp_stream& stream_;
+  boost::asio::ip::tcp::socket& socket_;
+  boost::beast::tcp_stream* timed_stream_ = nullptr;  // the mock's: bounds writes with its own timeout
   unsigned version_;
   bool keep_alive_;
   std::chrono::milliseconds write_timeout_;
   bool answered_ = false;
   bool streaming_ = false;
   bool failed_ = false;
+  bool head_only_ = false;
+  std::string own_head_;
+  std::string* head_ = &own_head_;
+  ClientWatch* watch_ = nullptr;
+  ConnectionDeadline* deadline_ = nullptr;  // null: the stream's own timeout
+  std::array<char, 20> chunk_line_{};  // a chunk's size in hex and CRLF
+
+  Awaitable<bool> write(std::span<boost::asio::const_buffer> buffers);
 };
 
 }  // namespace switchyard::http

@@ -1,6 +1,10 @@
 #include "http/server.h"
 
+#include "http/exact_allocator.h"
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -46,10 +50,6 @@ constexpr std::chrono::milliseconds kAcceptBackoffFirst{20};
 constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
 // At max_connections the acceptor looks again this often (a session on any thread may end).
 constexpr std::chrono::milliseconds kConnectionCapPoll{20};
-// After a client's end of input: how long before the `100 Continue` probe is sent, and how often
-// the socket is then checked for the reset of a full close.
-constexpr std::chrono::milliseconds kHalfCloseGrace{250};
-constexpr std::chrono::milliseconds kHalfCloseProbeInterval{50};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 using RequestParser = beast_http::request_parser<beast_http::string_body>;
@@ -143,19 +143,20 @@ Response over_budget(unsigned version, std::size_t budget) {
 }
 
 // Answers `response` with `Connection: close`, then lingers (see kLingerMaxBytes) and closes.
-Awaitable<void> refuse_and_close(beast::tcp_stream& stream, Response response, const ServerOptions& options) {
+Awaitable<void> refuse_and_close(tcp::socket& socket, const Responder::Connection& connection, Response response,
+                                 const ServerOptions& options) {
   const unsigned version = response.version();
-  Responder responder(stream, version, false, options.write_timeout);
+  Responder responder(socket, connection, version, false, options.write_timeout);
   const bool sent = co_await responder.send(std::move(response));
   if (!sent) co_return;
   beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
   std::array<char, kDiscardChunkBytes> scratch;
   std::size_t discarded = 0;
   const auto until = Clock::now() + kLingerTotal;
   while (discarded < kLingerMaxBytes) {
-    stream.expires_at(std::min(until, Clock::now() + kLingerSilence));
-    auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kUseTuple);
+    connection.deadline.expires_at(std::min(until, Clock::now() + kLingerSilence));
+    auto [ec, n] = co_await socket.async_read_some(asio::buffer(scratch), kUseTuple);
     if (ec) break;
     discarded += n;
   }
@@ -163,23 +164,36 @@ Awaitable<void> refuse_and_close(beast::tcp_stream& stream, Response response, c
 
 enum class BodyRead { complete, refused, failed };
 
+// A read or write the connection's deadline cancelled timed out.
+beast::error_code with_timeout(const beast::error_code& ec, const ConnectionDeadline& deadline) {
+  return ec == asio::error::operation_aborted && deadline.timed_out() ? beast::error::timeout : ec;
+}
+
+// The shortest of the timeouts: the connection's deadline timer fires at most this often.
+std::chrono::milliseconds deadline_horizon(const ServerOptions& options) {
+  return std::min({std::chrono::duration_cast<std::chrono::milliseconds>(options.read_timeout),
+                   std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout), options.write_timeout});
+}
+
 // Reads the body the parser announced, growing the request's budget share as it arrives (a
 // chunked body has no length up front). Sets `refusal` when the body is too large or over budget.
-Awaitable<BodyRead> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer, RequestParser& parser,
-                              BodyReservation& body, const ServerOptions& options, std::optional<Response>& refusal) {
+Awaitable<BodyRead> read_body(tcp::socket& stream, ConnectionDeadline& deadline, beast::flat_buffer& buffer,
+                              RequestParser& parser, BodyReservation& body, const ServerOptions& options,
+                              std::optional<Response>& refusal) {
   const unsigned version = parser.get().version();
   if (!body.grow_to(parser.content_length().value_or(0))) {
     refusal = over_budget(version, options.body_memory_budget_bytes);
     co_return BodyRead::refused;
   }
   if (version >= 11 && expects_continue(parser.get())) {
-    stream.expires_after(options.write_timeout);
+    deadline.expires_after(options.write_timeout);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kUseTuple);
     if (ec) co_return BodyRead::failed;
   }
-  stream.expires_after(options.read_timeout);
+  deadline.expires_after(options.read_timeout);
   while (!parser.is_done()) {
-    auto [ec, n] = co_await beast_http::async_read_some(stream, buffer, parser, kUseTuple);
+    auto [read_ec, n] = co_await beast_http::async_read_some(stream, buffer, parser, kUseTuple);
+    const auto ec = with_timeout(read_ec, deadline);
     if (ec == beast_http::error::body_limit) {
       refusal = plain_error(version, beast_http::status::payload_too_large,
                             "request body too large (the limit is " + std::to_string(options.max_body_bytes) + " bytes)");
@@ -200,24 +214,75 @@ Awaitable<BodyRead> read_body(beast::tcp_stream& stream, beast::flat_buffer& buf
   co_return BodyRead::complete;
 }
 
-// One connection: read → handle → write, until the client closes or asks to close.
-Awaitable<void> session(tcp::socket socket, const Handler& handler, const HeadCheck& head_check,
-                        const ServerOptions& options, Server::Shared& shared) {
-  const ConnectionSlot slot{shared.connections};
-  beast::tcp_stream stream(std::move(socket));
-  beast::error_code nodelay_ec;
-  stream.socket().set_option(tcp::no_delay(true), nodelay_ec);
-  beast::flat_buffer buffer;
-  bool first = true;
-  for (;;) {
+// What one connection's coroutines share; lives in the session's frame.
+struct Connection {
+  tcp::socket& stream;
+  ClientWatch& watch;
+  ConnectionDeadline& deadline;
+  const Handler& handler;
+  const HeadCheck& head_check;
+  const ServerOptions& options;
+  Server::Shared& shared;
+};
+
+// A connection's buffers, held only while it has bytes to serve: an idle keep-alive connection
+// holds none, and each I/O thread reuses the few its busy connections need (a bounded number of
+// them, not the large ones a big request grew).
+struct ConnectionBuffers {
+  beast::flat_buffer read;
+  std::string head;  // the responses' heads, formatted by the Responder
+};
+constexpr std::size_t kPooledBuffersPerThread = 256;
+constexpr std::size_t kPooledReadBufferMaxBytes = 16 << 10;
+constexpr std::size_t kPooledHeadMaxBytes = 4 << 10;
+
+class PooledBuffers {
+ public:
+  PooledBuffers() {
+    if (auto& pool = thread_pool(); !pool.empty()) {
+      buffers_ = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  ~PooledBuffers() {
+    auto& pool = thread_pool();
+    if (pool.size() >= kPooledBuffersPerThread || buffers_.read.capacity() > kPooledReadBufferMaxBytes ||
+        buffers_.head.capacity() > kPooledHeadMaxBytes)
+      return;
+    buffers_.read.clear();
+    buffers_.head.clear();
+    pool.push_back(std::move(buffers_));
+  }
+  PooledBuffers(const PooledBuffers&) = delete;
+  PooledBuffers& operator=(const PooledBuffers&) = delete;
+  ConnectionBuffers& get() { return buffers_; }
+
+ private:
+  static std::vector<ConnectionBuffers>& thread_pool() {
+    thread_local std::vector<ConnectionBuffers> pool;  // each I/O thread serves its own connections
+    return pool;
+  }
+  ConnectionBuffers buffers_;
+};
+
+// Serves requests from the first byte of one until an answered request leaves nothing buffered
+// (true: the connection is idle again) or the connection must close (false). Its frame holds the
+// parser, buffers and per-request locals, so that an idle connection does not.
+Awaitable<bool> serve_burst(Connection& c) {
+  const auto& options = c.options;
+  auto& stream = c.stream;
+  auto& deadline = c.deadline;
+  PooledBuffers pooled;
+  auto& buffer = pooled.get().read;
+  const Responder::Connection connection{pooled.get().head, c.watch, deadline};
+  for (bool pipelined = false;; pipelined = true) {
     RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
-    // Idle keep-alive connections get longer to send their next request than a request has to
-    // finish arriving once it has started.
-    stream.expires_after(first ? options.read_timeout : options.idle_timeout);
-    auto [ec_head, n_head] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
-    first = false;
+    // The first request's deadline was set before the session waited for its bytes.
+    if (pipelined) deadline.expires_after(options.idle_timeout);
+    auto [read_ec, n_head] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
+    const auto ec_head = with_timeout(read_ec, deadline);
     if (ec_head) {
       // Named locals only in co_await expressions: GCC 12 can destroy temporaries there twice.
       std::optional<Response> refusal;
@@ -229,11 +294,10 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const HeadCh
                ec_head != asio::error::connection_reset && ec_head != asio::error::eof && buffer.size() > 0)
         refusal = plain_error(11, beast_http::status::bad_request, "malformed HTTP request");
       if (refusal) {
-        auto refusing = refuse_and_close(stream, std::move(*refusal), options);
+        auto refusing = refuse_and_close(stream, connection, std::move(*refusal), options);
         co_await std::move(refusing);
-        co_return;
       }
-      break;
+      co_return false;
     }
     // Decided from the headers, before any body byte is read or held.
     const unsigned version = parser.get().version();
@@ -244,36 +308,64 @@ Awaitable<void> session(tcp::socket socket, const Handler& handler, const HeadCh
       refusal = plain_error(version, beast_http::status::payload_too_large,
                             "request body too large: " + std::to_string(*length) + " bytes (the limit is " +
                                 std::to_string(options.max_body_bytes) + ")");
-    else if (!parser.is_done() && head_check)
-      refusal = head_check(parser.get());
-    BodyReservation body(shared.body_bytes, options.body_memory_budget_bytes);
+    else if (!parser.is_done() && c.head_check)
+      refusal = c.head_check(parser.get());
+    BodyReservation body(c.shared.body_bytes, options.body_memory_budget_bytes);
     if (!refusal && !parser.is_done()) {
-      auto reading = read_body(stream, buffer, parser, body, options, refusal);
+      auto reading = read_body(stream, deadline, buffer, parser, body, options, refusal);
       const auto read = co_await std::move(reading);
-      if (read == BodyRead::failed) break;
+      if (read == BodyRead::failed) co_return false;
     }
     if (refusal) {
       refusal->version(version);
-      auto refusing = refuse_and_close(stream, std::move(*refusal), options);
+      auto refusing = refuse_and_close(stream, connection, std::move(*refusal), options);
       co_await std::move(refusing);
-      co_return;
+      co_return false;
     }
-    stream.expires_never();
+    deadline.expires_never();
     Request request = parser.release();
-    Responder responder(stream, request.version(), request.keep_alive(), options.write_timeout);
+    Responder responder(stream, connection, request.version(), request.keep_alive(), options.write_timeout);
+    if (request.method() == beast_http::verb::head) responder.omit_content();
     // Draining: answer, then close, so the client's next request goes to another instance.
-    if (shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
-    shared.in_flight.fetch_add(1, std::memory_order_relaxed);
-    co_await handler(request, responder);
-    shared.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (c.shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
+    c.shared.in_flight.fetch_add(1, std::memory_order_relaxed);
+    co_await c.handler(request, responder);
+    c.shared.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    // The client went away and cancelled the handler's work: asio would throw at every co_await.
+    if (c.watch.fired()) co_await asio::this_coro::reset_cancellation_state();
     if (!responder.answered()) {
       auto fallback = plain_error(request.version(), beast_http::status::internal_server_error, "no response");
       co_await responder.send(std::move(fallback));
     }
-    if (!responder.keep_alive()) break;
+    if (!responder.keep_alive()) co_return false;
+    if (buffer.size() == 0) co_return true;  // no pipelined bytes: idle again
+  }
+}
+
+// One connection: wait for bytes, serve them (read → handle → write), until the client closes or
+// asks to close. Between requests it waits for readability holding no buffer (see serve_burst).
+// `watch` is bound to this coroutine's cancellation slot (see accept_loop).
+Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadline& deadline, const Handler& handler,
+                        const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared) {
+  const ConnectionSlot slot{shared.connections};
+  const ConnectionDeadline::Attachment attached(deadline, socket);
+  beast::error_code nodelay_ec;
+  socket.set_option(tcp::no_delay(true), nodelay_ec);
+  Connection connection{socket, watch, deadline, handler, head_check, options, shared};
+  // Idle keep-alive connections get longer to send their next request than a request has to
+  // finish arriving once it has started; the deadline also covers the request's head.
+  deadline.expires_after(options.read_timeout);
+  for (;;) {
+    // Allocated to size (exact_allocator.h): every idle connection holds this wait.
+    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read,
+                                           asio::bind_allocator(ExactAllocator<void>(), kUseTuple));
+    if (ec) break;  // timed out (the deadline cancelled the wait), or the socket failed
+    auto serving = serve_burst(connection);
+    if (!co_await std::move(serving)) break;
+    deadline.expires_after(options.idle_timeout);
   }
   beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 bool out_of_descriptors(const beast::error_code& ec) {
@@ -323,109 +415,26 @@ Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, con
     }
     backoff = kAcceptBackoffFirst;
     warned = false;
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), handler, head_check, options, shared),
-                   asio::detached);
+    // The watch outlives the session's coroutine (the cancellation slot bound to it points into
+    // the watch): the completion handler keeps it, and releases it only after the coroutine's
+    // frames are gone.
+    const auto executor = acceptor.get_executor();
+    auto watch = std::make_shared<ClientWatch>();
+    auto deadline = std::make_shared<ConnectionDeadline>(executor, deadline_horizon(options));
+    auto& watched = *watch;
+    auto& bounded = *deadline;
+    asio::co_spawn(executor, session(std::move(socket), watched, bounded, handler, head_check, options, shared),
+                   asio::bind_cancellation_slot(
+                       watched.cancellation_slot(),
+                       // Kept small: the coroutine's entry frame holds it for the connection's life.
+                       [watch = std::move(watch), deadline = std::move(deadline)](std::exception_ptr) mutable {
+                         const auto on = deadline->executor();
+                         asio::post(on, [release = std::move(watch), also = std::move(deadline)] {});
+                       }));
   }
 }
 
 }  // namespace
-
-Awaitable<bool> Responder::send(Response response) {
-  answered_ = true;
-  response.version(version_);
-  response.keep_alive(keep_alive_);
-  response.prepare_payload();
-  // The write timeout bounds each step, not the whole answer: a slow reader of a large body that
-  // keeps reading is not cut.
-  beast_http::response_serializer<beast_http::string_body> serializer{response};
-  beast::error_code ec;
-  while (!ec && !serializer.is_done()) {
-    stream_.expires_after(write_timeout_);
-    auto [step_ec, n] = co_await beast_http::async_write_some(stream_, serializer, kUseTuple);
-    ec = step_ec;
-  }
-  stream_.expires_never();
-  if (ec) failed_ = true;
-  co_return !ec;
-}
-
-Awaitable<void> Responder::until_client_gone() {
-  auto& socket = stream_.socket();
-  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
-  // Cancelled: the work finished first and won the race; returning now is not seen as a
-  // disconnect (the race already has its winner). No exception: this happens on every request.
-  if (ec == asio::error::operation_aborted) co_return;
-  if (ec) co_return;  // the socket itself failed: nobody is listening any more
-  // Readable: the peer closed or half-closed (recv sees the end), reset (an error), or it
-  // pipelined more bytes.
-  const int fd = socket.native_handle();
-  char byte = 0;
-  const auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return;
-  asio::steady_timer timer(socket.get_executor());
-  if (n == 0) {
-    keep_alive_ = false;  // no further request can come on this connection
-    // HTTP/1.0 allows no interim response: such a client is answered without the check.
-    if (version_ >= 11 && !answered_) {
-      // Most answers come before the grace ends: a half-closing client then gets no interim line.
-      timer.expires_after(kHalfCloseGrace);
-      auto [grace_ec] = co_await timer.async_wait(kUseTuple);
-      if (grace_ec) co_return;  // cancelled: the work won
-      if (::send(fd, kContinue.data(), kContinue.size(), MSG_DONTWAIT | MSG_NOSIGNAL) !=
-          static_cast<ssize_t>(kContinue.size()))
-        co_return;
-      for (;;) {
-        timer.expires_after(kHalfCloseProbeInterval);
-        auto [wait_ec] = co_await timer.async_wait(kUseTuple);
-        if (wait_ec) co_return;  // cancelled: the work won
-        int error = 0;
-        socklen_t error_len = sizeof error;
-        tcp_info info{};
-        socklen_t info_len = sizeof info;
-        if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &error_len) != 0 || error != 0) co_return;
-        if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &info_len) == 0 && info.tcpi_state == TCP_CLOSE) co_return;
-      }
-    }
-  }
-  // Still there: wait until the racing work finishes and cancels this wait.
-  timer.expires_at(asio::steady_timer::time_point::max());
-  auto [wait_ec] = co_await timer.async_wait(kUseTuple);
-  (void)wait_ec;
-}
-
-Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {
-  answered_ = true;
-  streaming_ = true;
-  beast_http::response<beast_http::empty_body> res{std::move(header)};
-  res.version(version_);
-  res.keep_alive(keep_alive_);
-  res.chunked(true);
-  beast_http::response_serializer<beast_http::empty_body> sr{res};
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await beast_http::async_write_header(stream_, sr, kUseTuple);
-  stream_.expires_never();
-  if (ec) failed_ = true;
-  co_return !ec;
-}
-
-Awaitable<bool> Responder::write_chunk(std::string_view data) {
-  if (failed_ || data.empty()) co_return !failed_;
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await asio::async_write(stream_, beast_http::make_chunk(asio::buffer(data.data(), data.size())),
-                                            kUseTuple);
-  stream_.expires_never();
-  if (ec) failed_ = true;
-  co_return !ec;
-}
-
-Awaitable<bool> Responder::finish_stream() {
-  if (failed_) co_return false;
-  stream_.expires_after(write_timeout_);
-  auto [ec, n] = co_await asio::async_write(stream_, beast_http::make_chunk_last(), kUseTuple);
-  stream_.expires_never();
-  if (ec) failed_ = true;
-  co_return !ec;
-}
 
 Server::Server(ServerOptions options, Handler handler, HeadCheck head_check)
     : options_(std::move(options)), handler_(std::move(handler)), head_check_(std::move(head_check)) {}

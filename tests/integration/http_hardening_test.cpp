@@ -115,6 +115,55 @@ TEST(HttpHardening, TransferEncodingOtherThanExactlyChunkedIsRefusedAndTheConnec
   EXPECT_NE(got.find("Hello from the mock"), std::string::npos) << got;
 }
 
+// The head the server writes itself: Content-Length framing that a keep-alive client can read the
+// next answer after, `Connection` as each HTTP version needs it, no content after a HEAD's head.
+TEST(HttpHardening, ResponsesAreFramedForKeepAliveHeadAndHttp10) {
+  Stack s("models: {}\n", kOneModel);
+  const auto content_length = [](std::string_view head) {
+    const auto at = head.find("Content-Length: ");
+    return at == std::string_view::npos ? -1 : std::stoi(std::string(head.substr(at + 16)));
+  };
+  {
+    SCOPED_TRACE("HTTP/1.1, pipelined HEAD then GET");
+    RawClient c(s.port);
+    ASSERT_TRUE(c.send_all("HEAD /health/liveliness HTTP/1.1\r\nHost: x\r\n\r\n"
+                           "GET /health/liveliness HTTP/1.1\r\nHost: x\r\n\r\n"
+                           "GET /health/liveliness HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    bool closed = false;
+    const auto got = c.read_to_end(&closed);
+    EXPECT_TRUE(closed) << got;
+    const auto first_end = got.find("\r\n\r\n");
+    ASSERT_NE(first_end, std::string::npos) << got;
+    const auto head = std::string_view(got).substr(0, first_end);
+    EXPECT_GT(content_length(head), 0) << "a HEAD answer carries the length a GET would get:\n" << got;
+    EXPECT_EQ(head.find("Connection:"), std::string_view::npos) << got;
+    // No content after the HEAD's head: the next answer starts right there.
+    const auto second = std::string_view(got).substr(first_end + 4);
+    ASSERT_TRUE(second.starts_with("HTTP/1.1 200 OK\r\n")) << got;
+    const auto second_end = second.find("\r\n\r\n");
+    const auto length = content_length(second.substr(0, second_end));
+    ASSERT_GT(length, 0) << got;
+    const auto third = second.substr(second_end + 4 + static_cast<std::size_t>(length));
+    ASSERT_TRUE(third.starts_with("HTTP/1.1 200 OK\r\n")) << got;
+    EXPECT_NE(third.find("Connection: close\r\n"), std::string_view::npos) << got;
+    EXPECT_EQ(final_responses(got), 3) << got;
+  }
+  {
+    SCOPED_TRACE("HTTP/1.0 with keep-alive, then without");
+    RawClient c(s.port);
+    ASSERT_TRUE(c.send_all("GET /health/liveliness HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    std::string got;
+    ASSERT_TRUE(c.read_until("\r\n\r\n", got)) << got;
+    EXPECT_TRUE(got.starts_with("HTTP/1.0 200 OK\r\n")) << got;
+    EXPECT_NE(got.find("Connection: keep-alive\r\n"), std::string::npos) << got;
+    ASSERT_TRUE(c.send_all("GET /health/liveliness HTTP/1.0\r\n\r\n"));
+    bool closed = false;
+    got += c.read_to_end(&closed);
+    EXPECT_TRUE(closed) << "an HTTP/1.0 request without keep-alive ends the connection";
+    EXPECT_EQ(got.find("HTTP/1.0 200 OK", 1) != std::string::npos, true) << got;
+  }
+}
+
 // A client that sends its request and shuts down its sending side still reads the answer, quick
 // (no interim response) or slow (after a `100 Continue` that tells it from a closed client).
 TEST(HttpHardening, HalfClosedClientIsAnswered) {

@@ -375,6 +375,7 @@ TEST(Streaming, ClientDisconnectCancelsANonStreamingUpstreamCall) {
       RawClient sock(s.port);
       ASSERT_TRUE(sock.connected());
       ASSERT_TRUE(sock.send_all("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                "x-request-id: hung-up-" + std::to_string(stream) + "\r\n"
                                 "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
       // Wait until the gateway's call reached the mock, then hang up.
       const auto reached = std::chrono::steady_clock::now() + std::chrono::seconds(3);
@@ -389,6 +390,16 @@ TEST(Streaming, ClientDisconnectCancelsANonStreamingUpstreamCall) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     EXPECT_EQ(abandoned, 1u) << "stream=" << stream << ": the upstream call outlived its client";
     EXPECT_LT(std::chrono::steady_clock::now() - closed_at, std::chrono::milliseconds(1000)) << "stream=" << stream;
+    // Logged as the client's doing (nginx's 499), and no longer in flight.
+    const auto id = "hung-up-" + std::to_string(stream);
+    ASSERT_TRUE(s.gateway->wait_for_line(id)) << s.gateway->output();
+    const auto output = s.gateway->output();
+    const auto at = output.find(id);
+    const auto line = output.substr(at, output.find('\n', at) - at);
+    EXPECT_NE(line.find("status=499"), std::string::npos) << line;
+    EXPECT_TRUE(eventually([&] {
+      return request(s.port, "GET", "/metrics").body.find("\nswitchyard_in_flight_requests 0\n") != std::string::npos;
+    })) << request(s.port, "GET", "/metrics").body;
   }
   // Not the deployment's fault: with allowed_fails 0 (Stack) a counted failure would cool it down.
   EXPECT_EQ(request(s.mock.port, "PUT", "/mock/models/thinker", R"({"reply":"quick"})").status, 200);
