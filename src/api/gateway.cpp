@@ -6,6 +6,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+#include <array>
+#include <charconv>
 #include <random>
 
 #include "api/admin.h"
@@ -119,20 +121,50 @@ void summarize(const router::RouteOutcome& o, RequestSummary& s) {
   s.dropped_params = o.dropped_params;
 }
 
-void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
-  if (!o.group.empty()) res.set("x-switchyard-model-group", o.group);
-  else if (!o.groups_tried.empty()) res.set("x-switchyard-model-group", o.groups_tried.back());
-  if (o.deployment) res.set("x-switchyard-deployment", o.deployment->id);
-  res.set("x-switchyard-attempts", std::to_string(o.attempts));
-  std::string path;
-  for (const auto& g : o.groups_tried) path += (path.empty() ? "" : ",") + g;
-  res.set("x-switchyard-fallback-path", path);
+// The x-switchyard-* routing headers, through `add(name, value)`.
+template <typename Add>
+void add_routing_headers(const router::RouteOutcome& o, Add&& add) {
+  if (!o.group.empty()) add("x-switchyard-model-group", o.group);
+  else if (!o.groups_tried.empty()) add("x-switchyard-model-group", o.groups_tried.back());
+  if (o.deployment) add("x-switchyard-deployment", o.deployment->id);
+  std::array<char, 16> attempts;
+  const auto end = std::to_chars(attempts.data(), attempts.data() + attempts.size(), o.attempts).ptr;
+  add("x-switchyard-attempts", std::string_view(attempts.data(), static_cast<std::size_t>(end - attempts.data())));
+  std::string list;
+  for (const auto& g : o.groups_tried) {
+    if (!list.empty()) list += ',';
+    list += g;
+  }
+  add("x-switchyard-fallback-path", list);
   if (!o.dropped_params.empty()) {
-    std::string dropped;
-    for (const auto& p : o.dropped_params) dropped += (dropped.empty() ? "" : ",") + p;
-    res.set("x-switchyard-dropped-params", dropped);
+    list.clear();
+    for (const auto& p : o.dropped_params) {
+      if (!list.empty()) list += ',';
+      list += p;
+    }
+    add("x-switchyard-dropped-params", list);
   }
 }
+
+void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
+  add_routing_headers(o, [&res](std::string_view name, std::string_view value) { res.set(name, value); });
+}
+
+// Header lines formatted straight into one string (no header container and element per field).
+class HeaderLines {
+ public:
+  explicit HeaderLines(std::string& out) : out_(out) { out_.reserve(384); }
+  void operator()(std::string_view name, std::string_view value) {
+    out_ += name;
+    out_ += ": ";
+    out_ += value;
+    out_ += "\r\n";
+  }
+  std::string_view text() const { return out_; }
+
+ private:
+  std::string& out_;
+};
 
 }  // namespace
 
@@ -433,19 +465,23 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
     providers::replace_answer_object(answer, std::move(translated));
     answer.format = format;
   }
-  http::Response res{bh::status::ok, req.version()};
-  set_routing_headers(res, outcome);
-  res.set("x-request-id", request.request_id);
-  res.set(bh::field::content_type, "application/json");
-  set_omitted_tools_header(res, request, outcome.deployment);
-  if (request.operation == core::Operation::count_tokens)
-    res.set("x-switchyard-token-count", answer.estimated ? "estimated" : "provider");
   // Same format: the upstream's bytes as they came (validated and read for usage on the way).
-  res.body() = answer.wire.empty() || format == core::WireFormat::responses ? json::serialize(answer.body)
-                                                                            : std::move(answer.wire);
+  const std::string body = answer.wire.empty() || format == core::WireFormat::responses ? json::serialize(answer.body)
+                                                                                        : std::move(answer.wire);
+  std::string field_lines;
+  HeaderLines fields(field_lines);
+  add_routing_headers(outcome, fields);
+  fields("x-request-id", request.request_id);
+  fields("content-type", "application/json");
+  if (const auto omitted = omitted_tools_header(request, outcome.deployment); !omitted.empty())
+    fields("x-switchyard-omitted-tools", omitted);
+  if (request.operation == core::Operation::count_tokens)
+    fields("x-switchyard-token-count", answer.estimated ? "estimated" : "provider");
   summary.usage = answer.usage;
   summary.response_started = std::chrono::steady_clock::now();
-  co_await responder.send(std::move(res));
+  const auto status = bh::status::ok;
+  const auto field_text = fields.text();
+  co_await responder.send(status, field_text, body);
 }
 
 // Forwards a stream as it arrives: the prelude (up to the first content token) then each piece.

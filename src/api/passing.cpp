@@ -1,7 +1,6 @@
 #include "api/passing.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace switchyard::api {
 namespace {
@@ -21,7 +20,8 @@ constexpr std::string_view kAnthropicHeaders[] = {"anthropic-beta", "anthropic-v
 // Into a reused buffer: most headers are not forwarded, so no string is made for them.
 void lower_into(std::string& out, std::string_view s) {
   out.assign(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only: header names are tokens
 }
 
 template <std::size_t N>

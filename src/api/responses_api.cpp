@@ -270,13 +270,21 @@ std::optional<http::Response> answer_stored_response(const http::Request& req, s
   return openai_error(version, bh::status::method_not_allowed, "use GET or DELETE", nullptr, nullptr);
 }
 
+std::string omitted_tools_header(const core::ChatRequest& request, const config::Deployment* deployment) {
+  std::string list;
+  if (request.format != core::WireFormat::responses || !deployment) return list;
+  if (deployment->provider == core::Provider::openai || deployment->provider == core::Provider::azure) return list;
+  for (const auto& name : providers::offered_tools_not_carried(request.body)) {
+    if (!list.empty()) list += ',';
+    list += name;
+  }
+  return list;
+}
+
 void set_omitted_tools_header(http::Response& res, const core::ChatRequest& request,
                               const config::Deployment* deployment) {
-  if (request.format != core::WireFormat::responses || !deployment) return;
-  if (deployment->provider == core::Provider::openai || deployment->provider == core::Provider::azure) return;
-  std::string list;
-  for (const auto& name : providers::offered_tools_not_carried(request.body)) list += (list.empty() ? "" : ",") + name;
-  if (!list.empty()) res.set("x-switchyard-omitted-tools", list);
+  if (const auto list = omitted_tools_header(request, deployment); !list.empty())
+    res.set("x-switchyard-omitted-tools", list);
 }
 
 }  // namespace switchyard::api

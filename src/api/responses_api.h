@@ -89,5 +89,7 @@ std::optional<http::Response> answer_stored_response(const http::Request& reques
 // `x-switchyard-omitted-tools` header (never silently dropped).
 void set_omitted_tools_header(http::Response& res, const core::ChatRequest& request,
                               const config::Deployment* deployment);
+// The same list for a caller that formats its header lines itself (empty: no header).
+std::string omitted_tools_header(const core::ChatRequest& request, const config::Deployment* deployment);
 
 }  // namespace switchyard::api

@@ -87,6 +87,26 @@ Awaitable<bool> Responder::send(Response response) {
   co_return co_await write(buffers);
 }
 
+Awaitable<bool> Responder::send(beast_http::status status, std::string_view fields, std::string_view body) {
+  if (failed_) co_return false;
+  answered_ = true;
+  const auto code = static_cast<unsigned>(status);
+  auto& head = *head_;
+  head.clear();
+  append_status_and_fields(head, version_, code, beast_http::obsolete_reason(status), beast_http::fields{});
+  head += fields;
+  append_connection(head, version_, keep_alive());
+  if (has_content(code)) {
+    head += "Content-Length: ";
+    append_number(head, body.size());
+    head += kCrlf;
+  }
+  head += kCrlf;
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer{}};
+  if (!head_only_ && has_content(code)) buffers[1] = asio::buffer(body.data(), body.size());
+  co_return co_await write(buffers);
+}
+
 Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {
   if (failed_) co_return false;
   answered_ = true;

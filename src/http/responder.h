@@ -42,6 +42,10 @@ class Responder {
 
   // Sends a complete response (Content-Length set here). Returns false if the client is gone.
   Awaitable<bool> send(Response response);
+  // The same without a header container: `fields` are the response's header lines, formatted by
+  // the caller ("Name: value\r\n" each; no Connection, Content-Length or Transfer-Encoding).
+  // `body` must outlive the call. For the hot path: no allocation per header field.
+  Awaitable<bool> send(beast_http::status status, std::string_view fields, std::string_view body);
 
   // Streaming: headers with chunked transfer encoding, then chunks, then the last chunk.
   Awaitable<bool> start_stream(beast_http::response_header<> header);
