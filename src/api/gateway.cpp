@@ -155,10 +155,7 @@ class HeaderLines {
  public:
   explicit HeaderLines(std::string& out) : out_(out) { out_.reserve(384); }
   void operator()(std::string_view name, std::string_view value) {
-    out_ += name;
-    out_ += ": ";
-    out_ += value;
-    out_ += "\r\n";
+    out_.append(name).append(": ", 2).append(value).append("\r\n", 2);
   }
   std::string_view text() const { return out_; }
 

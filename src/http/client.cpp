@@ -259,7 +259,11 @@ bool framing_header(std::string_view name) {
 }
 
 // A name or value with a line break would smuggle a header (or a second request) into the head.
-bool injects_lines(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+bool injects_lines(std::string_view text) {
+  for (const char c : text)
+    if (c == '\r' || c == '\n') return true;
+  return false;
+}
 
 // The request head, formatted into `out` (a connection's reused buffer): request line, Host
 // (unless the caller sets it), the caller's headers — a later one replaces an earlier one of the
@@ -282,10 +286,7 @@ void format_head(const UpstreamRequest& req, std::string& out) {
     const auto& [name, value] = headers[i];
     if (framing_header(name) || injects_lines(name) || injects_lines(value) || replaced_later(i)) continue;
     host_given = host_given || core::iequals(name, "host");
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
+    out.append(name).append(": ", 2).append(value).append("\r\n", 2);
   }
   if (!host_given) {
     const bool default_port = req.url.port == (req.url.tls ? "443" : "80");
