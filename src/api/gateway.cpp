@@ -328,9 +328,9 @@ http::Awaitable<void> Gateway::operate(http::Request& req, http::Responder& resp
     } else {
       // Reading and validating the config is file I/O: done on the admin thread, then back here.
       const auto io = co_await boost::asio::this_coro::executor;
-      co_await boost::asio::post(admin_pool_->get_executor(), boost::asio::use_awaitable);
+      co_await boost::asio::post(admin_pool_->get_executor(), http::kUseAwaitable);
       const auto result = ops_.reload();
-      co_await boost::asio::post(io, boost::asio::use_awaitable);
+      co_await boost::asio::post(io, http::kUseAwaitable);
       json::array errors_list, warnings_list;
       for (const auto& e : result.errors) errors_list.push_back(json::string(e));
       for (const auto& w : result.warnings) warnings_list.push_back(json::string(w));

@@ -30,7 +30,7 @@ using tcp = asio::ip::tcp;
 using errors::TransportError;
 
 namespace {
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kUseTuple = asio::as_tuple(kUseAwaitable);
 
 ssl::context make_tls_context() {
   ssl::context ctx(ssl::context::tls_client);
@@ -46,14 +46,14 @@ ssl::context& tls_context() {
 }
 
 struct Connection {
-  std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
+  std::variant<TcpStream, beast::ssl_stream<TcpStream>> stream;
   beast::flat_buffer buffer;
   std::string head;  // the request head being written; reused by every request on the connection
   Clock::time_point idle_since{};
 
-  beast::tcp_stream& tcp() {
-    if (auto* plain = std::get_if<beast::tcp_stream>(&stream)) return *plain;
-    return beast::get_lowest_layer(std::get<beast::ssl_stream<beast::tcp_stream>>(stream));
+  TcpStream& tcp() {
+    if (auto* plain = std::get_if<TcpStream>(&stream)) return *plain;
+    return beast::get_lowest_layer(std::get<beast::ssl_stream<TcpStream>>(stream));
   }
 };
 
@@ -150,11 +150,11 @@ std::optional<Url> parse_url(std::string_view text) {
 }
 
 struct ClientPoolImplBase {
-  asio::any_io_executor executor;
-  tcp::resolver resolver;
+  Executor executor;
+  Resolver resolver;
   std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
 
-  explicit ClientPoolImplBase(asio::any_io_executor ex) : executor(ex), resolver(ex) {}
+  explicit ClientPoolImplBase(Executor ex) : executor(ex), resolver(ex) {}
 
   using IdleList = std::vector<std::unique_ptr<Connection>>;
   std::string key_scratch;  // list_for's key, reused (the pool belongs to one thread)
@@ -210,16 +210,16 @@ struct ClientPoolImplBase {
                                                                              Clock::time_point deadline) {
     auto [rec, endpoints] = co_await resolver.async_resolve(req.url.host, req.url.port, kUseTuple);
     if (rec) co_return std::pair{nullptr, failure(TransportError::dns, rec)};
-    auto conn = std::make_unique<Connection>(Connection{beast::tcp_stream(executor), {}, {}});
+    auto conn = std::make_unique<Connection>(Connection{TcpStream(executor), {}, {}});
     const auto connect_deadline = std::min(deadline, Clock::now() + req.connect_timeout);
     conn->tcp().expires_at(connect_deadline);
     auto [cec, ep] = co_await conn->tcp().async_connect(endpoints, kUseTuple);
     if (cec) co_return std::pair{nullptr, failure(transport_error_of(cec, true), cec)};
     conn->tcp().socket().set_option(tcp::no_delay(true));
     if (req.url.tls) {
-      beast::tcp_stream plain = std::move(std::get<beast::tcp_stream>(conn->stream));
-      conn->stream.emplace<beast::ssl_stream<beast::tcp_stream>>(std::move(plain), tls_context());
-      auto& tls = std::get<beast::ssl_stream<beast::tcp_stream>>(conn->stream);
+      TcpStream plain = std::move(std::get<TcpStream>(conn->stream));
+      conn->stream.emplace<beast::ssl_stream<TcpStream>>(std::move(plain), tls_context());
+      auto& tls = std::get<beast::ssl_stream<TcpStream>>(conn->stream);
       // SNI; SSL_set_tlsext_host_name is a macro with a C cast, hence the call it expands to.
       if (SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                    const_cast<char*>(req.url.host.c_str())) != 1)
@@ -315,8 +315,8 @@ void format_head(const UpstreamRequest& req, std::string& out) {
 
 template <typename Fn>
 auto with_stream(Connection& conn, Fn&& fn) {
-  if (auto* plain = std::get_if<beast::tcp_stream>(&conn.stream)) return fn(*plain);
-  return fn(std::get<beast::ssl_stream<beast::tcp_stream>>(conn.stream));
+  if (auto* plain = std::get_if<TcpStream>(&conn.stream)) return fn(*plain);
+  return fn(std::get<beast::ssl_stream<TcpStream>>(conn.stream));
 }
 
 using BufferParser = beast_http::response_parser<beast_http::buffer_body>;
@@ -379,7 +379,7 @@ struct ClientPool::Impl : ClientPoolImplBase {
   using ClientPoolImplBase::ClientPoolImplBase;
 };
 
-ClientPool::ClientPool(asio::any_io_executor executor) : impl_(std::make_unique<Impl>(std::move(executor))) {}
+ClientPool::ClientPool(Executor executor) : impl_(std::make_unique<Impl>(std::move(executor))) {}
 ClientPool::~ClientPool() = default;
 
 Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
@@ -526,7 +526,7 @@ Awaitable<std::string_view> PooledStream::read_some() {
   co_return std::string_view(chunk_.get(), filled());
 }
 
-ClientPool& client_pool_for_this_thread(const asio::any_io_executor& executor) {
+ClientPool& client_pool_for_this_thread(const Executor& executor) {
   // Each I/O thread runs exactly one io_context, so a thread-local pool is that context's pool.
   thread_local std::unique_ptr<ClientPool> pool;
   if (!pool) pool = std::make_unique<ClientPool>(executor);

@@ -4,7 +4,7 @@
 // it moves bytes and reports transport failures as values.
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
+#include "http/types.h"
 #include <array>
 #include <chrono>
 #include <memory>
@@ -98,7 +98,7 @@ struct StreamOpen {
 // failure of the attempt (the server may have acted on it): a POST is never repeated here.
 class ClientPool {
  public:
-  explicit ClientPool(boost::asio::any_io_executor executor);
+  explicit ClientPool(Executor executor);
   ~ClientPool();
   ClientPool(const ClientPool&) = delete;
   ClientPool& operator=(const ClientPool&) = delete;
@@ -113,6 +113,6 @@ class ClientPool {
 };
 
 // The pool of the I/O thread the caller runs on (created on first use with that executor).
-ClientPool& client_pool_for_this_thread(const boost::asio::any_io_executor& executor);
+ClientPool& client_pool_for_this_thread(const Executor& executor);
 
 }  // namespace switchyard::http

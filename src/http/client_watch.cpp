@@ -33,7 +33,7 @@ bool closed_for_good(int fd) {
 
 }  // namespace
 
-ClientWatch::Scope ClientWatch::watch(tcp::socket& socket, unsigned version) {
+ClientWatch::Scope ClientWatch::watch(Socket& socket, unsigned version) {
   ++generation_;
   socket_ = &socket;
   version_ = version;
@@ -52,7 +52,7 @@ void ClientWatch::wait_readable() {
   wait_pending_ = true;
   // Allocated to size: the wait stays queued on an idle connection (see client_watch.h), where one
   // of asio's recycled blocks (any size a busy moment freed) would be held instead.
-  socket_->async_wait(tcp::socket::wait_read,
+  socket_->async_wait(Socket::wait_read,
                       asio::bind_allocator(ExactAllocator<void>(), [self = shared_from_this()](
                                                                        const boost::system::error_code& ec) {
                         self->on_readable(ec);
@@ -82,7 +82,7 @@ void ClientWatch::on_readable(const boost::system::error_code& ec) {
 }
 
 void ClientWatch::probe_after(std::chrono::milliseconds delay, bool continue_sent) {
-  if (!probe_timer_) probe_timer_ = std::make_unique<asio::steady_timer>(socket_->get_executor());
+  if (!probe_timer_) probe_timer_ = std::make_unique<SteadyTimer>(socket_->get_executor());
   probe_timer_->expires_after(delay);
   probe_timer_->async_wait([self = shared_from_this(), generation = generation_,
                             continue_sent](const boost::system::error_code& ec) {

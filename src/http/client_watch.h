@@ -21,6 +21,7 @@
 // session ended; it touches the socket only while armed (the session is then alive).
 #pragma once
 
+#include "http/types.h"
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -48,7 +49,7 @@ class ClientWatch : public std::enable_shared_from_this<ClientWatch> {
    private:
     ClientWatch* watch_;
   };
-  Scope watch(boost::asio::ip::tcp::socket& socket, unsigned version);
+  Scope watch(http::Socket& socket, unsigned version);
 
   // The client ended its input (half-closed or closed) during the last watch: no further request
   // can come on this connection.
@@ -66,8 +67,8 @@ class ClientWatch : public std::enable_shared_from_this<ClientWatch> {
   void gone();
 
   boost::asio::cancellation_signal signal_;
-  boost::asio::ip::tcp::socket* socket_ = nullptr;  // set while armed
-  std::unique_ptr<boost::asio::steady_timer> probe_timer_;  // only for half-closed clients
+  http::Socket* socket_ = nullptr;  // set while armed
+  std::unique_ptr<http::SteadyTimer> probe_timer_;  // only for half-closed clients
   unsigned generation_ = 0;  // which arming a probe timer belongs to
   unsigned version_ = 11;
   bool wait_pending_ = false;

@@ -11,6 +11,7 @@
 // session ended: the session attaches its socket and detaches it (Attachment) before it goes.
 #pragma once
 
+#include "http/types.h"
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -21,13 +22,13 @@ namespace switchyard::http {
 class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadline> {
  public:
   using Clock = std::chrono::steady_clock;
-  ConnectionDeadline(const boost::asio::any_io_executor& executor, std::chrono::milliseconds horizon)
+  ConnectionDeadline(const http::Executor& executor, std::chrono::milliseconds horizon)
       : timer_(executor), horizon_(horizon) {}
 
   // While alive, a passed deadline cancels `socket`'s operations.
   class Attachment {
    public:
-    Attachment(ConnectionDeadline& deadline, boost::asio::ip::tcp::socket& socket) : deadline_(deadline) {
+    Attachment(ConnectionDeadline& deadline, http::Socket& socket) : deadline_(deadline) {
       deadline_.socket_ = &socket;
     }
     ~Attachment() {
@@ -50,7 +51,7 @@ class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadlin
     if (!armed_) arm(std::min(t, Clock::now() + horizon_));
     else if (t < armed_at_) arm(t);  // shorter than the horizon (a lingering close): rare
   }
-  boost::asio::any_io_executor executor() { return timer_.get_executor(); }
+  http::Executor executor() { return timer_.get_executor(); }
   // Each operation that failed with operation_aborted while this is true timed out.
   bool timed_out() const { return timed_out_; }
 
@@ -58,9 +59,9 @@ class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadlin
   void arm(Clock::time_point at);
   void on_timer();
 
-  boost::asio::steady_timer timer_;
+  http::SteadyTimer timer_;
   std::chrono::milliseconds horizon_;
-  boost::asio::ip::tcp::socket* socket_ = nullptr;
+  http::Socket* socket_ = nullptr;
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point armed_at_ = Clock::time_point::max();
   bool armed_ = false;

@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 namespace {
 
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kUseTuple = asio::as_tuple(kUseAwaitable);
 constexpr std::string_view kCrlf = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 // until_client_gone(): as ClientWatch (client_watch.cpp).
@@ -165,7 +165,7 @@ Awaitable<bool> Responder::write(std::span<asio::const_buffer> buffers) {
 
 Awaitable<void> Responder::until_client_gone() {
   auto& socket = socket_;
-  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, kUseTuple);
+  auto [ec] = co_await socket.async_wait(Socket::wait_read, kUseTuple);
   // Cancelled: the work finished first and won the race; returning now is not seen as a
   // disconnect (the race already has its winner). No exception: this happens on every request.
   if (ec == asio::error::operation_aborted) co_return;
@@ -176,7 +176,7 @@ Awaitable<void> Responder::until_client_gone() {
   char byte = 0;
   const auto n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return;
-  asio::steady_timer timer(socket.get_executor());
+  SteadyTimer timer(socket.get_executor());
   if (n == 0) {
     keep_alive_ = false;  // no further request can come on this connection
     // HTTP/1.0 allows no interim response: such a client is answered without the check.
@@ -202,7 +202,7 @@ Awaitable<void> Responder::until_client_gone() {
     }
   }
   // Still there: wait until the racing work finishes and cancels this wait.
-  timer.expires_at(asio::steady_timer::time_point::max());
+  timer.expires_at(SteadyTimer::time_point::max());
   auto [wait_ec] = co_await timer.async_wait(kUseTuple);
   (void)wait_ec;
 }

@@ -21,7 +21,7 @@ namespace switchyard::http {
 
 class Responder {
  public:
-  Responder(boost::beast::tcp_stream& stream, unsigned version, bool keep_alive,
+  Responder(http::TcpStream& stream, unsigned version, bool keep_alive,
             std::chrono::milliseconds write_timeout = kDefaultWriteTimeout)
       : socket_(stream.socket()), timed_stream_(&stream), version_(version), keep_alive_(keep_alive),
         write_timeout_(write_timeout) {}
@@ -33,7 +33,7 @@ class Responder {
     ClientWatch& watch;
     ConnectionDeadline& deadline;
   };
-  Responder(boost::asio::ip::tcp::socket& socket, const Connection& connection, unsigned version, bool keep_alive,
+  Responder(http::Socket& socket, const Connection& connection, unsigned version, bool keep_alive,
             std::chrono::milliseconds write_timeout)
       : socket_(socket), version_(version), keep_alive_(keep_alive), write_timeout_(write_timeout),
         head_(&connection.head_buffer), watch_(&connection.watch), deadline_(&connection.deadline) {}
@@ -80,8 +80,8 @@ class Responder {
   void omit_content() { head_only_ = true; }
 
  private:
-  boost::asio::ip::tcp::socket& socket_;
-  boost::beast::tcp_stream* timed_stream_ = nullptr;  // the mock's: bounds writes with its own timeout
+  http::Socket& socket_;
+  http::TcpStream* timed_stream_ = nullptr;  // the mock's: bounds writes with its own timeout
   unsigned version_;
   bool keep_alive_;
   std::chrono::milliseconds write_timeout_;

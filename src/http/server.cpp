@@ -35,7 +35,7 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 namespace {
 
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kUseTuple = asio::as_tuple(kUseAwaitable);
 
 // Lingering close (as nginx's lingering_close): after refusing a request whose body is still on
 // its way, read and drop what follows for a while, so that closing does not reset the connection
@@ -143,14 +143,14 @@ Response over_budget(unsigned version, std::size_t budget) {
 }
 
 // Answers `response` with `Connection: close`, then lingers (see kLingerMaxBytes) and closes.
-Awaitable<void> refuse_and_close(tcp::socket& socket, const Responder::Connection& connection, Response response,
+Awaitable<void> refuse_and_close(Socket& socket, const Responder::Connection& connection, Response response,
                                  const ServerOptions& options) {
   const unsigned version = response.version();
   Responder responder(socket, connection, version, false, options.write_timeout);
   const bool sent = co_await responder.send(std::move(response));
   if (!sent) co_return;
   beast::error_code ignored;
-  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(Socket::shutdown_send, ignored);
   std::array<char, kDiscardChunkBytes> scratch;
   std::size_t discarded = 0;
   const auto until = Clock::now() + kLingerTotal;
@@ -177,7 +177,7 @@ std::chrono::milliseconds deadline_horizon(const ServerOptions& options) {
 
 // Reads the body the parser announced, growing the request's budget share as it arrives (a
 // chunked body has no length up front). Sets `refusal` when the body is too large or over budget.
-Awaitable<BodyRead> read_body(tcp::socket& stream, ConnectionDeadline& deadline, beast::flat_buffer& buffer,
+Awaitable<BodyRead> read_body(Socket& stream, ConnectionDeadline& deadline, beast::flat_buffer& buffer,
                               RequestParser& parser, BodyReservation& body, const ServerOptions& options,
                               std::optional<Response>& refusal) {
   const unsigned version = parser.get().version();
@@ -216,7 +216,7 @@ Awaitable<BodyRead> read_body(tcp::socket& stream, ConnectionDeadline& deadline,
 
 // What one connection's coroutines share; lives in the session's frame.
 struct Connection {
-  tcp::socket& stream;
+  Socket& stream;
   ClientWatch& watch;
   ConnectionDeadline& deadline;
   const Handler& handler;
@@ -345,7 +345,7 @@ Awaitable<bool> serve_burst(Connection& c) {
 // One connection: wait for bytes, serve them (read → handle → write), until the client closes or
 // asks to close. Between requests it waits for readability holding no buffer (see serve_burst).
 // `watch` is bound to this coroutine's cancellation slot (see accept_loop).
-Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadline& deadline, const Handler& handler,
+Awaitable<void> session(Socket socket, ClientWatch& watch, ConnectionDeadline& deadline, const Handler& handler,
                         const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared) {
   const ConnectionSlot slot{shared.connections};
   const ConnectionDeadline::Attachment attached(deadline, socket);
@@ -357,7 +357,7 @@ Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadli
   deadline.expires_after(options.read_timeout);
   for (;;) {
     // Allocated to size (exact_allocator.h): every idle connection holds this wait.
-    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read,
+    auto [ec] = co_await socket.async_wait(Socket::wait_read,
                                            asio::bind_allocator(ExactAllocator<void>(), kUseTuple));
     if (ec) break;  // timed out (the deadline cancelled the wait), or the socket failed
     auto serving = serve_burst(connection);
@@ -365,7 +365,7 @@ Awaitable<void> session(tcp::socket socket, ClientWatch& watch, ConnectionDeadli
     deadline.expires_after(options.idle_timeout);
   }
   beast::error_code ignored;
-  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(Socket::shutdown_send, ignored);
 }
 
 bool out_of_descriptors(const beast::error_code& ec) {
@@ -374,13 +374,13 @@ bool out_of_descriptors(const beast::error_code& ec) {
 }
 
 Awaitable<void> pause(std::chrono::milliseconds how_long) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, how_long);
+  SteadyTimer timer(co_await asio::this_coro::executor, how_long);
   auto [ec] = co_await timer.async_wait(kUseTuple);
   (void)ec;
 }
 
 // Takes a connection slot (max_connections), waiting while none is free.
-Awaitable<bool> take_connection_slot(tcp::acceptor& acceptor, const ServerOptions& options, Server::Shared& shared) {
+Awaitable<bool> take_connection_slot(Acceptor& acceptor, const ServerOptions& options, Server::Shared& shared) {
   for (;;) {
     auto now = shared.connections.load(std::memory_order_relaxed);
     if (options.max_connections == 0 || now < options.max_connections) {
@@ -392,7 +392,7 @@ Awaitable<bool> take_connection_slot(tcp::acceptor& acceptor, const ServerOption
   }
 }
 
-Awaitable<void> accept_loop(tcp::acceptor& acceptor, const Handler& handler, const HeadCheck& head_check,
+Awaitable<void> accept_loop(Acceptor& acceptor, const Handler& handler, const HeadCheck& head_check,
                             const ServerOptions& options, Server::Shared& shared) {
   auto backoff = kAcceptBackoffFirst;
   bool warned = false;
@@ -449,10 +449,10 @@ void Server::start() {
   if (n <= 0) n = 1;
   const auto address = asio::ip::make_address(options_.host);
   std::uint16_t port = options_.port;
-  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::unique_ptr<Acceptor>> acceptors;
   for (int i = 0; i < n; ++i) {
     contexts_.push_back(std::make_unique<asio::io_context>(1));
-    auto acceptor = std::make_unique<tcp::acceptor>(*contexts_.back());
+    auto acceptor = std::make_unique<Acceptor>(*contexts_.back());
     const tcp::endpoint endpoint(address, port);
     acceptor->open(endpoint.protocol());
     acceptor->set_option(asio::socket_base::reuse_address(true));
@@ -466,7 +466,7 @@ void Server::start() {
   bound_port_ = port;
   for (int i = 0; i < n; ++i) {
     auto* ctx = contexts_[i].get();
-    auto acceptor = std::shared_ptr<tcp::acceptor>(std::move(acceptors[i]));
+    auto acceptor = std::shared_ptr<Acceptor>(std::move(acceptors[i]));
     acceptors_.push_back(acceptor);
     asio::co_spawn(*ctx, [acceptor, this]() -> Awaitable<void> { co_await accept_loop(*acceptor, handler_, head_check_, options_, shared_); },
                    asio::detached);

@@ -82,7 +82,7 @@ class Server {
   HeadCheck head_check_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::thread> threads_;
-  std::vector<std::shared_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::vector<std::shared_ptr<http::Acceptor>> acceptors_;
   Shared shared_;
   std::uint16_t bound_port_ = 0;
 };

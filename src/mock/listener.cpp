@@ -12,16 +12,21 @@
 #include <boost/beast/http.hpp>
 
 namespace switchyard::mock {
+using http::Acceptor;
+using http::kUseAwaitable;
+using http::Socket;
+using http::SteadyTimer;
+using http::TcpStream;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace beast_http = beast::http;
 using tcp = asio::ip::tcp;
 namespace {
 
-constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kUseTuple = asio::as_tuple(kUseAwaitable);
 constexpr std::size_t kHangReadBytes = 4096;
 
-void reset_socket(tcp::socket& socket) {
+void reset_socket(Socket& socket) {
   // SO_LINGER with a zero timeout makes close() send RST and drop unsent data.
   socket.set_option(asio::socket_base::linger(true, 0));
   beast::error_code ignored;
@@ -30,7 +35,7 @@ void reset_socket(tcp::socket& socket) {
 
 // Reads and drops whatever arrives until the peer closes: the connection stays open, unanswered,
 // and its coroutine ends with the peer instead of leaking until shutdown.
-http::Awaitable<void> hang(beast::tcp_stream& stream) {
+http::Awaitable<void> hang(TcpStream& stream) {
   stream.expires_never();
   char scratch[kHangReadBytes];
   for (;;) {
@@ -39,8 +44,8 @@ http::Awaitable<void> hang(beast::tcp_stream& stream) {
   }
 }
 
-http::Awaitable<void> session(tcp::socket socket, const MockHandler& handler, const ListenerOptions& options) {
-  beast::tcp_stream stream(std::move(socket));
+http::Awaitable<void> session(Socket socket, const MockHandler& handler, const ListenerOptions& options) {
+  TcpStream stream(std::move(socket));
   stream.socket().set_option(tcp::no_delay(true));
   beast::flat_buffer buffer;
   for (;;) {
@@ -59,7 +64,7 @@ http::Awaitable<void> session(tcp::socket socket, const MockHandler& handler, co
     }
     if (d == Disposition::close) {
       beast::error_code ignored;
-      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream.socket().shutdown(Socket::shutdown_both, ignored);
       stream.socket().close(ignored);
       co_return;
     }
@@ -70,10 +75,10 @@ http::Awaitable<void> session(tcp::socket socket, const MockHandler& handler, co
     if (!responder.keep_alive()) break;
   }
   beast::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().shutdown(Socket::shutdown_send, ignored);
 }
 
-http::Awaitable<void> accept_loop(tcp::acceptor& acceptor, const MockHandler& handler,
+http::Awaitable<void> accept_loop(Acceptor& acceptor, const MockHandler& handler,
                                   const ListenerOptions& options) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
@@ -98,10 +103,10 @@ void Listener::start() {
   if (n <= 0) n = 1;
   const auto address = asio::ip::make_address(options_.host);
   std::uint16_t port = options_.port;
-  std::vector<std::shared_ptr<tcp::acceptor>> acceptors;
+  std::vector<std::shared_ptr<Acceptor>> acceptors;
   for (int i = 0; i < n; ++i) {
     contexts_.push_back(std::make_unique<asio::io_context>(1));
-    auto acceptor = std::make_shared<tcp::acceptor>(*contexts_.back());
+    auto acceptor = std::make_shared<Acceptor>(*contexts_.back());
     const tcp::endpoint endpoint(address, port);
     acceptor->open(endpoint.protocol());
     acceptor->set_option(asio::socket_base::reuse_address(true));

@@ -16,6 +16,11 @@
 #include "mock/wire.h"
 
 namespace switchyard::mock {
+using http::Acceptor;
+using http::kUseAwaitable;
+using http::Socket;
+using http::SteadyTimer;
+using http::TcpStream;
 namespace asio = boost::asio;
 namespace json = boost::json;
 namespace beast_http = http::beast_http;
@@ -37,9 +42,9 @@ http::Response admin_error(beast_http::status status, std::string_view message) 
 }
 
 http::Awaitable<void> delay(std::chrono::milliseconds ms) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
+  SteadyTimer timer(co_await asio::this_coro::executor);
   timer.expires_after(ms);
-  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  co_await timer.async_wait(asio::as_tuple(kUseAwaitable));
 }
 
 std::int64_t unix_seconds() {

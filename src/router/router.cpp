@@ -280,8 +280,8 @@ errors::Classification Router::report_stream_failure(const config::Deployment& d
 }
 
 http::Awaitable<void> asio_sleep(std::chrono::milliseconds delay) {
-  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
-  co_await timer.async_wait(boost::asio::use_awaitable);
+  http::SteadyTimer timer(co_await boost::asio::this_coro::executor, delay);
+  co_await timer.async_wait(http::kUseAwaitable);
 }
 
 }  // namespace switchyard::router

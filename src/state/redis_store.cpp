@@ -258,7 +258,7 @@ http::Awaitable<Admission> RedisStore::admit(std::string subject, RateLimits lim
     const Admission local = local_.admit_now(subject, limits, now);
     co_return local;
   }
-  const Admission shared = co_await async_admit(std::move(subject), limits, now, boost::asio::use_awaitable);
+  const Admission shared = co_await async_admit(std::move(subject), limits, now, http::kUseAwaitable);
   co_return shared;
 }
 
@@ -291,7 +291,7 @@ http::Awaitable<std::optional<std::string>> RedisStore::get_shared(std::string k
     const std::optional<std::string> none;
     co_return none;
   }
-  auto value = co_await async_get("switchyard:shared:" + key, boost::asio::use_awaitable);
+  auto value = co_await async_get("switchyard:shared:" + key, http::kUseAwaitable);
   co_return value;
 }
 

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 struct SocketPair {
   asio::io_context io{1};
-  tcp::socket server{io}, client{io};
+  http::Socket server{io}, client{io};
   SocketPair() {
     tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     client.connect(acceptor.local_endpoint());
@@ -33,7 +33,7 @@ struct PendingRead {
   bool done = false;
   boost::system::error_code ec;
   std::chrono::steady_clock::time_point at;
-  void start(tcp::socket& socket) {
+  void start(http::Socket& socket) {
     socket.async_read_some(asio::buffer(&byte, 1), [this](const boost::system::error_code& e, std::size_t) {
       done = true;
       ec = e;

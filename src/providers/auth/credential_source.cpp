@@ -21,7 +21,7 @@ namespace {
 class CredentialThread {
  public:
   CredentialThread() : guard_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) { thread_.detach(); }
-  asio::any_io_executor executor() { return io_.get_executor(); }
+  http::Executor executor() { return io_.get_executor(); }
 
  private:
   asio::io_context io_{1};
@@ -35,7 +35,7 @@ std::int64_t steady_ns(SteadyClock::time_point t) {
 
 }  // namespace
 
-asio::any_io_executor credential_executor() {
+http::Executor credential_executor() {
   static auto* const thread = new CredentialThread();  // never deleted: see CredentialThread
   return thread->executor();
 }
@@ -67,7 +67,7 @@ http::Awaitable<Fetched> CredentialSource::get() {
       co_return Fetched{cached->credential, {}};
     }
   }
-  co_return co_await async_fetch(asio::use_awaitable);
+  co_return co_await async_fetch(http::kUseAwaitable);
 }
 
 Fetched CredentialSource::get_blocking(std::chrono::milliseconds timeout) {

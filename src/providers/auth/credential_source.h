@@ -10,7 +10,7 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio/any_io_executor.hpp>
+#include "http/types.h"
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -33,7 +33,7 @@ inline constexpr std::chrono::seconds kMinLeft{30};
 inline constexpr std::chrono::seconds kRetryRefreshAfter{5};
 
 // The process-wide thread every credential fetch runs on (started on first use).
-boost::asio::any_io_executor credential_executor();
+http::Executor credential_executor();
 
 class CredentialSource : public std::enable_shared_from_this<CredentialSource> {
  public:
