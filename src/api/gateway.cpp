@@ -464,8 +464,8 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
   set_omitted_tools_header(head, request, outcome.deployment);
   auto& start = *outcome.stream;
   summary.response_started = std::chrono::steady_clock::now();
-  bool client_there = co_await responder.start_stream(std::move(head.base()));
-  if (client_there) client_there = co_await responder.write_chunk(start.prelude);
+  // The head and the prelude (up to the first content token) in one write.
+  bool client_there = co_await responder.start_stream(std::move(head.base()), start.prelude);
   auto& rest = *start.rest;
   while (client_there && !rest.finished() && !rest.failure()) {
     auto piece = co_await rest.next();

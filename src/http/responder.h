@@ -45,6 +45,9 @@ class Responder {
 
   // Streaming: headers with chunked transfer encoding, then chunks, then the last chunk.
   Awaitable<bool> start_stream(beast_http::response_header<> header);
+  // The headers and the first chunk in one gather write: one sendmsg, one wake-up of the client
+  // (an empty chunk: the headers alone).
+  Awaitable<bool> start_stream(beast_http::response_header<> header, std::string_view first_chunk);
   Awaitable<bool> write_chunk(std::string_view data);
   Awaitable<bool> finish_stream();
 
@@ -92,6 +95,7 @@ class Responder {
   std::array<char, 20> chunk_line_{};  // a chunk's size in hex and CRLF
 
   Awaitable<bool> write(std::span<boost::asio::const_buffer> buffers);
+  boost::asio::const_buffer chunk_size_line(std::size_t size);
 };
 
 }  // namespace switchyard::http
