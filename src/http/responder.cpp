@@ -124,10 +124,15 @@ asio::const_buffer Responder::chunk_size_line(std::size_t size) {
   return asio::buffer(chunk_line_.data(), static_cast<std::size_t>(end - chunk_line_.data()));
 }
 
-Awaitable<bool> Responder::finish_stream() {
+Awaitable<bool> Responder::finish_stream() { return finish_stream({}); }
+
+Awaitable<bool> Responder::finish_stream(std::string_view last_data) {
   if (failed_) co_return false;
   if (head_only_) co_return true;
-  std::array<asio::const_buffer, 1> buffers{asio::buffer(kLastChunk.data(), kLastChunk.size())};
+  std::array<asio::const_buffer, 4> buffers{chunk_size_line(last_data.size()),
+                                            asio::buffer(last_data.data(), last_data.size()),
+                                            asio::buffer(kCrlf.data(), last_data.empty() ? 0 : kCrlf.size()),
+                                            asio::buffer(kLastChunk.data(), kLastChunk.size())};
   co_return co_await write(buffers);
 }
 

@@ -50,6 +50,8 @@ class Responder {
   Awaitable<bool> start_stream(beast_http::response_header<> header, std::string_view first_chunk);
   Awaitable<bool> write_chunk(std::string_view data);
   Awaitable<bool> finish_stream();
+  // The stream's last data and the last chunk in one gather write.
+  Awaitable<bool> finish_stream(std::string_view last_data);
 
   // Every write (whole response, stream header, chunk) must finish within the write timeout: a
   // client that stops reading (its TCP window full) fails the write instead of holding the
