@@ -9,6 +9,7 @@
 # strace-*.txt; a summary is printed.
 # Usage: bench/profile.sh [build/switchyard] [N]   (build RelWithDebInfo for symbols)
 # BENCH_PROFILE_QUICK=1: stop after the gateway's callgrind figures (1.), for quick iterations.
+# BENCH_PROFILE_STREAM=1: the same figures for streamed requests ("stream": true, read to [DONE]).
 set -euo pipefail
 bin=${1:-build/switchyard}; n=${2:-2000}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,7 +28,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 wait_port() { for _ in $(seq 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; die "port $1 never opened"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-reqs() { python3 "$here/requests.py" "$@"; }
+stream_arg=; [ "${BENCH_PROFILE_STREAM:-0}" = 1 ] && stream_arg=stream
+reqs() { python3 "$here/requests.py" "$@" $stream_arg; }
 
 mock_port=$(free_port); gw_port=$(free_port); strace_port=$(free_port); nginx_port=$(free_port)
 "$bin" mock --port "$mock_port" --threads 1 > "$work/mock.log" 2>&1 & pids+=($!)

@@ -497,12 +497,14 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
   set_omitted_tools_header(head, request, outcome.deployment);
   auto& start = *outcome.stream;
   summary.response_started = std::chrono::steady_clock::now();
-  bool client_there = co_await responder.start_stream(std::move(head.base()));
-  if (client_there) client_there = co_await responder.write_chunk(start.prelude);
+  // The head and the prelude (up to the first content token) in one write.
+  bool client_there = co_await responder.start_stream(std::move(head.base()), start.prelude);
   auto& rest = *start.rest;
+  std::string_view last_piece;  // the piece that ends a complete stream: sent with the last chunk
   while (client_there && !rest.finished() && !rest.failure()) {
     auto piece = co_await rest.next();
-    if (!piece.bytes.empty()) client_there = co_await responder.write_chunk(piece.bytes);
+    if (rest.finished() && !rest.failure()) last_piece = piece.bytes;  // valid until the next next()
+    else if (!piece.bytes.empty()) client_there = co_await responder.write_chunk(piece.bytes);
   }
   if (client_there && rest.failure()) {
     const auto c = router.report_stream_failure(*outcome.deployment, *rest.failure());
@@ -518,7 +520,7 @@ http::Awaitable<void> Gateway::pump_stream(core::WireFormat format, const http::
   if (format == core::WireFormat::responses)
     if (const auto* final_response = rest.final_response())
       store_response(*responses_, router.state(), request, *final_response);
-  if (client_there) co_await responder.finish_stream();
+  if (client_there) client_there = co_await responder.finish_stream(last_piece);
   else responder.close_after_response();
   if (!client_there) summary.status = kClientClosedRequest;
   if (rest.finished()) co_await rest.drain();

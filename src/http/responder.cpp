@@ -108,6 +108,10 @@ Awaitable<bool> Responder::send(beast_http::status status, std::string_view fiel
 }
 
 Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {
+  return start_stream(std::move(header), {});
+}
+
+Awaitable<bool> Responder::start_stream(beast_http::response_header<> header, std::string_view first_chunk) {
   if (failed_) co_return false;
   answered_ = true;
   streaming_ = true;
@@ -116,26 +120,39 @@ Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {
   append_status_and_fields(head, version_, header.result_int(), header.reason(), header);
   append_connection(head, version_, keep_alive());
   head += "Transfer-Encoding: chunked\r\n\r\n";
-  std::array<asio::const_buffer, 1> buffers{asio::buffer(head)};
+  if (head_only_) first_chunk = {};
+  std::array<asio::const_buffer, 4> buffers{asio::buffer(head), chunk_size_line(first_chunk.size()),
+                                            asio::buffer(first_chunk.data(), first_chunk.size()),
+                                            asio::buffer(kCrlf.data(), first_chunk.empty() ? 0 : kCrlf.size())};
   co_return co_await write(buffers);
 }
 
 Awaitable<bool> Responder::write_chunk(std::string_view data) {
   if (failed_ || data.empty() || head_only_) co_return !failed_;
-  // The chunk's size line lives in the Responder: no allocation per chunk.
-  auto* end = std::to_chars(chunk_line_.data(), chunk_line_.data() + chunk_line_.size() - 2, data.size(), 16).ptr;
-  *end++ = '\r';
-  *end++ = '\n';
-  std::array<asio::const_buffer, 3> buffers{
-      asio::buffer(chunk_line_.data(), static_cast<std::size_t>(end - chunk_line_.data())),
-      asio::buffer(data.data(), data.size()), asio::buffer(kCrlf.data(), kCrlf.size())};
+  std::array<asio::const_buffer, 3> buffers{chunk_size_line(data.size()), asio::buffer(data.data(), data.size()),
+                                            asio::buffer(kCrlf.data(), kCrlf.size())};
   co_return co_await write(buffers);
 }
 
-Awaitable<bool> Responder::finish_stream() {
+// The chunk's size line lives in the Responder: no allocation per chunk. Empty for no data (a
+// zero-size line would end the body).
+asio::const_buffer Responder::chunk_size_line(std::size_t size) {
+  if (size == 0) return {};
+  auto* end = std::to_chars(chunk_line_.data(), chunk_line_.data() + chunk_line_.size() - 2, size, 16).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  return asio::buffer(chunk_line_.data(), static_cast<std::size_t>(end - chunk_line_.data()));
+}
+
+Awaitable<bool> Responder::finish_stream() { return finish_stream({}); }
+
+Awaitable<bool> Responder::finish_stream(std::string_view last_data) {
   if (failed_) co_return false;
   if (head_only_) co_return true;
-  std::array<asio::const_buffer, 1> buffers{asio::buffer(kLastChunk.data(), kLastChunk.size())};
+  std::array<asio::const_buffer, 4> buffers{chunk_size_line(last_data.size()),
+                                            asio::buffer(last_data.data(), last_data.size()),
+                                            asio::buffer(kCrlf.data(), last_data.empty() ? 0 : kCrlf.size()),
+                                            asio::buffer(kLastChunk.data(), kLastChunk.size())};
   co_return co_await write(buffers);
 }
 

@@ -49,8 +49,13 @@ class Responder {
 
   // Streaming: headers with chunked transfer encoding, then chunks, then the last chunk.
   Awaitable<bool> start_stream(beast_http::response_header<> header);
+  // The headers and the first chunk in one gather write: one sendmsg, one wake-up of the client
+  // (an empty chunk: the headers alone).
+  Awaitable<bool> start_stream(beast_http::response_header<> header, std::string_view first_chunk);
   Awaitable<bool> write_chunk(std::string_view data);
   Awaitable<bool> finish_stream();
+  // The stream's last data and the last chunk in one gather write.
+  Awaitable<bool> finish_stream(std::string_view last_data);
 
   // Every write (whole response, stream header, chunk) must finish within the write timeout: a
   // client that stops reading (its TCP window full) fails the write instead of holding the
@@ -96,6 +101,7 @@ class Responder {
   std::array<char, 20> chunk_line_{};  // a chunk's size in hex and CRLF
 
   Awaitable<bool> write(std::span<boost::asio::const_buffer> buffers);
+  boost::asio::const_buffer chunk_size_line(std::size_t size);
 };
 
 }  // namespace switchyard::http

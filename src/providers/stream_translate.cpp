@@ -72,6 +72,56 @@ bool worth_parsing(const http::SseEvent& e, std::initializer_list<std::string_vi
   return false;
 }
 
+// Before the first content token, whether an OpenAI chunk may say anything the gateway reads:
+// content (a non-empty `content`, `refusal`, `reasoning_content`, `thinking_blocks`,
+// `tool_calls`), usage or an error. Conservative: it is parsed unless every such name it quotes
+// is followed by an empty value ("", null, []) and "error" is not quoted at all (a chunk with an
+// "error" key of any value is an error) and no `\u` escape could spell a name. The opening chunk
+// (`"delta":{"role":"assistant","content":""}`) needs no parse: one DOM less before the first
+// token reaches the client.
+bool openai_chunk_may_matter(std::string_view data) {
+  const char* const end = data.data() + data.size();
+  for (const char* p = data.data(); (p = static_cast<const char*>(std::memchr(p, '\\', end - p))); p += 2)
+    if (p + 1 < end && p[1] == 'u') return true;
+  // Whether the quoted string at `p` is `name` and, unless it may be any value, an empty one.
+  const auto quoted = [end](const char* p, std::string_view name) {
+    return static_cast<std::size_t>(end - p) > name.size() && std::memcmp(p, name.data(), name.size()) == 0 &&
+           p[name.size()] == '"';
+  };
+  const auto non_empty_value = [end](const char* v) {
+    while (v < end && (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n' || *v == ':')) ++v;
+    const auto rest = std::string_view(v, static_cast<std::size_t>(end - v));
+    return !rest.starts_with("\"\"") && !rest.starts_with("null") && !rest.starts_with("[]");
+  };
+  const auto matters = [&](const char* p, std::string_view name) {
+    return quoted(p, name) && non_empty_value(p + name.size() + 1);
+  };
+  for (const char* p = data.data(); (p = static_cast<const char*>(std::memchr(p, '"', end - p)));) {
+    ++p;
+    if (p == end) break;
+    switch (*p) {  // one comparison per quote for most strings: names by their first letter
+      case 'c':
+        if (matters(p, "content")) return true;
+        break;
+      case 'r':
+        if (matters(p, "refusal") || matters(p, "reasoning_content")) return true;
+        break;
+      case 't':
+        if (matters(p, "thinking_blocks") || matters(p, "tool_calls")) return true;
+        break;
+      case 'u':
+        if (matters(p, "usage")) return true;
+        break;
+      case 'e':
+        if (quoted(p, "error")) return true;  // any value: a chunk with an "error" key is an error
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 // An event's JSON, parsed into an arena on the translator's own buffer: a stream's parses need no
 // heap allocation while an event's DOM fits the buffer. The arena is made anew for every event
 // (a monotonic_resource only grows: rewound with release(), its next block size keeps doubling).
@@ -105,7 +155,7 @@ class OpenAiPassThrough final : public StreamTranslator {
       out.done = done_ = true;
       return;
     }
-    if (content_seen_ && !worth_parsing(e, {"usage", "error"})) {
+    if (content_seen_ ? !worth_parsing(e, {"usage", "error"}) : !openai_chunk_may_matter(e.data)) {
       forward_unparsed(e, out);
       return;
     }

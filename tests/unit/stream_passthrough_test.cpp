@@ -27,6 +27,36 @@ std::unique_ptr<StreamTranslator> openai_after_content() {
   return t;
 }
 
+// Before the first content token an event whose content fields are all empty is forwarded
+// without a parse: what counts as content, usage and errors there must not change.
+TEST(StreamPassThrough, OpenAiEventsBeforeContentAreReadWhenTheyCanMatter) {
+  const std::string opening =
+      R"({"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content": "" ,"refusal":null,"tool_calls":[]},"logprobs":null,"finish_reason":null}],"usage":null})";
+  auto t = make_stream_translator(core::WireFormat::openai, core::WireFormat::openai, true);
+  const auto first = feed(*t, "", opening);
+  EXPECT_FALSE(first.content);
+  EXPECT_EQ(first.bytes, "data: " + opening + "\n\n");
+  // Each of these carries content (or a tool call, reasoning, a refusal) before any other did.
+  for (const std::string& data :
+       {kContent, std::string(R"({"choices":[{"delta":{"tool_calls":[{"index":0,"id":"t1","function":{"name":"f"}}]}}]})"),
+        std::string(R"({"choices":[{"delta":{"reasoning_content":"hm"}}]})"),
+        std::string(R"({"choices":[{"delta":{"refusal":"no"}}]})"),
+        std::string(R"({"choices":[{"delta":{"c\u006fntent":"Hi"}}]})")}) {
+    auto fresh = make_stream_translator(core::WireFormat::openai, core::WireFormat::openai, true);
+    EXPECT_FALSE(feed(*fresh, "", opening).content);
+    const auto out = feed(*fresh, "", data);
+    EXPECT_TRUE(out.content) << data;
+    EXPECT_EQ(out.bytes, "data: " + data + "\n\n");
+  }
+  // A content key elsewhere than a choice's delta is not content.
+  EXPECT_FALSE(feed(*t, "", R"({"choices":[{"delta":{},"logprobs":{"content":[{"token":"x"}]}}]})").content);
+  // Usage and errors before content are still read.
+  feed(*t, "", R"({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":0,"total_tokens":5}})");
+  EXPECT_EQ(t->usage().input_tokens, 5);
+  const auto error = feed(*t, "", R"({"error":null})");
+  EXPECT_TRUE(error.error_body.has_value());
+}
+
 TEST(StreamPassThrough, OpenAiEventsAfterContentPassUnchanged) {
   auto t = openai_after_content();
   EXPECT_EQ(feed(*t, "", kContent).bytes, "data: " + kContent + "\n\n");
