@@ -11,7 +11,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev \
-      libyaml-cpp-dev libre2-dev libcli11-dev libspdlog-dev libfmt-dev libhiredis-dev \
+      libyaml-cpp-dev libre2-dev libcli11-dev libhiredis-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -33,8 +33,6 @@ RUN cmake -S . -B build -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=Release -DSWITCHY
 #   libssl.so.3, libcrypto.so.3 -> libssl3            libyaml-cpp.so.0.7 -> libyaml-cpp0.7
 #   libre2.so.9 -> libre2-9                           libhiredis.so.0.14 -> libhiredis0.14 (Redis)
 #   libstdc++, libgcc_s, libc, libm -> already in debian:12-slim
-# libspdlog1.10 and libfmt9 are the runtime halves of libspdlog-dev/libfmt-dev above, small and
-# listed so the image keeps working once the binary links them for logging.
 # ca-certificates: TLS verification of provider endpoints.
 FROM debian:12-slim
 ARG DEBIAN_FRONTEND=noninteractive
@@ -42,7 +40,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       ca-certificates \
       libboost-json1.81.0 libboost-url1.81.0 libssl3 libyaml-cpp0.7 libre2-9 \
-      libhiredis0.14 libspdlog1.10 libfmt9 \
+      libhiredis0.14 \
  && rm -rf /var/lib/apt/lists/*
 
 COPY --from=build /src/build/switchyard /usr/local/bin/switchyard
