@@ -58,10 +58,17 @@ bool openai_chunk_has_content(const json::object& chunk) {
 // invalid UTF-8 (issue 11, 5c), so for valid bytes parsing would not change what is written.
 // Whether `data` has a `\u` escape or one of `names` as a quoted string ("usage", ...): one
 // memchr walk over the quotes (memmem per name cost more than the rest of the event's handling).
+// Whether `data` has a `\u` escape (an escaped backslash is skipped with its escape). Bounded by
+// find(): a backslash as the last byte must not send a scan past the end (found by fuzz_stream).
+bool has_unicode_escape(std::string_view data) {
+  for (auto i = data.find('\\'); i != std::string_view::npos; i = data.find('\\', i + 2))
+    if (i + 1 < data.size() && data[i + 1] == 'u') return true;
+  return false;
+}
+
 bool worth_parsing(const http::SseEvent& e, std::initializer_list<std::string_view> names) {
   const char* const end = e.data.data() + e.data.size();
-  for (const char* p = e.data.data(); (p = static_cast<const char*>(std::memchr(p, '\\', end - p))); p += 2)
-    if (p + 1 < end && p[1] == 'u') return true;
+  if (has_unicode_escape(e.data)) return true;
   for (const char* p = e.data.data(); (p = static_cast<const char*>(std::memchr(p, '"', end - p)));) {
     ++p;
     for (const auto name : names)
@@ -81,8 +88,7 @@ bool worth_parsing(const http::SseEvent& e, std::initializer_list<std::string_vi
 // token reaches the client.
 bool openai_chunk_may_matter(std::string_view data) {
   const char* const end = data.data() + data.size();
-  for (const char* p = data.data(); (p = static_cast<const char*>(std::memchr(p, '\\', end - p))); p += 2)
-    if (p + 1 < end && p[1] == 'u') return true;
+  if (has_unicode_escape(data)) return true;
   // Whether the quoted string at `p` is `name` and, unless it may be any value, an empty one.
   const auto quoted = [end](const char* p, std::string_view name) {
     return static_cast<std::size_t>(end - p) > name.size() && std::memcmp(p, name.data(), name.size()) == 0 &&
