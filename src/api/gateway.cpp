@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -155,6 +156,10 @@ class HeaderLines {
  public:
   explicit HeaderLines(std::string& out) : out_(out) { out_.reserve(384); }
   void operator()(std::string_view name, std::string_view value) {
+    // A value may carry client text (tool names of a Responses request): a line break in it
+    // would add a header of the client's making, so such a header is not sent.
+    for (const char c : value)
+      if (c == '\r' || c == '\n') return;
     out_.append(name).append(": ", 2).append(value).append("\r\n", 2);
   }
   std::string_view text() const { return out_; }
@@ -326,11 +331,17 @@ http::Awaitable<void> Gateway::operate(http::Request& req, http::Responder& resp
       res = client_error(core::WireFormat::openai, bh::status::not_found, errors::ErrorClass::not_found,
                          "reload is not available", version);
     } else {
-      // Reading and validating the config is file I/O: done on the admin thread, then back here.
-      const auto io = co_await boost::asio::this_coro::executor;
-      co_await boost::asio::post(admin_pool_->get_executor(), http::kUseAwaitable);
-      const auto result = ops_.reload();
-      co_await boost::asio::post(io, http::kUseAwaitable);
+      // Reading and validating the config is file I/O: it runs as a coroutine of the admin thread
+      // and its result comes back to this one. (A post() to the admin executor and back did not
+      // move the work: the resumption is dispatched to this coroutine's own executor, so the
+      // reload ran on the I/O thread.)
+      auto reloading = boost::asio::co_spawn(
+          admin_pool_->get_executor(),
+          [this]() -> boost::asio::awaitable<ReloadResult, boost::asio::thread_pool::executor_type> {
+            co_return ops_.reload();
+          },
+          http::kUseAwaitable);
+      const auto result = co_await std::move(reloading);
       json::array errors_list, warnings_list;
       for (const auto& e : result.errors) errors_list.push_back(json::string(e));
       for (const auto& w : result.warnings) warnings_list.push_back(json::string(w));

@@ -169,10 +169,15 @@ beast::error_code with_timeout(const beast::error_code& ec, const ConnectionDead
   return ec == asio::error::operation_aborted && deadline.timed_out() ? beast::error::timeout : ec;
 }
 
-// The shortest of the timeouts: the connection's deadline timer fires at most this often.
+// The shortest of the timeouts, but at least a second: the connection's deadline timer fires at
+// most this often. (A sub-second write timeout would otherwise wake every idle connection that
+// often, and a 0 ms one would spin; a deadline nearer than the horizon still gets its own timer.)
 std::chrono::milliseconds deadline_horizon(const ServerOptions& options) {
-  return std::min({std::chrono::duration_cast<std::chrono::milliseconds>(options.read_timeout),
-                   std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout), options.write_timeout});
+  constexpr std::chrono::milliseconds kShortestHorizon{1000};
+  return std::max(kShortestHorizon,
+                  std::min({std::chrono::duration_cast<std::chrono::milliseconds>(options.read_timeout),
+                            std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout),
+                            options.write_timeout}));
 }
 
 // Reads the body the parser announced, growing the request's budget share as it arrives (a

@@ -2,7 +2,10 @@
 // happened (and parse with Prometheus' own promtool), the per-request log line, the admin view,
 // and live reload under load (SIGHUP and POST /admin/reload) that loses no request.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/json.hpp>
@@ -321,6 +324,32 @@ TEST(Operations, ReloadUnderLoadLosesNoRequestAndRefusesABadConfig) {
   EXPECT_EQ(value(metrics, "switchyard_config_reloads_total{result=\"success\"}"), 3);
   EXPECT_EQ(value(metrics, "switchyard_config_reloads_total{result=\"failure\"}"), 1);
   EXPECT_EQ(s.gateway->stop(), 0);
+}
+
+// POST /admin/reload reads the config off the I/O threads: while a reload waits on a config file
+// that is slow to read (a FIFO whose writer has not written yet), the gateway's only I/O thread
+// still answers. (A post() to the admin executor and back used to run the reload right on it.)
+TEST(Operations, ReloadReadsTheConfigOffTheIoThread) {
+  OpsStack s("reload-off-io");
+  Process gateway({binary_path(), "serve", "--config", s.config.string(), "--port", "0", "--threads", "1"});
+  const auto port = gateway.wait_for_port();
+  ASSERT_TRUE(port) << gateway.output();
+  const auto good = config_text(s.mock.port);
+  std::filesystem::remove(s.config);
+  ASSERT_EQ(::mkfifo(s.config.c_str(), 0600), 0);
+  HttpResult reloaded;
+  std::thread reloader([&] { reloaded = request(*port, "POST", "/admin/reload", "", s.admin(), std::chrono::seconds(30)); });
+  // The reload has the FIFO open once a writer can open it without blocking.
+  int writer = -1;
+  ASSERT_TRUE(eventually([&] { return (writer = ::open(s.config.c_str(), O_WRONLY | O_NONBLOCK)) >= 0; }));
+  const auto health = request(*port, "GET", "/health/liveliness", "", {}, std::chrono::seconds(5));
+  EXPECT_EQ(health.status, 200) << "the I/O thread is blocked by the reload: " << health.error.message();
+  ASSERT_EQ(::write(writer, good.data(), good.size()), static_cast<ssize_t>(good.size()));
+  ::close(writer);
+  reloader.join();
+  EXPECT_EQ(reloaded.status, 200) << reloaded.body;
+  std::filesystem::remove(s.config);
+  EXPECT_EQ(gateway.stop(), 0);
 }
 
 // SIGTERM drains: the listening socket closes at once (new connections refused), a request in
