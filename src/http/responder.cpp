@@ -68,13 +68,24 @@ bool has_content(unsigned status) { return status >= 200 && status != 204 && sta
 }  // namespace
 
 Awaitable<bool> Responder::send(Response response) {
+  auto sending = send_whole(response.result_int(), response.reason(), response.base(), {}, response.body());
+  co_return co_await std::move(sending);
+}
+
+Awaitable<bool> Responder::send(beast_http::status status, std::string_view fields, std::string_view body) {
+  const beast_http::fields none;
+  auto sending = send_whole(static_cast<unsigned>(status), beast_http::obsolete_reason(status), none, fields, body);
+  co_return co_await std::move(sending);
+}
+
+Awaitable<bool> Responder::send_whole(unsigned status, std::string_view reason, const beast_http::fields& fields,
+                                      std::string_view field_lines, std::string_view body) {
   if (failed_) co_return false;  // abandoned, or an earlier write failed: nobody reads this
   answered_ = true;
-  const unsigned status = response.result_int();
-  const auto& body = response.body();
   auto& head = *head_;
   head.clear();
-  append_status_and_fields(head, version_, status, response.reason(), response.base());
+  append_status_and_fields(head, version_, status, reason, fields);
+  head += field_lines;
   append_connection(head, version_, keep_alive());
   if (has_content(status)) {
     head += "Content-Length: ";
@@ -83,27 +94,7 @@ Awaitable<bool> Responder::send(Response response) {
   }
   head += kCrlf;
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer{}};
-  if (!head_only_ && has_content(status)) buffers[1] = asio::buffer(body);
-  co_return co_await write(buffers);
-}
-
-Awaitable<bool> Responder::send(beast_http::status status, std::string_view fields, std::string_view body) {
-  if (failed_) co_return false;
-  answered_ = true;
-  const auto code = static_cast<unsigned>(status);
-  auto& head = *head_;
-  head.clear();
-  append_status_and_fields(head, version_, code, beast_http::obsolete_reason(status), beast_http::fields{});
-  head += fields;
-  append_connection(head, version_, keep_alive());
-  if (has_content(code)) {
-    head += "Content-Length: ";
-    append_number(head, body.size());
-    head += kCrlf;
-  }
-  head += kCrlf;
-  std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer{}};
-  if (!head_only_ && has_content(code)) buffers[1] = asio::buffer(body.data(), body.size());
+  if (!head_only_ && has_content(status)) buffers[1] = asio::buffer(body.data(), body.size());
   co_return co_await write(buffers);
 }
 
