@@ -293,7 +293,7 @@ TEST(CloudCredentials, RefreshBeforeExpiryUnderLoadFailsNoRequest) {
   stop = true;
   for (auto& t : clients) t.join();
   EXPECT_GE(s.granted("sts_assume_role_with_web_identity"), kRefreshesWanted + 1);
-  EXPECT_EQ(failed.load(), 0) << first_failure;
+  EXPECT_EQ(failed.load(), 0) << first_failure << "\ngateway output:\n" << s.gateway->output();
   EXPECT_GT(ok.load(), 0);
   const auto stats = json::parse(request(s.mock.port, "GET", "/mock/stats").body).as_object();
   EXPECT_EQ(stats.at("auth_failures").to_number<int>(), 0) << "no request was signed with expired keys";
