@@ -1,9 +1,9 @@
 #include "api/admin.h"
 
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "api/metrics.h"
+#include "core/text.h"
 #include "core/url_userinfo.h"
 
 namespace switchyard::api {
@@ -15,12 +15,6 @@ core::Nanos now() { return core::SteadyClock{}.now(); }  // the clock the servin
 std::optional<double> remaining_seconds(const state::Cooldown& c, core::Nanos at) {
   if (c.until == state::kForever) return std::nullopt;  // until reload
   return static_cast<double>(c.until - at) / 1e9;
-}
-
-void append_number(std::string& out, double v) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, ec == std::errc() ? end : buf);
 }
 
 void gauge_header(std::string& out, std::string_view name, std::string_view help) {
@@ -91,13 +85,13 @@ void write_state_gauges(std::string& out, const router::Router& router) {
   gauge_header(out, "switchyard_deployment_in_flight", "Upstream calls in flight per deployment.");
   for (const auto& e : deployments) {
     out += "switchyard_deployment_in_flight{deployment=\"" + escape_label_value(e.config->id) + "\"} ";
-    append_number(out, state.in_flight(*e.slot));
+    core::append_double(out, state.in_flight(*e.slot));
     out += '\n';
   }
   gauge_header(out, "switchyard_deployment_latency_seconds", "Moving average of successful upstream call latency.");
   for (const auto& e : deployments) {
     out += "switchyard_deployment_latency_seconds{deployment=\"" + escape_label_value(e.config->id) + "\"} ";
-    append_number(out, static_cast<double>(state.average_latency(*e.slot)) / 1e9);
+    core::append_double(out, static_cast<double>(state.average_latency(*e.slot)) / 1e9);
     out += '\n';
   }
   const auto shared = state.shared_status();
@@ -106,7 +100,7 @@ void write_state_gauges(std::string& out, const router::Router& router) {
     out += shared.up ? "switchyard_redis_up 1\n" : "switchyard_redis_up 0\n";
     out += "# HELP switchyard_redis_errors_total Failed Redis operations (the local view served meanwhile).\n"
            "# TYPE switchyard_redis_errors_total counter\nswitchyard_redis_errors_total ";
-    append_number(out, static_cast<double>(shared.errors_total));
+    core::append_double(out, static_cast<double>(shared.errors_total));
     out += '\n';
   }
 }

@@ -7,8 +7,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <array>
-#include <charconv>
 #include <random>
 
 #include "api/admin.h"
@@ -18,6 +16,7 @@
 #include "api/responses_api.h"
 #include "api/passing.h"
 #include "api/litellm_controls.h"
+#include "core/text.h"
 #include "providers/stream_translate.h"
 #include "providers/translate.h"
 
@@ -128,9 +127,7 @@ void add_routing_headers(const router::RouteOutcome& o, Add&& add) {
   if (!o.group.empty()) add("x-switchyard-model-group", o.group);
   else if (!o.groups_tried.empty()) add("x-switchyard-model-group", o.groups_tried.back());
   if (o.deployment) add("x-switchyard-deployment", o.deployment->id);
-  std::array<char, 16> attempts;
-  const auto end = std::to_chars(attempts.data(), attempts.data() + attempts.size(), o.attempts).ptr;
-  add("x-switchyard-attempts", std::string_view(attempts.data(), static_cast<std::size_t>(end - attempts.data())));
+  add("x-switchyard-attempts", std::to_string(o.attempts));
   std::string list;
   for (const auto& g : o.groups_tried) {
     if (!list.empty()) list += ',';
@@ -154,18 +151,17 @@ void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
 // Header lines formatted straight into one string (no header container and element per field).
 class HeaderLines {
  public:
-  explicit HeaderLines(std::string& out) : out_(out) { out_.reserve(384); }
+  HeaderLines() { out_.reserve(384); }
   void operator()(std::string_view name, std::string_view value) {
     // A value may carry client text (tool names of a Responses request): a line break in it
     // would add a header of the client's making, so such a header is not sent.
-    for (const char c : value)
-      if (c == '\r' || c == '\n') return;
+    if (core::has_line_break(value)) return;
     out_.append(name).append(": ", 2).append(value).append("\r\n", 2);
   }
   std::string_view text() const { return out_; }
 
  private:
-  std::string& out_;
+  std::string out_;
 };
 
 }  // namespace
@@ -476,8 +472,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   // Same format: the upstream's bytes as they came (validated and read for usage on the way).
   const std::string body = answer.wire.empty() || format == core::WireFormat::responses ? json::serialize(answer.body)
                                                                                         : std::move(answer.wire);
-  std::string field_lines;
-  HeaderLines fields(field_lines);
+  HeaderLines fields;
   add_routing_headers(outcome, fields);
   fields("x-request-id", request.request_id);
   fields("content-type", "application/json");

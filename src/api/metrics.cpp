@@ -1,10 +1,11 @@
 #include "api/metrics.h"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <span>
 #include <unordered_map>
+
+#include "core/text.h"
 
 namespace switchyard::api {
 namespace {
@@ -104,12 +105,6 @@ void build_key(std::string& key, Family f, std::initializer_list<std::string_vie
     key.push_back(kSeparator);
     key.append(l);
   }
-}
-
-void append_number(std::string& out, double v) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, ec == std::errc() ? end : buf);
 }
 
 // `{a="x",b="y"` (no closing brace: histograms add `le`), from the key's label values.
@@ -280,7 +275,7 @@ std::string Metrics::scrape(const GaugeWriter& gauges) const {
         append_labels(out, info, it->first);
         if (!info.labels.empty()) out += '}';
         out += ' ';
-        append_number(out, it->second);
+        core::append_double(out, it->second);
         out += '\n';
       }
       continue;
@@ -294,10 +289,10 @@ std::string Metrics::scrape(const GaugeWriter& gauges) const {
         out += "_bucket";
         append_labels(out, info, it->first);
         out += info.labels.empty() ? "{le=\"" : ",le=\"";
-        if (b < info.buckets.size()) append_number(out, info.buckets[b]);
+        if (b < info.buckets.size()) core::append_double(out, info.buckets[b]);
         else out += "+Inf";
         out += "\"} ";
-        append_number(out, static_cast<double>(b < info.buckets.size() ? cumulative : h.count));
+        core::append_double(out, static_cast<double>(b < info.buckets.size() ? cumulative : h.count));
         out += '\n';
       }
       for (const auto suffix : {"_sum", "_count"}) {
@@ -306,14 +301,14 @@ std::string Metrics::scrape(const GaugeWriter& gauges) const {
         append_labels(out, info, it->first);
         if (!info.labels.empty()) out += '}';
         out += ' ';
-        append_number(out, std::string_view(suffix) == "_sum" ? h.sum : static_cast<double>(h.count));
+        core::append_double(out, std::string_view(suffix) == "_sum" ? h.sum : static_cast<double>(h.count));
         out += '\n';
       }
     }
   }
   out += "# HELP switchyard_in_flight_requests Chat requests being handled right now.\n"
          "# TYPE switchyard_in_flight_requests gauge\nswitchyard_in_flight_requests ";
-  append_number(out, static_cast<double>(in_flight.load(std::memory_order_relaxed)));
+  core::append_double(out, static_cast<double>(in_flight.load(std::memory_order_relaxed)));
   out += '\n';
   if (gauges) gauges(out);
   return out;

@@ -1,5 +1,7 @@
 #include "api/passing.h"
 
+#include "core/text.h"
+
 #include <algorithm>
 
 namespace switchyard::api {
@@ -20,8 +22,7 @@ constexpr std::string_view kAnthropicHeaders[] = {"anthropic-beta", "anthropic-v
 // Into a reused buffer: most headers are not forwarded, so no string is made for them.
 void lower_into(std::string& out, std::string_view s) {
   out.assign(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only: header names are tokens
+  for (auto& c : out) c = core::ascii_lower(c);  // ASCII only: header names are tokens
 }
 
 template <std::size_t N>

@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "api/batched_writer.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace switchyard::api {
@@ -16,12 +17,6 @@ constexpr char kHex[] = "0123456789abcdef";
 
 // Every line is built by appending to one buffer: no temporary string per field (the line is
 // written for every request, it must cost little next to the request itself).
-
-void append_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
 
 // printf("%.Nf"): std::to_chars with a precision is specified to print the same digits.
 void append_fixed(std::string& out, double v, int precision) {
@@ -138,9 +133,9 @@ void append_json_attempt(std::string& out, std::string_view group, std::string_v
   out += ",\"result\":";
   append_json_string(out, result, false);
   out += ",\"status\":";
-  append_int(out, status);
+  core::append_int(out, status);
   out += ",\"latency_us\":";
-  append_int(out, micros(latency_ms));
+  core::append_int(out, micros(latency_ms));
 }
 
 void json_line(std::string& out, const RequestSummary& s, const Redactor& redact) {
@@ -159,7 +154,7 @@ void json_line(std::string& out, const RequestSummary& s, const Redactor& redact
   out += ",\"stream\":";
   out += s.stream ? "true" : "false";
   out += ",\"status\":";
-  append_int(out, s.status);
+  core::append_int(out, s.status);
   out += ",\"deployment\":";
   append_json_string(out, s.deployment);
   out += ",\"answered_by_group\":";
@@ -189,13 +184,13 @@ void json_line(std::string& out, const RequestSummary& s, const Redactor& redact
     out += '}';
   }
   out += "],\"tokens\":{\"input\":";
-  append_int(out, s.usage.input_tokens);
+  core::append_int(out, s.usage.input_tokens);
   out += ",\"output\":";
-  append_int(out, s.usage.output_tokens);
+  core::append_int(out, s.usage.output_tokens);
   out += ",\"cached\":";
-  append_int(out, s.usage.cached_tokens);
+  core::append_int(out, s.usage.cached_tokens);
   out += "},\"duration_us\":";
-  append_int(out, micros(s.duration_ms));
+  core::append_int(out, micros(s.duration_ms));
   if (!s.stream_error.empty()) {
     out += ",\"stream_error\":";
     append_json_string(out, s.stream_error);
@@ -303,7 +298,7 @@ void text_line(std::string& out, const RequestSummary& s, const Redactor& redact
   out += " group=";
   append_text_value(out, s.model_group);
   out += s.stream ? " stream=true status=" : " stream=false status=";
-  append_int(out, s.status);
+  core::append_int(out, s.status);
   if (!s.deployment.empty()) {
     out += " deployment=";
     append_text_value(out, s.deployment);
@@ -315,7 +310,7 @@ void text_line(std::string& out, const RequestSummary& s, const Redactor& redact
     append_text_value(out, scratch);
   }
   out += " attempts=";
-  append_int(out, static_cast<std::int64_t>(s.failures.size() + (s.deployment.empty() ? 0 : 1)));
+  core::append_int(out, static_cast<std::int64_t>(s.failures.size() + (s.deployment.empty() ? 0 : 1)));
   for (const auto& f : s.failures) {
     scratch.assign(f.group);
     scratch += '/';
@@ -325,7 +320,7 @@ void text_line(std::string& out, const RequestSummary& s, const Redactor& redact
     out += ' ';
     out += to_string(f.classification.error_class);
     out += ' ';
-    append_int(out, f.status);
+    core::append_int(out, f.status);
     out += ' ';
     append_fixed(out, f.latency_ms, 1);
     out += "ms: ";
@@ -341,9 +336,9 @@ void text_line(std::string& out, const RequestSummary& s, const Redactor& redact
     append_joined(out, s.dropped_params);
   }
   out += " tokens_in=";
-  append_int(out, s.usage.input_tokens);
+  core::append_int(out, s.usage.input_tokens);
   out += " tokens_out=";
-  append_int(out, s.usage.output_tokens);
+  core::append_int(out, s.usage.output_tokens);
   out += " duration_ms=";
   append_fixed(out, s.duration_ms, 3);
 }

@@ -1,6 +1,7 @@
 #include "core/text.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace switchyard::core {
 
@@ -13,6 +14,24 @@ std::string to_lower_ascii(std::string_view s, std::size_t max_bytes) {
   std::string out(s.substr(0, std::min(max_bytes, s.size())));
   for (char& c : out) c = ascii_lower(c);
   return out;
+}
+
+void append_int(std::string& out, std::int64_t value) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
+}
+
+void append_double(std::string& out, double value) {
+  char digits[32];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, ec == std::errc() ? end : digits);
+}
+
+bool has_line_break(std::string_view s) {
+  for (const char c : s)
+    if (c == '\r' || c == '\n') return true;
+  return false;
 }
 
 namespace {

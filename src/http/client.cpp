@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <charconv>
 
 #include <sys/socket.h>
 #include <unordered_map>
@@ -258,12 +257,6 @@ bool framing_header(std::string_view name) {
          core::iequals(name, "connection");
 }
 
-// A name or value with a line break would smuggle a header (or a second request) into the head.
-bool injects_lines(std::string_view text) {
-  for (const char c : text)
-    if (c == '\r' || c == '\n') return true;
-  return false;
-}
 
 // The request head, formatted into `out` (a connection's reused buffer): request line, Host
 // (unless the caller sets it), the caller's headers — a later one replaces an earlier one of the
@@ -284,7 +277,7 @@ void format_head(const UpstreamRequest& req, std::string& out) {
   bool host_given = false;
   for (std::size_t i = 0; i < headers.size(); ++i) {
     const auto& [name, value] = headers[i];
-    if (framing_header(name) || injects_lines(name) || injects_lines(value) || replaced_later(i)) continue;
+    if (framing_header(name) || core::has_line_break(name) || core::has_line_break(value) || replaced_later(i)) continue;
     host_given = host_given || core::iequals(name, "host");
     out.append(name).append(": ", 2).append(value).append("\r\n", 2);
   }
@@ -305,9 +298,7 @@ void format_head(const UpstreamRequest& req, std::string& out) {
   const auto m = req.method;
   if (!req.body.empty() || m == beast_http::verb::post || m == beast_http::verb::put || m == beast_http::verb::options) {
     out += "Content-Length: ";
-    char digits[24];
-    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, req.body.size());
-    out.append(digits, end);
+    core::append_int(out, static_cast<std::int64_t>(req.body.size()));
     out += "\r\n";
   }
   out += "\r\n";

@@ -1,5 +1,7 @@
 #include "http/responder.h"
 
+#include "core/text.h"
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -24,12 +26,6 @@ constexpr std::chrono::milliseconds kHalfCloseGrace{250};
 constexpr std::chrono::milliseconds kHalfCloseProbeInterval{50};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-void append_number(std::string& out, std::uint64_t value) {
-  std::array<char, 24> digits;
-  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
-  out.append(digits.data(), end);
-}
-
 // "HTTP/1.1 200 OK\r\n" and the handler's header fields, as Beast's serializer writes them. The
 // fields that frame the message (Connection, Content-Length, Transfer-Encoding) are left out:
 // the Responder decides them, as it did through keep_alive()/prepare_payload().
@@ -40,7 +36,7 @@ void append_status_and_fields(std::string& head, unsigned version, unsigned stat
   head += '.';
   head += static_cast<char>('0' + version % 10);
   head += ' ';
-  append_number(head, status);
+  core::append_int(head, status);
   head += ' ';
   head += reason;
   head += kCrlf;
@@ -89,7 +85,7 @@ Awaitable<bool> Responder::send_whole(unsigned status, std::string_view reason, 
   append_connection(head, version_, keep_alive());
   if (has_content(status)) {
     head += "Content-Length: ";
-    append_number(head, body.size());
+    core::append_int(head, static_cast<std::int64_t>(body.size()));
     head += kCrlf;
   }
   head += kCrlf;

@@ -1,5 +1,7 @@
 #include "providers/answer_scan.h"
 
+#include "providers/json_fields.h"
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <cstdint>
 #include <string>
@@ -14,12 +16,6 @@ using string_view = json::string_view;
 // The keys that matter, by the object they appear in. Anything else is skipped (but validated).
 enum class TopKey { other, answer_array, error, usage };
 enum class UsageKey { other, input, output, cache_read, cache_creation, prompt_details };
-
-// usage_of()'s reading of a number: integers as they are, doubles truncated when in range.
-std::int64_t from_double(double d) {
-  constexpr double kLimit = 9.0e18;
-  return d > -kLimit && d < kLimit ? static_cast<std::int64_t>(d) : 0;
-}
 
 class AnswerHandler {
  public:
@@ -72,7 +68,7 @@ class AnswerHandler {
   bool on_number_part(string_view, error_code&) { return true; }
   bool on_int64(std::int64_t v, string_view, error_code&) { return number(v); }
   bool on_uint64(std::uint64_t v, string_view, error_code&) { return number(static_cast<std::int64_t>(v)); }
-  bool on_double(double v, string_view, error_code&) { return number(from_double(v)); }
+  bool on_double(double v, string_view, error_code&) { return number(json_fields::integer_from_double(v)); }
   bool on_bool(bool, error_code&) { return true; }
   bool on_null(error_code&) { return true; }
   bool on_comment_part(string_view, error_code&) { return true; }

@@ -14,16 +14,18 @@ inline std::string_view str(const boost::json::object& o, std::string_view key) 
   return {};
 }
 
+// A JSON double read as an integer: truncated; out of range (1e300, NaN) reads as 0, since the
+// cast would be undefined behaviour.
+inline std::int64_t integer_from_double(double d) {
+  constexpr double kLimit = 9.0e18;
+  return d > -kLimit && d < kLimit ? static_cast<std::int64_t>(d) : 0;
+}
+
 inline std::int64_t integer(const boost::json::object& o, std::string_view key) {
   if (const auto* v = o.if_contains(key)) {
     if (v->is_int64()) return v->get_int64();
     if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-    if (v->is_double()) {
-      // Out-of-range doubles (1e300, NaN) would be undefined behaviour to cast.
-      const double d = v->get_double();
-      constexpr double kLimit = 9.0e18;
-      return d > -kLimit && d < kLimit ? static_cast<std::int64_t>(d) : 0;
-    }
+    if (v->is_double()) return integer_from_double(v->get_double());
   }
   return 0;
 }
