@@ -64,19 +64,22 @@ bool has_content(unsigned status) { return status >= 200 && status != 204 && sta
 }  // namespace
 
 Awaitable<bool> Responder::send(Response response) {
-  auto sending = send_whole(response.result_int(), response.reason(), response.base(), {}, response.body());
-  co_return co_await std::move(sending);
+  if (failed_) co_return false;  // abandoned, or an earlier write failed: nobody reads this
+  auto message = whole_message(response.result_int(), response.reason(), response.base(), {}, response.body());
+  co_return co_await write(message);
 }
 
 Awaitable<bool> Responder::send(beast_http::status status, std::string_view fields, std::string_view body) {
+  if (failed_) co_return false;
   const beast_http::fields none;
-  auto sending = send_whole(static_cast<unsigned>(status), beast_http::obsolete_reason(status), none, fields, body);
-  co_return co_await std::move(sending);
+  auto message = whole_message(static_cast<unsigned>(status), beast_http::obsolete_reason(status), none, fields, body);
+  co_return co_await write(message);
 }
 
-Awaitable<bool> Responder::send_whole(unsigned status, std::string_view reason, const beast_http::fields& fields,
-                                      std::string_view field_lines, std::string_view body) {
-  if (failed_) co_return false;  // abandoned, or an earlier write failed: nobody reads this
+// Not a coroutine of its own: both send()s format through it without another frame per answer.
+std::array<boost::asio::const_buffer, 2> Responder::whole_message(unsigned status, std::string_view reason,
+                                                                  const beast_http::fields& fields,
+                                                                  std::string_view field_lines, std::string_view body) {
   answered_ = true;
   auto& head = *head_;
   head.clear();
@@ -91,7 +94,7 @@ Awaitable<bool> Responder::send_whole(unsigned status, std::string_view reason, 
   head += kCrlf;
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer{}};
   if (!head_only_ && has_content(status)) buffers[1] = asio::buffer(body.data(), body.size());
-  co_return co_await write(buffers);
+  return buffers;
 }
 
 Awaitable<bool> Responder::start_stream(beast_http::response_header<> header) {

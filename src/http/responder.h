@@ -101,9 +101,11 @@ class Responder {
   std::array<char, 20> chunk_line_{};  // a chunk's size in hex and CRLF
 
   Awaitable<bool> write(std::span<boost::asio::const_buffer> buffers);
-  // A complete response: status line, `fields`, the preformatted `field_lines`, framing, body.
-  Awaitable<bool> send_whole(unsigned status, std::string_view reason, const beast_http::fields& fields,
-                             std::string_view field_lines, std::string_view body);
+  // A complete response formatted into the head buffer: status line, `fields`, the preformatted
+  // `field_lines`, framing; returned with the body as the buffers of one write.
+  std::array<boost::asio::const_buffer, 2> whole_message(unsigned status, std::string_view reason,
+                                                         const beast_http::fields& fields, std::string_view field_lines,
+                                                         std::string_view body);
   boost::asio::const_buffer chunk_size_line(std::size_t size);
 };
 
