@@ -11,7 +11,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev \
-      libyaml-cpp-dev libre2-dev libcli11-dev libhiredis-dev \
+      libyaml-cpp-dev libre2-dev libcli11-dev libhiredis-dev libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -32,6 +32,7 @@ RUN cmake -S . -B build -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=Release -DSWITCHY
 #   libboost_json.so.1.81.0 -> libboost-json1.81.0    libboost_url.so.1.81.0 -> libboost-url1.81.0
 #   libssl.so.3, libcrypto.so.3 -> libssl3            libyaml-cpp.so.0.7 -> libyaml-cpp0.7
 #   libre2.so.9 -> libre2-9                           libhiredis.so.0.14 -> libhiredis0.14 (Redis)
+#   libjemalloc.so.2 -> libjemalloc2 (malloc)
 #   libstdc++, libgcc_s, libc, libm -> already in debian:12-slim
 # ca-certificates: TLS verification of provider endpoints.
 FROM debian:12-slim
@@ -40,7 +41,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       ca-certificates \
       libboost-json1.81.0 libboost-url1.81.0 libssl3 libyaml-cpp0.7 libre2-9 \
-      libhiredis0.14 \
+      libhiredis0.14 libjemalloc2 \
  && rm -rf /var/lib/apt/lists/*
 
 COPY --from=build /src/build/switchyard /usr/local/bin/switchyard

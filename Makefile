@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 20
 # prometheus: its promtool checks /metrics with Prometheus' own exposition parser in the tests.
 DEBIAN_PACKAGES := cmake make g++ pkg-config curl ca-certificates openssl \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev libyaml-cpp-dev libre2-dev libcli11-dev \
-  libhiredis-dev redis-server libgtest-dev libgmock-dev libbenchmark-dev \
+  libhiredis-dev libjemalloc-dev redis-server libgtest-dev libgmock-dev libbenchmark-dev \
   wrk nginx-light clang libclang-rt-14-dev \
   prometheus
 

@@ -20,11 +20,26 @@ def name_of(spec):
     return names.get(m.group(1), spec)
 
 self_cost = collections.Counter(); incl_calls = collections.Counter(); calls = collections.Counter()
-fn = cfn = None; pending_calls = None; total = 0
+objects = {}       # "(id)" -> shared object path
+def object_of(spec):
+    m = re.match(r"\((\d+)\)(?:\s+(.*))?", spec)
+    if not m:
+        return spec
+    if m.group(2):
+        objects[m.group(1)] = m.group(2)
+    return objects.get(m.group(1), spec)
+
+fn_object = {}      # function -> the shared object that defines it
+fn = cfn = None; pending_calls = None; total = 0; ob = ""
 for line in open(path, errors="replace"):
     line = line.rstrip("\n")
-    if line.startswith("fn="):
+    if line.startswith("ob="):
+        ob = object_of(line[3:])
+    elif line.startswith("cob="):
+        object_of(line[4:])  # registers the id; the callee's own fn= block names its object
+    elif line.startswith("fn="):
         fn = name_of(line[3:])
+        fn_object.setdefault(fn, ob)
     elif line.startswith("cfn="):
         cfn = name_of(line[4:])
     elif line.startswith("calls="):
@@ -44,11 +59,14 @@ for line in open(path, errors="replace"):
 incl = {f: self_cost[f] + incl_calls[f] for f in set(self_cost) | set(incl_calls)}
 total = total or sum(self_cost.values())
 
-# operator new and memalign end in malloc: counting calls to malloc itself counts each block once.
-alloc_re = re.compile(r"^(malloc|calloc|realloc)$")
-free_re = re.compile(r"^free$")
-allocs = sum(c for f, c in calls.items() if alloc_re.match(f))
-frees = sum(c for f, c in calls.items() if free_re.match(f))
+# glibc: operator new and memalign end in malloc, so counting calls to malloc itself counts each
+# block once. jemalloc (the Release and default builds link it) defines operator new/delete itself
+# and calls its internal allocator from them, so there its operator new/delete calls count too.
+in_jemalloc = lambda f: "jemalloc" in fn_object.get(f, "")
+alloc_re = re.compile(r"^(malloc|calloc|realloc|aligned_alloc|posix_memalign)$")
+free_re = re.compile(r"^(free|sdallocx)$")
+allocs = sum(c for f, c in calls.items() if alloc_re.match(f) or (in_jemalloc(f) and f.startswith("operator new")))
+frees = sum(c for f, c in calls.items() if free_re.match(f) or (in_jemalloc(f) and f.startswith("operator delete")))
 # Every function's self cost in exactly one bucket (first matching pattern): a disjoint split
 # that sums to the total. Order matters: specific before generic.
 BUCKETS = [
@@ -72,7 +90,8 @@ BUCKETS = [
 ]
 buckets = collections.Counter()
 for f, c in self_cost.items():
-    label = next((b for b, pat in BUCKETS if re.search(pat, f)), "other (unsymbolised, dynamic loader, misc)")
+    label = "allocator (malloc/free/new/delete)" if in_jemalloc(f) else \
+        next((b for b, pat in BUCKETS if re.search(pat, f)), "other (unsymbolised, dynamic loader, misc)")
     buckets[label] += c
 alloc_ir = buckets["allocator (malloc/free/new/delete)"]
 

@@ -8,7 +8,12 @@
 
 #include <iostream>
 #include <mutex>
+#include <string>
 #include <vector>
+
+#ifdef SWITCHYARD_WITH_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 
 #include "api/gateway.h"
 #include "cli/commands.h"
@@ -21,6 +26,19 @@
 
 namespace switchyard::cli {
 namespace {
+
+// Which malloc serves the process (CMake's SWITCHYARD_JEMALLOC): the benchmark figures depend on it.
+std::string allocator_name() {
+#ifdef SWITCHYARD_WITH_JEMALLOC
+  const char* version = nullptr;
+  std::size_t size = sizeof version;
+  if (mallctl("version", static_cast<void*>(&version), &size, nullptr, 0) == 0 && version != nullptr)
+    return "jemalloc " + std::string(version).substr(0, std::string_view(version).find('-'));  // "5.3.0-0-g54ea…"
+  return "jemalloc";
+#else
+  return "system malloc";
+#endif
+}
 
 struct ServeOptions {
   std::string config_path;
@@ -175,7 +193,8 @@ int run_serve(const ServeOptions& o) {
     return 1;
   }
   std::cout << "switchyard listening on http://" << o.host << ":" << server.port() << " (" << server.threads()
-            << " threads, " << loaded.config->deployments.size() << " deployments)" << std::endl;
+            << " threads, " << loaded.config->deployments.size() << " deployments, " << allocator_name() << ")"
+            << std::endl;
   int received = 0;
   for (;;) {
     const timespec tick{1, 0};  // wake up now and then to release routers retired by reloads

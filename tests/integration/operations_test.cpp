@@ -207,6 +207,18 @@ TEST(Operations, GeneratedRequestIdsAreReqAnd24HexDigitsAndUnique) {
   EXPECT_EQ(s.gateway->stop(), 0);
 }
 
+// The allocator the binary runs on is named at startup: the benchmark figures depend on it, and
+// a build that silently lost jemalloc (a packaging change, a link order) would show here.
+TEST(Operations, StartupLineNamesTheAllocator) {
+  OpsStack s("allocator");
+#ifdef SWITCHYARD_EXPECT_JEMALLOC
+  EXPECT_TRUE(s.gateway->wait_for_line(" deployments, jemalloc 5.")) << s.gateway->output();
+#else
+  EXPECT_TRUE(s.gateway->wait_for_line(" deployments, system malloc)")) << s.gateway->output();
+#endif
+  EXPECT_EQ(s.gateway->stop(), 0);
+}
+
 // Lines are written in batches (at most ~100 ms late): a SIGTERM right after the last answer
 // must still find every line written before the process exits, none torn.
 TEST(Operations, EveryLogLineIsWrittenBeforeTheGatewayExits) {
