@@ -3,13 +3,24 @@
 
 Usage: ttft.py URL MODEL [N]  — sends N sequential OpenAI-format streaming requests over one
 keep-alive connection and prints p50/p99 of (a) the first body byte and (b) the first SSE event
-carrying content text, in microseconds. Standard library only.
+carrying content text, in microseconds, as Python's http.client sees them (the response head is
+parsed before any body byte is read, as an SDK does); then N more over a raw socket: (c) when the
+bytes of the first content token reach the client's socket, no HTTP parsing on the client side.
+(a)/(b) include the client's own head parsing (~20 us in http.client): a proxy that sends its head
+before the first content token lets the client parse it while the upstream is still generating;
+(c) shows the proxy's own delay. Standard library only.
 """
-import http.client, json, statistics, sys, time, urllib.parse
+import http.client, json, socket, statistics, sys, time, urllib.parse
+
+def body_of(model):
+    return json.dumps({"model": model, "stream": True,
+                       "messages": [{"role": "user", "content": "Say hello"}]})
+
+def has_content(buf):
+    return b'"content":"' in buf.replace(b'"content":""', b'')
 
 def one(conn, path, model):
-    body = json.dumps({"model": model, "stream": True,
-                       "messages": [{"role": "user", "content": "Say hello"}]})
+    body = body_of(model)
     start = time.perf_counter()
     conn.request("POST", path, body, {"content-type": "application/json"})
     resp = conn.getresponse()
@@ -23,11 +34,48 @@ def one(conn, path, model):
         if first_byte is None:
             first_byte = now
         buf += chunk
-        if first_content is None and b'"content":"' in buf.replace(b'"content":""', b''):
+        if first_content is None and has_content(buf):
             first_content = now
     if resp.status != 200 or first_content is None:
         raise SystemExit(f"bad stream: HTTP {resp.status} {buf[:200]!r}")
     return (first_byte - start) * 1e6, (first_content - start) * 1e6
+
+class RawClient:
+    """HTTP/1.1 over a plain socket: the request bytes out, the response read to its last chunk."""
+    def __init__(self, host, port, path, model):
+        self.addr = (host, port)
+        body = body_of(model).encode()
+        self.request = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        self.sock = None
+
+    def connect(self):
+        self.sock = socket.create_connection(self.addr, timeout=30)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def one(self):
+        for attempt in range(2):  # a keep-alive connection the server closed: once more, fresh
+            if self.sock is None:
+                self.connect()
+            start = time.perf_counter()
+            self.sock.sendall(self.request)
+            buf, first_content = b"", None
+            while not buf.endswith(b"\r\n0\r\n\r\n"):
+                data = self.sock.recv(65536)
+                if not data:
+                    break
+                if first_content is None:
+                    buf += data
+                    if has_content(buf):
+                        first_content = time.perf_counter()
+                else:
+                    buf = buf[-8:] + data
+            if buf.endswith(b"\r\n0\r\n\r\n") and first_content is not None:
+                return (first_content - start) * 1e6
+            self.sock.close()
+            self.sock = None
+            if attempt == 1 or buf:
+                raise SystemExit(f"bad raw stream: {buf[:200]!r}")
 
 def main():
     url, model = sys.argv[1], sys.argv[2]
@@ -37,8 +85,14 @@ def main():
     for _ in range(20):  # warm-up: connections, pools, caches
         one(conn, u.path, model)
     fb, fc = zip(*(one(conn, u.path, model) for _ in range(n)))
+    conn.close()
+    raw = RawClient(u.hostname, u.port, u.path, model)
+    for _ in range(20):
+        raw.one()
+    sc = [raw.one() for _ in range(n)]
     q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
     print(f"first_byte_p50_us={statistics.median(fb):.0f} first_byte_p99_us={q(fb, .99):.0f} "
-          f"first_content_p50_us={statistics.median(fc):.0f} first_content_p99_us={q(fc, .99):.0f}")
+          f"first_content_p50_us={statistics.median(fc):.0f} first_content_p99_us={q(fc, .99):.0f} "
+          f"socket_first_content_p50_us={statistics.median(sc):.0f} socket_first_content_p99_us={q(sc, .99):.0f}")
 
 main()
