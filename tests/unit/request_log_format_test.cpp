@@ -242,6 +242,31 @@ TEST(RequestLogFormat, SameBytesAsTheConcatenatingImplementation) {
   }
 }
 
+// Values are scanned 16 bytes at a time: a special byte at any place of a long value (in a
+// block, in the overlapping last block, right after it) still quotes it, for every length.
+TEST(RequestLogFormat, SpecialByteAnywhereInALongValueIsQuoted) {
+  const Redactor redact;
+  const std::string specials[] = {" ", "\t", "\n", std::string(1, '\0'), "\x7f", "\"", "\\", "=", "[", "]",
+                                  "\xc3\xa9", "\xff", "\xe2\x82"};
+  for (std::size_t length = 1; length <= 40; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const auto& special : specials) {
+        RequestSummary s;
+        s.method = "POST";
+        s.request_id = std::string(length, 'r');
+        s.request_id.replace(at, 1, special);
+        s.path = std::string(length, 'p');  // and a plain one of the same length
+        s.deployment = s.request_id;
+        for (const auto format : {LogFormat::text, LogFormat::json}) {
+          const auto line = RequestLog::format_line(format, s, redact);
+          reference::reference_ts = timestamp_of(format, line);
+          ASSERT_EQ(line, reference::format_line(format, s, redact)) << "length " << length << " at " << at;
+        }
+      }
+    }
+  }
+}
+
 TEST(RequestLogFormat, AppendsToWhatIsAlreadyInTheBuffer) {
   std::mt19937 rng(7);
   const Redactor redact;
