@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
+#include <cstring>
 #include <random>
 
 #include "api/admin.h"
@@ -148,20 +149,39 @@ void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
   add_routing_headers(o, [&res](std::string_view name, std::string_view value) { res.set(name, value); });
 }
 
-// Header lines formatted straight into one string (no header container and element per field).
+// Header lines formatted straight into one buffer (no header container and element per field).
+// The usual few lines fit in the coroutine frame (no allocation, no append call per piece); a
+// longer head (a long fallback path, many omitted tools) moves to a string.
 class HeaderLines {
  public:
-  HeaderLines() { out_.reserve(384); }
   void operator()(std::string_view name, std::string_view value) {
     // A value may carry client text (tool names of a Responses request): a line break in it
     // would add a header of the client's making, so such a header is not sent.
     if (core::has_line_break(value)) return;
-    out_.append(name).append(": ", 2).append(value).append("\r\n", 2);
+    const std::size_t line = name.size() + value.size() + 4;
+    if (spilled_.empty() && used_ + line <= sizeof inline_) {
+      char* p = inline_ + used_;
+      std::memcpy(p, name.data(), name.size());
+      p += name.size();
+      *p++ = ':';
+      *p++ = ' ';
+      std::memcpy(p, value.data(), value.size());
+      p += value.size();
+      *p++ = '\r';
+      *p = '\n';
+      used_ += line;
+      return;
+    }
+    if (spilled_.empty()) spilled_.assign(inline_, used_);
+    spilled_.append(name).append(": ", 2).append(value).append("\r\n", 2);
   }
-  std::string_view text() const { return out_; }
+  std::string_view text() const { return spilled_.empty() ? std::string_view(inline_, used_) : spilled_; }
 
  private:
-  std::string out_;
+  static constexpr std::size_t kInlineBytes = 384;  // the routing headers, id and type: ~200
+  char inline_[kInlineBytes];
+  std::size_t used_ = 0;
+  std::string spilled_;
 };
 
 }  // namespace

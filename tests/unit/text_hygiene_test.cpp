@@ -5,6 +5,7 @@
 #include "api/redact.h"
 #include "api/request_log.h"
 #include "config/config_loader.h"
+#include "core/text.h"
 #include "core/url_userinfo.h"
 #include "core/utf8.h"
 #include "providers/stream_translate.h"
@@ -82,6 +83,26 @@ TEST(RequestLog, TextValuesFromClientsAreQuotedAndEscaped) {
   EXPECT_NE(line.find(" group=gpt "), std::string::npos) << "plain values stay bare: " << line;
   const auto json_line = api::RequestLog::format_line(api::LogFormat::json, s, redact);
   EXPECT_EQ(core::valid_utf8(json_line), json_line);
+}
+
+// A header value with a CR or LF anywhere (tested 16 bytes at a time: in a block, in the
+// overlapping last block, in a short value) is caught; other control bytes are not line breaks.
+TEST(HeaderText, LineBreakAnywhereInAValueIsFound) {
+  for (std::size_t length = 0; length <= 40; ++length) {
+    std::string value(length, 'v');
+    EXPECT_FALSE(core::has_line_break(value)) << length;
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const char c : {'\r', '\n'}) {
+        value[at] = c;
+        EXPECT_TRUE(core::has_line_break(value)) << length << " at " << at;
+      }
+      for (const char c : {'\t', '\x0b', '\x0c', '\x0e', '\x8a', '\x8d', '\0'}) {
+        value[at] = c;
+        EXPECT_FALSE(core::has_line_break(value)) << length << " at " << at;
+      }
+      value[at] = 'v';
+    }
+  }
 }
 
 TEST(Utf8, StreamEventsThatDoNotParseAreForwardedAsValidUtf8) {
