@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <cstring>
 #include <random>
+#include <utility>
 
 #include "api/admin.h"
 #include "api/client_errors.h"
@@ -17,6 +18,7 @@
 #include "api/responses_api.h"
 #include "api/passing.h"
 #include "api/litellm_controls.h"
+#include "core/json_members.h"
 #include "core/text.h"
 #include "providers/stream_translate.h"
 #include "providers/translate.h"
@@ -391,13 +393,13 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
   // deep-copy the body out of its arena.
   core::ChatRequest request{.format = format, .body = std::move(parsed.get_object())};
   request.request_id = request_id_for(req);
-  const auto* model = request.body.if_contains("model");
+  static constexpr std::array<std::string_view, 3> kFields = {"model", "messages", "stream"};
+  const auto [model, messages, stream] = core::find_members(std::as_const(request.body), kFields);  // one walk
   if (!model || !model->is_string() || model->get_string().empty())
     return bad("'model' is required: the model group to route to");
-  const auto* messages = request.body.if_contains("messages");
   if (!messages || !messages->is_array()) return bad("'messages' is required and must be an array");
   request.model = std::string(model->get_string());
-  if (const auto* s = request.body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
+  if (stream && stream->is_bool()) request.stream = stream->get_bool();
   take_passing_controls(req, router.config().passing, request);
   if (path_of(req.target()) == kCountTokensPath) {
     request.operation = core::Operation::count_tokens;
