@@ -8,7 +8,9 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <ctime>
 #include <random>
 #include <regex>
@@ -264,6 +266,37 @@ TEST(RequestLogFormat, SpecialByteAnywhereInALongValueIsQuoted) {
         }
       }
     }
+  }
+}
+
+// Durations are printed with integer arithmetic unless the digit to round is (nearly) a tie:
+// the same digits as printf's %.3f / %.1f, around ties, at the limits and beyond.
+TEST(RequestLogFormat, DurationsPrintAsPrintfDoesEvenNearTies) {
+  const Redactor redact;
+  std::vector<double> values = {0.0, -0.0, 0.0005, 0.0015, 0.0625, 0.03125, 1.0005, 2.5e-4, 999.9995, 0.05, 0.25,
+                                1e-300, 4294967.2955, 4294967.296, 4294967.2965, 4294967296.0, 1e12, 1e25,  // (the reference prints into 32 bytes)
+                                -1.5, -0.0004, std::numeric_limits<double>::infinity(),
+                                std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::denorm_min()};
+  std::mt19937 rng(99);
+  for (int i = 0; i < 20000; ++i) {
+    const double k = static_cast<double>(rng() % 100000000);
+    const double tie = (k + 0.5) / 1000;  // near a tie of the third decimal (and of the first, below)
+    values.push_back(tie);
+    values.push_back(std::nextafter(tie, 0.0));
+    values.push_back(std::nextafter(tie, 1e18));
+    values.push_back((k + 0.5) / 10);
+    values.push_back(std::uniform_real_distribution<double>(0, 10)(rng));
+  }
+  for (const double v : values) {
+    RequestSummary s;
+    s.method = "POST";
+    s.duration_ms = v;
+    router::FailedAttempt f;
+    f.latency_ms = v;
+    s.failures.push_back(f);
+    const auto line = RequestLog::format_line(LogFormat::text, s, redact);
+    reference::reference_ts = timestamp_of(LogFormat::text, line);
+    ASSERT_EQ(line, reference::format_line(LogFormat::text, s, redact)) << std::hexfloat << v;
   }
 }
 
