@@ -128,14 +128,16 @@ class InFlightPlace {
 // nginx's status for "the client closed the connection before the answer".
 constexpr int kClientClosedRequest = 499;
 
-// What the log line and the metrics need from the routing, copied (the outcome dies first).
-void summarize(const router::RouteOutcome& o, RequestSummary& s) {
-  s.answered_by_group = o.group;
+// What the log line and the metrics need from the routing, moved out of the outcome (it dies
+// first) once its routing headers are written: group, fallback path, failures and dropped
+// parameters are read from the outcome no more.
+void summarize(router::RouteOutcome&& o, RequestSummary& s) {
+  s.answered_by_group = std::move(o.group);
   if (o.deployment) s.deployment = o.deployment->id;
   s.answer_latency_ms = o.answer_latency_ms;
-  s.groups_tried = o.groups_tried;
-  s.failures = o.failures;
-  s.dropped_params = o.dropped_params;
+  s.groups_tried = std::move(o.groups_tried);
+  s.failures = std::move(o.failures);
+  s.dropped_params = std::move(o.dropped_params);
 }
 
 // The x-switchyard-* routing headers, through `add(name, value)`.
@@ -296,7 +298,7 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
   if (target == "/v1/responses" || target == "/responses") format = core::WireFormat::responses;
   RequestSummary summary;
   summary.method = std::string(req.method_string());
-  summary.path = std::string(path_of(req.target()));
+  summary.path = std::string(target);
   summary.client_format = format;
   const InFlightPlace place(chat_in_flight_, ops_.max_in_flight_requests);
   if (!place.taken()) {
@@ -479,12 +481,12 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
     co_return;
   }
   auto& outcome = *routed;
-  summarize(outcome, summary);
 
   if (!outcome.response && !outcome.stream) {
     auto res = routing_failure(format, outcome, req.version(), redact);
     set_routing_headers(res, outcome);
     res.set("x-request-id", request.request_id);
+    summarize(std::move(outcome), summary);
     summary.status = static_cast<int>(res.result_int());
     co_await responder.send(std::move(res));
     co_return;
@@ -492,6 +494,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   summary.status = 200;
   if (outcome.stream) {
     co_await pump_stream(format, req, request, responder, router, outcome, summary, redact);
+    summarize(std::move(outcome), summary);
     co_return;
   }
   auto& answer = *outcome.response;
@@ -510,6 +513,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
                                                                                         : std::move(answer.wire);
   HeaderLines fields;
   add_routing_headers(outcome, fields);
+  summarize(std::move(outcome), summary);
   fields("x-request-id", request.request_id);
   fields("content-type", "application/json");
   if (const auto omitted = omitted_tools_header(request, outcome.deployment); !omitted.empty())
