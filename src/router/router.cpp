@@ -5,6 +5,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/container/small_vector.hpp>
+#include <span>
 
 #include "router/request_filters.h"
 #include "router/retry_state.h"
@@ -63,7 +65,9 @@ Router::Router(std::shared_ptr<const config::Config> config, std::shared_ptr<sta
 
 const DeploymentEntry* Router::choose(const std::string& group, const Picked& tried, bool allow_repeat,
                                       core::Nanos now, const Picked& at_limit) const {
-  Picked fresh, repeat;
+  // In the frame: a group has a few deployments, and this runs for every attempt.
+  using Candidates = boost::container::small_vector<const DeploymentEntry*, 8>;
+  Candidates fresh, repeat;
   for (const auto* d : deployments_.group(group)) {
     if (state_->cooldown(*d->slot, now) || contains(at_limit, d)) continue;
     (contains(tried, d) ? repeat : fresh).push_back(d);
@@ -71,7 +75,7 @@ const DeploymentEntry* Router::choose(const std::string& group, const Picked& tr
   // Untried deployments first: a different provider needs no backoff.
   const auto& pool = !fresh.empty() ? fresh : repeat;
   if (pool.empty() || (&pool == &repeat && !allow_repeat)) return nullptr;
-  return pool[pick(strategy_, pool, *state_, thread_rng(), now)];
+  return pool[pick(strategy_, std::span(pool.data(), pool.size()), *state_, thread_rng(), now)];
 }
 
 bool Router::has_untried(const std::string& group, const Picked& tried, core::Nanos now, const Picked& at_limit) const {
