@@ -82,7 +82,7 @@ class Router {
   state::StateStore& state() const { return *state_; }
   const std::shared_ptr<state::StateStore>& shared_state() const { return state_; }
   // A model group, an alias, a deployment id, or a name a wildcard serves (model_resolver.h).
-  bool has_group(const std::string& group) const { return resolver_.resolve(group).has_value(); }
+  bool has_group(const std::string& group) const { return resolver_.resolves(group); }
   const ModelResolver& models() const { return resolver_; }
   // Every deployment by id, with its endpoint and state slot.
   const DeploymentRegistry& deployments() const { return deployments_; }
