@@ -84,7 +84,7 @@ bool Router::has_untried(const std::string& group, const Picked& tried, core::Na
   return false;
 }
 
-std::optional<double> Router::earliest_cooldown_end(const std::vector<std::string>& groups, core::Nanos now) const {
+std::optional<double> Router::earliest_cooldown_end(std::span<const std::string> groups, core::Nanos now) const {
   std::optional<core::Nanos> earliest;
   for (const auto& g : groups)
     for (const auto* d : deployments_.group(g))
@@ -156,7 +156,8 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   RetryState retry(request.controls.num_retries.value_or(rs.num_retries), deadline, thread_rng());
   Picked at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
   std::size_t filtered = 0;  // left out by tag routing or pre-call checks
-  std::vector<std::string> group_keys;  // the groups visited, as the registry names them
+  // The groups visited, as the registry names them: in the frame (one or a few groups).
+  boost::container::small_vector<std::string, 4> group_keys;
 
   while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
     out.groups_tried.push_back(match->requested);
@@ -257,7 +258,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
     }
   }
   // A client told when to come back does not hammer a gateway whose deployments all rest.
-  if (const auto cooling = earliest_cooldown_end(group_keys, clock_->now()))
+  if (const auto cooling = earliest_cooldown_end(std::span(group_keys.data(), group_keys.size()), clock_->now()))
     out.retry_after_seconds = std::min(out.retry_after_seconds.value_or(*cooling), *cooling);
   if (out.attempts == 0 && out.failures.empty()) {
     if (!match) out.unavailable_reason = "model '" + request.model + "' is not a model group of this gateway";
