@@ -6,8 +6,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <bit>
 #include <boost/json.hpp>
+#include <cstring>
 #include <random>
+#include <utility>
 
 #include "api/admin.h"
 #include "api/client_errors.h"
@@ -16,6 +19,7 @@
 #include "api/responses_api.h"
 #include "api/passing.h"
 #include "api/litellm_controls.h"
+#include "core/json_members.h"
 #include "core/text.h"
 #include "providers/stream_translate.h"
 #include "providers/translate.h"
@@ -36,6 +40,19 @@ http::Response json_response(unsigned version, bh::status status, std::string bo
   return res;
 }
 
+// `x` as 8 lower-case hex digits at `out`, without a loop: each nibble is spread into a byte of
+// its own, and 'a'-'0'-10 added where it is 10 or more (a digit loop cost ~10 instructions a digit).
+void write_hex8(std::uint32_t x, char* out) {
+  std::uint64_t n = x;
+  n = ((n & 0xFFFF0000ULL) << 16) | (n & 0xFFFFULL);
+  n = ((n & 0x0000FF000000FF00ULL) << 8) | (n & 0x000000FF000000FFULL);
+  n = ((n & 0x00F000F000F000F0ULL) << 4) | (n & 0x000F000F000F000FULL);  // byte k: nibble k
+  const std::uint64_t letters = ((n + 0x0606060606060606ULL) >> 4) & 0x0101010101010101ULL;
+  n += 0x3030303030303030ULL + letters * ('a' - '0' - 10);
+  if constexpr (std::endian::native == std::endian::little) n = __builtin_bswap64(n);  // highest nibble first
+  std::memcpy(out, &n, sizeof n);
+}
+
 std::string request_id_for(const http::Request& req) {
   if (const auto it = req.find("x-request-id"); it != req.end() && !it->value().empty() && it->value().size() <= 128)
     return std::string(it->value());
@@ -51,12 +68,12 @@ std::string request_id_for(const http::Request& req) {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
   };
-  static constexpr char kHex[] = "0123456789abcdef";
   const std::uint64_t high = next(), low = next();
-  std::string id = "req_000000000000000000000000";
-  for (int i = 0; i < 16; ++i) id[static_cast<std::size_t>(4 + i)] = kHex[(high >> (60 - 4 * i)) & 0xF];
-  for (int i = 0; i < 8; ++i) id[static_cast<std::size_t>(20 + i)] = kHex[(low >> (28 - 4 * i)) & 0xF];
-  return id;
+  char id[28] = {'r', 'e', 'q', '_'};
+  write_hex8(static_cast<std::uint32_t>(high >> 32), id + 4);
+  write_hex8(static_cast<std::uint32_t>(high), id + 12);
+  write_hex8(static_cast<std::uint32_t>(low), id + 20);
+  return std::string(id, sizeof id);
 }
 
 json::object models_list(const router::Router& router, bool anthropic_shape) {
@@ -111,14 +128,16 @@ class InFlightPlace {
 // nginx's status for "the client closed the connection before the answer".
 constexpr int kClientClosedRequest = 499;
 
-// What the log line and the metrics need from the routing, copied (the outcome dies first).
-void summarize(const router::RouteOutcome& o, RequestSummary& s) {
-  s.answered_by_group = o.group;
+// What the log line and the metrics need from the routing, moved out of the outcome (it dies
+// first) once its routing headers are written: group, fallback path, failures and dropped
+// parameters are read from the outcome no more.
+void summarize(router::RouteOutcome&& o, RequestSummary& s) {
+  s.answered_by_group = std::move(o.group);
   if (o.deployment) s.deployment = o.deployment->id;
   s.answer_latency_ms = o.answer_latency_ms;
-  s.groups_tried = o.groups_tried;
-  s.failures = o.failures;
-  s.dropped_params = o.dropped_params;
+  s.groups_tried = std::move(o.groups_tried);
+  s.failures = std::move(o.failures);
+  s.dropped_params = std::move(o.dropped_params);
 }
 
 // The x-switchyard-* routing headers, through `add(name, value)`.
@@ -148,20 +167,39 @@ void set_routing_headers(http::Response& res, const router::RouteOutcome& o) {
   add_routing_headers(o, [&res](std::string_view name, std::string_view value) { res.set(name, value); });
 }
 
-// Header lines formatted straight into one string (no header container and element per field).
+// Header lines formatted straight into one buffer (no header container and element per field).
+// The usual few lines fit in the coroutine frame (no allocation, no append call per piece); a
+// longer head (a long fallback path, many omitted tools) moves to a string.
 class HeaderLines {
  public:
-  HeaderLines() { out_.reserve(384); }
   void operator()(std::string_view name, std::string_view value) {
     // A value may carry client text (tool names of a Responses request): a line break in it
     // would add a header of the client's making, so such a header is not sent.
     if (core::has_line_break(value)) return;
-    out_.append(name).append(": ", 2).append(value).append("\r\n", 2);
+    const std::size_t line = name.size() + value.size() + 4;
+    if (spilled_.empty() && used_ + line <= sizeof inline_) {
+      char* p = inline_ + used_;
+      std::memcpy(p, name.data(), name.size());
+      p += name.size();
+      *p++ = ':';
+      *p++ = ' ';
+      std::memcpy(p, value.data(), value.size());
+      p += value.size();
+      *p++ = '\r';
+      *p = '\n';
+      used_ += line;
+      return;
+    }
+    if (spilled_.empty()) spilled_.assign(inline_, used_);
+    spilled_.append(name).append(": ", 2).append(value).append("\r\n", 2);
   }
-  std::string_view text() const { return out_; }
+  std::string_view text() const { return spilled_.empty() ? std::string_view(inline_, used_) : spilled_; }
 
  private:
-  std::string out_;
+  static constexpr std::size_t kInlineBytes = 384;  // the routing headers, id and type: ~200
+  char inline_[kInlineBytes];
+  std::size_t used_ = 0;
+  std::string spilled_;
 };
 
 }  // namespace
@@ -260,7 +298,7 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
   if (target == "/v1/responses" || target == "/responses") format = core::WireFormat::responses;
   RequestSummary summary;
   summary.method = std::string(req.method_string());
-  summary.path = std::string(path_of(req.target()));
+  summary.path = std::string(target);
   summary.client_format = format;
   const InFlightPlace place(chat_in_flight_, ops_.max_in_flight_requests);
   if (!place.taken()) {
@@ -371,13 +409,13 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
   // deep-copy the body out of its arena.
   core::ChatRequest request{.format = format, .body = std::move(parsed.get_object())};
   request.request_id = request_id_for(req);
-  const auto* model = request.body.if_contains("model");
+  static constexpr std::array<std::string_view, 3> kFields = {"model", "messages", "stream"};
+  const auto [model, messages, stream] = core::find_members(std::as_const(request.body), kFields);  // one walk
   if (!model || !model->is_string() || model->get_string().empty())
     return bad("'model' is required: the model group to route to");
-  const auto* messages = request.body.if_contains("messages");
   if (!messages || !messages->is_array()) return bad("'messages' is required and must be an array");
   request.model = std::string(model->get_string());
-  if (const auto* s = request.body.if_contains("stream"); s && s->is_bool()) request.stream = s->get_bool();
+  if (stream && stream->is_bool()) request.stream = stream->get_bool();
   take_passing_controls(req, router.config().passing, request);
   if (path_of(req.target()) == kCountTokensPath) {
     request.operation = core::Operation::count_tokens;
@@ -443,12 +481,12 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
     co_return;
   }
   auto& outcome = *routed;
-  summarize(outcome, summary);
 
   if (!outcome.response && !outcome.stream) {
     auto res = routing_failure(format, outcome, req.version(), redact);
     set_routing_headers(res, outcome);
     res.set("x-request-id", request.request_id);
+    summarize(std::move(outcome), summary);
     summary.status = static_cast<int>(res.result_int());
     co_await responder.send(std::move(res));
     co_return;
@@ -456,6 +494,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
   summary.status = 200;
   if (outcome.stream) {
     co_await pump_stream(format, req, request, responder, router, outcome, summary, redact);
+    summarize(std::move(outcome), summary);
     co_return;
   }
   auto& answer = *outcome.response;
@@ -474,6 +513,7 @@ http::Awaitable<void> Gateway::chat(core::WireFormat format, http::Request& req,
                                                                                         : std::move(answer.wire);
   HeaderLines fields;
   add_routing_headers(outcome, fields);
+  summarize(std::move(outcome), summary);
   fields("x-request-id", request.request_id);
   fields("content-type", "application/json");
   if (const auto omitted = omitted_tools_header(request, outcome.deployment); !omitted.empty())

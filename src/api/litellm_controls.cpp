@@ -1,7 +1,11 @@
 #include "api/litellm_controls.h"
 
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
+#include <utility>
+
+#include "core/json_members.h"
 
 namespace switchyard::api {
 namespace json = boost::json;
@@ -32,6 +36,12 @@ bool truthy(const json::value& v) {
 
 std::optional<std::string> take_litellm_controls(core::WireFormat format, json::object& body,
                                                  core::RoutingControls& controls) {
+  // Most requests carry none of them: one walk over the body says so (six lookups cost ~550
+  // instructions a request). Those that do are read below by name: erasing one moves the others.
+  static constexpr std::array<std::string_view, 6> kControls = {"fallbacks", "disable_fallbacks", "num_retries",
+                                                                "mock_testing_fallbacks", "tags", "metadata"};
+  const auto found = core::find_members(std::as_const(body), kControls);
+  if (std::all_of(found.begin(), found.end(), [](const json::value* v) { return v == nullptr; })) return std::nullopt;
   if (const auto* v = body.if_contains("fallbacks")) {
     std::vector<std::string> names;
     if (auto problem = read_names(*v, "fallbacks", names)) return problem;

@@ -19,26 +19,30 @@ constexpr std::string_view kNeverForwardedPrefixes[] = {"x-amz-", "x-amzn-", "x-
 // Always captured: the Anthropic adapters decide where they go (headers, or body fields).
 constexpr std::string_view kAnthropicHeaders[] = {"anthropic-beta", "anthropic-version"};
 
-// Into a reused buffer: most headers are not forwarded, so no string is made for them.
-void lower_into(std::string& out, std::string_view s) {
-  out.assign(s);
-  for (auto& c : out) c = core::ascii_lower(c);  // ASCII only: header names are tokens
+bool istarts_with(std::string_view name, std::string_view prefix) {
+  return name.size() >= prefix.size() && core::iequals(name.substr(0, prefix.size()), prefix);
 }
 
 template <std::size_t N>
 bool listed(const std::string_view (&list)[N], std::string_view name) {
-  return std::find(std::begin(list), std::end(list), name) != std::end(list);
+  return std::any_of(std::begin(list), std::end(list), [name](std::string_view l) { return core::iequals(name, l); });
 }
 
+// `name` as the client spelled it, compared without case (the lists are lower-case, the
+// allow-list too: the config loader lowers it). The rules that can forward a header are tried
+// first: most headers (content-type, user-agent, accept…) match none of them and cost a few
+// length comparisons, with no lowered copy of their name.
 bool forwardable(const config::RequestPassing& passing, std::string_view name) {
-  if (listed(kNeverForwarded, name) || name.starts_with("x-switchyard-")) return false;
-  for (const auto prefix : kNeverForwardedPrefixes)
-    if (name.starts_with(prefix)) return false;
-  if (listed(kAnthropicHeaders, name)) return true;
-  if (std::find(passing.forward_headers.begin(), passing.forward_headers.end(), name) != passing.forward_headers.end())
-    return true;
-  // LiteLLM's rule for `true`: x-* headers, not the OpenAI SDK's x-stainless-* (they upset it).
-  return passing.forward_x_headers && name.starts_with("x-") && !name.starts_with("x-stainless");
+  const bool wanted =
+      listed(kAnthropicHeaders, name) ||
+      std::any_of(passing.forward_headers.begin(), passing.forward_headers.end(),
+                  [name](const std::string& allowed) { return core::iequals(name, allowed); }) ||
+      // LiteLLM's rule for `true`: x-* headers, not the OpenAI SDK's x-stainless-* (they upset it).
+      (passing.forward_x_headers && istarts_with(name, "x-") && !istarts_with(name, "x-stainless"));
+  if (!wanted) return false;
+  if (listed(kNeverForwarded, name) || istarts_with(name, "x-switchyard-")) return false;
+  return std::none_of(std::begin(kNeverForwardedPrefixes), std::end(kNeverForwardedPrefixes),
+                      [name](std::string_view prefix) { return istarts_with(name, prefix); });
 }
 
 }  // namespace
@@ -49,10 +53,10 @@ void take_passing_controls(const http::Request& req, const config::RequestPassin
     if (drop->is_bool()) request.drop_params = drop->get_bool();
     request.body.erase("drop_params");  // LiteLLM's control, not the provider's parameter
   }
-  std::string name;
   for (const auto& field : req) {
-    lower_into(name, field.name_string());
-    if (forwardable(passing, name)) request.forward_headers.emplace_back(name, std::string(field.value()));
+    const auto name = field.name_string();
+    if (forwardable(passing, name))
+      request.forward_headers.emplace_back(core::to_lower_ascii(name), std::string(field.value()));
   }
 }
 

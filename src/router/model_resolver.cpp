@@ -53,6 +53,10 @@ std::optional<ModelMatch> ModelResolver::resolve(std::string_view name) const {
   return std::nullopt;
 }
 
+bool ModelResolver::resolves(std::string_view name) const {
+  return exact_.contains(std::string(name)) || resolve(name).has_value();
+}
+
 std::vector<std::string> ModelResolver::listed() const {
   auto out = exact_in_order_;
   out.insert(out.end(), listed_aliases_.begin(), listed_aliases_.end());

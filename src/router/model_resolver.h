@@ -30,6 +30,8 @@ class ModelResolver {
  public:
   explicit ModelResolver(const config::Config& config);
   std::optional<ModelMatch> resolve(std::string_view name) const;
+  // resolve(name).has_value(), without building the match for an exact group name (the usual).
+  bool resolves(std::string_view name) const;
   // What /v1/models lists: the exact model groups, then each wildcard model_name as written.
   std::vector<std::string> listed() const;
 

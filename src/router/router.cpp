@@ -5,6 +5,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/container/small_vector.hpp>
+#include <span>
 
 #include "router/request_filters.h"
 #include "router/retry_state.h"
@@ -63,7 +65,9 @@ Router::Router(std::shared_ptr<const config::Config> config, std::shared_ptr<sta
 
 const DeploymentEntry* Router::choose(const std::string& group, const Picked& tried, bool allow_repeat,
                                       core::Nanos now, const Picked& at_limit) const {
-  Picked fresh, repeat;
+  // In the frame: a group has a few deployments, and this runs for every attempt.
+  using Candidates = boost::container::small_vector<const DeploymentEntry*, 8>;
+  Candidates fresh, repeat;
   for (const auto* d : deployments_.group(group)) {
     if (state_->cooldown(*d->slot, now) || contains(at_limit, d)) continue;
     (contains(tried, d) ? repeat : fresh).push_back(d);
@@ -71,7 +75,7 @@ const DeploymentEntry* Router::choose(const std::string& group, const Picked& tr
   // Untried deployments first: a different provider needs no backoff.
   const auto& pool = !fresh.empty() ? fresh : repeat;
   if (pool.empty() || (&pool == &repeat && !allow_repeat)) return nullptr;
-  return pool[pick(strategy_, pool, *state_, thread_rng(), now)];
+  return pool[pick(strategy_, std::span(pool.data(), pool.size()), *state_, thread_rng(), now)];
 }
 
 bool Router::has_untried(const std::string& group, const Picked& tried, core::Nanos now, const Picked& at_limit) const {
@@ -80,7 +84,7 @@ bool Router::has_untried(const std::string& group, const Picked& tried, core::Na
   return false;
 }
 
-std::optional<double> Router::earliest_cooldown_end(const std::vector<std::string>& groups, core::Nanos now) const {
+std::optional<double> Router::earliest_cooldown_end(std::span<const std::string> groups, core::Nanos now) const {
   std::optional<core::Nanos> earliest;
   for (const auto& g : groups)
     for (const auto* d : deployments_.group(g))
@@ -152,7 +156,8 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
   RetryState retry(request.controls.num_retries.value_or(rs.num_retries), deadline, thread_rng());
   Picked at_limit;  // refused a slot by their rpm/tpm limit (shared across instances)
   std::size_t filtered = 0;  // left out by tag routing or pre-call checks
-  std::vector<std::string> group_keys;  // the groups visited, as the registry names them
+  // The groups visited, as the registry names them: in the frame (one or a few groups).
+  boost::container::small_vector<std::string, 4> group_keys;
 
   while (group && static_cast<int>(out.groups_tried.size()) <= rs.max_fallbacks) {
     out.groups_tried.push_back(match->requested);
@@ -253,7 +258,7 @@ http::Awaitable<RouteOutcome> Router::route(const core::ChatRequest& request) co
     }
   }
   // A client told when to come back does not hammer a gateway whose deployments all rest.
-  if (const auto cooling = earliest_cooldown_end(group_keys, clock_->now()))
+  if (const auto cooling = earliest_cooldown_end(std::span(group_keys.data(), group_keys.size()), clock_->now()))
     out.retry_after_seconds = std::min(out.retry_after_seconds.value_or(*cooling), *cooling);
   if (out.attempts == 0 && out.failures.empty()) {
     if (!match) out.unavailable_reason = "model '" + request.model + "' is not a model group of this gateway";

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -82,7 +83,7 @@ class Router {
   state::StateStore& state() const { return *state_; }
   const std::shared_ptr<state::StateStore>& shared_state() const { return state_; }
   // A model group, an alias, a deployment id, or a name a wildcard serves (model_resolver.h).
-  bool has_group(const std::string& group) const { return resolver_.resolve(group).has_value(); }
+  bool has_group(const std::string& group) const { return resolver_.resolves(group); }
   const ModelResolver& models() const { return resolver_; }
   // Every deployment by id, with its endpoint and state slot.
   const DeploymentRegistry& deployments() const { return deployments_; }
@@ -94,7 +95,7 @@ class Router {
                                 const Picked& at_limit = {}) const;
   bool has_untried(const std::string& group, const Picked& tried, core::Nanos now, const Picked& at_limit) const;
   // Seconds until the first timed cooldown among these groups' deployments ends.
-  std::optional<double> earliest_cooldown_end(const std::vector<std::string>& groups, core::Nanos now) const;
+  std::optional<double> earliest_cooldown_end(std::span<const std::string> groups, core::Nanos now) const;
   state::FailurePolicy failure_policy(const errors::Classification& c) const;
   std::optional<ModelMatch> next_group(const std::string& origin, errors::FallbackScope scope,
                                        const std::vector<std::string>& visited, const core::RoutingControls& controls) const;

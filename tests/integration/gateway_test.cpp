@@ -156,6 +156,33 @@ TEST(Gateway, AllDeploymentsFailingGiveOneErrorListingEveryAttempt) {
   EXPECT_EQ(json::parse(r.body).at("error").at("code"), "server_error");
 }
 
+// The answer's header lines are formatted into a small buffer first: a head longer than it (long
+// group names in the fallback path) must come out whole all the same.
+TEST(Gateway, LongGroupNamesInTheRoutingHeadersComeOutWhole) {
+  const std::string first = "refusing-" + std::string(200, 'a'), second = "answering-" + std::string(200, 'b');
+  MockProcess mock = start_mock(kMockConfig);
+  const auto base = "http://127.0.0.1:" + std::to_string(mock.port) + "/v1";
+  const auto cfg = write_temp_file("gateway-long-" + std::to_string(mock.port) + ".yaml",
+                                   "model_list:\n"
+                                   "  - {model_name: " + first + ", litellm_params: {model: openai/gpt-forbidden, api_base: '" + base + "'}}\n"
+                                   "  - {model_name: " + second + ", litellm_params: {model: openai/steady-a, api_base: '" + base + "'}}\n"
+                                   "router_settings:\n"
+                                   "  num_retries: 0\n"
+                                   "  fallbacks: [{" + first + ": [" + second + "]}]\n");
+  Process gateway({binary_path(), "serve", "--config", cfg.string(), "--port", "0"});
+  const auto port = gateway.wait_for_port();
+  ASSERT_TRUE(port) << gateway.output();
+  const auto r = request(*port, "POST", "/v1/chat/completions", openai_chat(first), {{"x-request-id", "long-head-1"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-switchyard-model-group"), second);
+  EXPECT_EQ(r.header("x-switchyard-fallback-path"), first + "," + second);
+  EXPECT_EQ(r.header("x-switchyard-deployment"), "openai/steady-a@" + base);
+  EXPECT_EQ(r.header("x-switchyard-attempts"), "2");
+  EXPECT_EQ(r.header("x-request-id"), "long-head-1");
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(json::parse(r.body).at("choices").at(0).at("message").at("content"), "a");
+}
+
 TEST(Gateway, GarbageAndHangingUpstreamsFallBack) {
   Stack s;
   auto garbage = request(s.port, "POST", "/v1/chat/completions", openai_chat("garbage"));

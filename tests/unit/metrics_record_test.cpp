@@ -92,6 +92,22 @@ TEST(MetricsRecordRequest, SameExpositionAsOneAddPerSeries) {
   }
 }
 
+// Runs of requests of one kind (the usual traffic) take the last series found again; a kind in
+// between, and summaries that are equal but other objects, must still land where they belong.
+TEST(MetricsRecordRequest, RunsOfOneKindAndInterleavedKindsCountAlike) {
+  Metrics fast, reference;
+  std::mt19937 rng(42);
+  std::vector<RequestSummary> kinds;
+  for (int i = 0; i < 4; ++i) kinds.push_back(random_request(rng));
+  for (int i = 0; i < 400; ++i) {
+    const auto s = kinds[(i / 7 + (i % 5 == 0 ? 1 : 0)) % kinds.size()];  // a copy: other strings, same text
+    const auto overhead = random_overhead(rng);
+    record_request(fast, s, overhead);
+    reference_record_request(reference, s, overhead);
+  }
+  EXPECT_EQ(fast.scrape({}), reference.scrape({}));
+}
+
 // The same exposition, except that histogram `_sum`s may differ in their last bits: threads add
 // their doubles to the two Metrics in different orders, and floating-point addition does not
 // associate (51661.765 vs 51661.76499999999).

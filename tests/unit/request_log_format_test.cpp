@@ -8,7 +8,9 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <ctime>
 #include <random>
 #include <regex>
@@ -239,6 +241,62 @@ TEST(RequestLogFormat, SameBytesAsTheConcatenatingImplementation) {
       const auto expected = reference::format_line(format, s, redact);
       ASSERT_EQ(line, expected) << "summary #" << i << (format == LogFormat::json ? " (json)" : " (text)");
     }
+  }
+}
+
+// Values are scanned 16 bytes at a time: a special byte at any place of a long value (in a
+// block, in the overlapping last block, right after it) still quotes it, for every length.
+TEST(RequestLogFormat, SpecialByteAnywhereInALongValueIsQuoted) {
+  const Redactor redact;
+  const std::string specials[] = {" ", "\t", "\n", std::string(1, '\0'), "\x7f", "\"", "\\", "=", "[", "]",
+                                  "\xc3\xa9", "\xff", "\xe2\x82"};
+  for (std::size_t length = 1; length <= 40; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const auto& special : specials) {
+        RequestSummary s;
+        s.method = "POST";
+        s.request_id = std::string(length, 'r');
+        s.request_id.replace(at, 1, special);
+        s.path = std::string(length, 'p');  // and a plain one of the same length
+        s.deployment = s.request_id;
+        for (const auto format : {LogFormat::text, LogFormat::json}) {
+          const auto line = RequestLog::format_line(format, s, redact);
+          reference::reference_ts = timestamp_of(format, line);
+          ASSERT_EQ(line, reference::format_line(format, s, redact)) << "length " << length << " at " << at;
+        }
+      }
+    }
+  }
+}
+
+// Durations are printed with integer arithmetic unless the digit to round is (nearly) a tie:
+// the same digits as printf's %.3f / %.1f, around ties, at the limits and beyond.
+TEST(RequestLogFormat, DurationsPrintAsPrintfDoesEvenNearTies) {
+  const Redactor redact;
+  std::vector<double> values = {0.0, -0.0, 0.0005, 0.0015, 0.0625, 0.03125, 1.0005, 2.5e-4, 999.9995, 0.05, 0.25,
+                                1e-300, 4294967.2955, 4294967.296, 4294967.2965, 4294967296.0, 1e12, 1e25,  // (the reference prints into 32 bytes)
+                                -1.5, -0.0004, std::numeric_limits<double>::infinity(),
+                                std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::denorm_min()};
+  std::mt19937 rng(99);
+  for (int i = 0; i < 20000; ++i) {
+    const double k = static_cast<double>(rng() % 100000000);
+    const double tie = (k + 0.5) / 1000;  // near a tie of the third decimal (and of the first, below)
+    values.push_back(tie);
+    values.push_back(std::nextafter(tie, 0.0));
+    values.push_back(std::nextafter(tie, 1e18));
+    values.push_back((k + 0.5) / 10);
+    values.push_back(std::uniform_real_distribution<double>(0, 10)(rng));
+  }
+  for (const double v : values) {
+    RequestSummary s;
+    s.method = "POST";
+    s.duration_ms = v;
+    router::FailedAttempt f;
+    f.latency_ms = v;
+    s.failures.push_back(f);
+    const auto line = RequestLog::format_line(LogFormat::text, s, redact);
+    reference::reference_ts = timestamp_of(LogFormat::text, line);
+    ASSERT_EQ(line, reference::format_line(LogFormat::text, s, redact)) << std::hexfloat << v;
   }
 }
 

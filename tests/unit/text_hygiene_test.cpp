@@ -2,9 +2,12 @@
 // and text-log escaping. The end-to-end checks are tests/integration/credentials_test.cpp.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "api/redact.h"
 #include "api/request_log.h"
 #include "config/config_loader.h"
+#include "core/text.h"
 #include "core/url_userinfo.h"
 #include "core/utf8.h"
 #include "providers/stream_translate.h"
@@ -82,6 +85,39 @@ TEST(RequestLog, TextValuesFromClientsAreQuotedAndEscaped) {
   EXPECT_NE(line.find(" group=gpt "), std::string::npos) << "plain values stay bare: " << line;
   const auto json_line = api::RequestLog::format_line(api::LogFormat::json, s, redact);
   EXPECT_EQ(core::valid_utf8(json_line), json_line);
+}
+
+// Small numbers take a digit-by-digit path: every number prints as std::to_string does, and is
+// appended to what the buffer holds.
+TEST(HeaderText, IntegersAppendAsToStringPrintsThem) {
+  std::vector<std::int64_t> values = {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
+                                      -1000000, 1000000, 123456789012};
+  for (std::int64_t v = -1100; v <= 1100; ++v) values.push_back(v);
+  for (const auto v : values) {
+    std::string out = "n=";
+    core::append_int(out, v);
+    EXPECT_EQ(out, "n=" + std::to_string(v));
+  }
+}
+
+// A header value with a CR or LF anywhere (tested 16 bytes at a time: in a block, in the
+// overlapping last block, in a short value) is caught; other control bytes are not line breaks.
+TEST(HeaderText, LineBreakAnywhereInAValueIsFound) {
+  for (std::size_t length = 0; length <= 40; ++length) {
+    std::string value(length, 'v');
+    EXPECT_FALSE(core::has_line_break(value)) << length;
+    for (std::size_t at = 0; at < length; ++at) {
+      for (const char c : {'\r', '\n'}) {
+        value[at] = c;
+        EXPECT_TRUE(core::has_line_break(value)) << length << " at " << at;
+      }
+      for (const char c : {'\t', '\x0b', '\x0c', '\x0e', '\x8a', '\x8d', '\0'}) {
+        value[at] = c;
+        EXPECT_FALSE(core::has_line_break(value)) << length << " at " << at;
+      }
+      value[at] = 'v';
+    }
+  }
 }
 
 TEST(Utf8, StreamEventsThatDoNotParseAreForwardedAsValidUtf8) {
