@@ -1,6 +1,7 @@
 #include "http/client.h"
 
 #include "core/text.h"
+#include "http/connection_deadline.h"
 
 #include <openssl/ssl.h>
 
@@ -44,15 +45,39 @@ ssl::context& tls_context() {
   return ctx;
 }
 
+using TlsStream = beast::ssl_stream<Socket>;
+
+// How often, at most, a connection's deadline timer fires while a deadline is set (see
+// ConnectionDeadline): a deadline moved later costs a clock read and a compare, not a timer
+// re-arm. Deadlines still fire on time; one nearer than this (a sub-second stream_timeout) gets
+// its own timer.
+constexpr std::chrono::milliseconds kDeadlineHorizon{1000};
+
+// A connection to one origin: the raw socket (or TLS over it) and one coarse deadline for all
+// its operations, instead of beast::basic_stream's timer armed and cancelled around every read and
+// write (issue 15: a timer-queue insert/erase and a wait handler per operation).
 struct Connection {
-  std::variant<TcpStream, beast::ssl_stream<TcpStream>> stream;
+  Connection(const Executor& executor, bool tls)
+      : stream(tls ? Stream(std::in_place_type<TlsStream>, Socket(executor), tls_context())
+                   : Stream(std::in_place_type<Socket>, executor)),
+        deadline(std::make_shared<ConnectionDeadline>(executor, kDeadlineHorizon)),
+        attached(*deadline, socket()) {}
+
+  using Stream = std::variant<Socket, TlsStream>;
+  Stream stream;  // its final type from the start: the socket never moves, the deadline points at it
+  std::shared_ptr<ConnectionDeadline> deadline;  // shared with its timer's pending wait
+  ConnectionDeadline::Attachment attached;       // detaches before the stream goes
   beast::flat_buffer buffer;
   std::string head;  // the request head being written; reused by every request on the connection
   Clock::time_point idle_since{};
 
-  TcpStream& tcp() {
-    if (auto* plain = std::get_if<TcpStream>(&stream)) return *plain;
-    return beast::get_lowest_layer(std::get<beast::ssl_stream<TcpStream>>(stream));
+  Socket& socket() {
+    if (auto* plain = std::get_if<Socket>(&stream)) return *plain;
+    return beast::get_lowest_layer(std::get<TlsStream>(stream));
+  }
+  // An operation the deadline cancelled failed with a timeout, as a timed stream reports it.
+  beast::error_code timed(const beast::error_code& ec) const {
+    return ec == asio::error::operation_aborted && deadline->timed_out() ? beast::error::timeout : ec;
   }
 };
 
@@ -104,14 +129,14 @@ std::array<asio::const_buffer, 2> request_buffers(const std::string& head, const
 }
 
 template <typename Stream>
-Awaitable<ExchangeError> write_and_read(Stream& stream, beast::flat_buffer& buffer, const std::string& head,
-                                         const std::string& body, UpstreamResponse& out, bool& keep_alive) {
-  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(head, body), kUseTuple);
-  if (wec) co_return ExchangeError{wec, true};
+Awaitable<ExchangeError> write_and_read(Stream& stream, Connection& conn, const std::string& body,
+                                         UpstreamResponse& out, bool& keep_alive) {
+  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(conn.head, body), kUseTuple);
+  if (wec) co_return ExchangeError{conn.timed(wec), true};
   beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(kMaxUpstreamBodyBytes);
-  auto [rec, rn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
-  if (rec) co_return ExchangeError{rec, false};
+  auto [rec, rn] = co_await beast_http::async_read(stream, conn.buffer, parser, kUseTuple);
+  if (rec) co_return ExchangeError{conn.timed(rec), false};
   auto& res = parser.get();
   out.status = static_cast<int>(res.result_int());
   copy_headers(out.status, res, out.headers);
@@ -123,7 +148,7 @@ Awaitable<ExchangeError> write_and_read(Stream& stream, beast::flat_buffer& buff
 // An idle connection the server has closed (end of input or a reset waiting) or written to
 // unasked (a TLS close_notify, a 408) is not reused. Checked without blocking, before writing.
 bool still_open(Connection& conn) {
-  auto& socket = conn.tcp().socket();
+  auto& socket = conn.socket();
   if (!socket.is_open() || conn.buffer.size() > 0) return false;
   char byte = 0;
   const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -201,7 +226,7 @@ struct ClientPoolImplBase {
       }
       out.conn = std::move(fresh);
     }
-    out.conn->tcp().expires_at(deadline);
+    out.conn->deadline->expires_at(deadline);
     co_return out;
   }
 
@@ -209,25 +234,29 @@ struct ClientPoolImplBase {
                                                                              Clock::time_point deadline) {
     auto [rec, endpoints] = co_await resolver.async_resolve(req.url.host, req.url.port, kUseTuple);
     if (rec) co_return std::pair{nullptr, failure(TransportError::dns, rec)};
-    auto conn = std::make_unique<Connection>(Connection{TcpStream(executor), {}, {}});
-    const auto connect_deadline = std::min(deadline, Clock::now() + req.connect_timeout);
-    conn->tcp().expires_at(connect_deadline);
-    auto [cec, ep] = co_await conn->tcp().async_connect(endpoints, kUseTuple);
-    if (cec) co_return std::pair{nullptr, failure(transport_error_of(cec, true), cec)};
-    conn->tcp().socket().set_option(tcp::no_delay(true));
+    auto conn = std::make_unique<Connection>(executor, req.url.tls);
+    auto& timer = *conn->deadline;
+    timer.expires_at(std::min(deadline, Clock::now() + req.connect_timeout));
+    // The deadline cancels the attempt under way; the condition then tries no further address.
+    auto [cec, ep] = co_await asio::async_connect(
+        conn->socket(), endpoints, [&timer](const beast::error_code&, const tcp::endpoint&) { return !timer.timed_out(); },
+        kUseTuple);
+    if (cec) {
+      const auto ec = conn->timed(cec);
+      co_return std::pair{nullptr, failure(transport_error_of(ec, true), ec)};
+    }
+    conn->socket().set_option(tcp::no_delay(true));
     if (req.url.tls) {
-      TcpStream plain = std::move(std::get<TcpStream>(conn->stream));
-      conn->stream.emplace<beast::ssl_stream<TcpStream>>(std::move(plain), tls_context());
-      auto& tls = std::get<beast::ssl_stream<TcpStream>>(conn->stream);
+      auto& tls = std::get<TlsStream>(conn->stream);
       // SNI; SSL_set_tlsext_host_name is a macro with a C cast, hence the call it expands to.
       if (SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                    const_cast<char*>(req.url.host.c_str())) != 1)
         co_return std::pair{nullptr, failure(TransportError::tls, beast::error_code(static_cast<int>(::ERR_get_error()),
                                                                                      asio::error::get_ssl_category()))};
       tls.set_verify_callback(ssl::host_name_verification(req.url.host));
-      conn->tcp().expires_at(connect_deadline);
+      // Within the connect deadline still (as a timed stream's handshake was).
       auto [hec] = co_await tls.async_handshake(ssl::stream_base::client, kUseTuple);
-      if (hec) co_return std::pair{nullptr, failure(TransportError::tls, hec)};
+      if (hec) co_return std::pair{nullptr, failure(TransportError::tls, conn->timed(hec))};
     }
     co_return std::pair{std::move(conn), UpstreamResponse{}};
   }
@@ -306,8 +335,8 @@ void format_head(const UpstreamRequest& req, std::string& out) {
 
 template <typename Fn>
 auto with_stream(Connection& conn, Fn&& fn) {
-  if (auto* plain = std::get_if<TcpStream>(&conn.stream)) return fn(*plain);
-  return fn(std::get<beast::ssl_stream<TcpStream>>(conn.stream));
+  if (auto* plain = std::get_if<Socket>(&conn.stream)) return fn(*plain);
+  return fn(std::get<TlsStream>(conn.stream));
 }
 
 using BufferParser = beast_http::response_parser<beast_http::buffer_body>;
@@ -322,12 +351,12 @@ bool went_stale(bool reused, const ExchangeError& e) {
 }
 
 template <typename Stream>
-Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const std::string& head,
-                                                const std::string& body, BufferParser& parser) {
-  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(head, body), kUseTuple);
-  if (wec) co_return ExchangeError{wec, true};
-  auto [rec, rn] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
-  co_return ExchangeError{rec, false};
+Awaitable<ExchangeError> write_and_read_header(Stream& stream, Connection& conn, const std::string& body,
+                                                BufferParser& parser) {
+  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(conn.head, body), kUseTuple);
+  if (wec) co_return ExchangeError{conn.timed(wec), true};
+  auto [rec, rn] = co_await beast_http::async_read_header(stream, conn.buffer, parser, kUseTuple);
+  co_return ExchangeError{conn.timed(rec), false};
 }
 
 class PooledStream final : public UpstreamStream {
@@ -384,13 +413,13 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
     UpstreamResponse out;
     bool keep_alive = false;
     const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
-      return write_and_read(stream, conn->buffer, conn->head, req.body, out, keep_alive);
+      return write_and_read(stream, *conn, req.body, out, keep_alive);
     });
     if (error.ec) {
       if (attempt == 0 && went_stale(reused, error)) continue;
       co_return failure(transport_error_of(error.ec, false), error.ec);
     }
-    conn->tcp().expires_never();
+    conn->deadline->expires_never();
     if (keep_alive) impl_->give_back(idle_list, std::move(conn));
     co_return out;
   }
@@ -410,7 +439,7 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
     auto parser = std::make_unique<BufferParser>();
     parser->body_limit(boost::none);
     const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
-      return write_and_read_header(stream, conn->buffer, conn->head, req.body, *parser);
+      return write_and_read_header(stream, *conn, req.body, *parser);
     });
     if (error.ec) {
       if (attempt == 0 && went_stale(reused, error)) continue;
@@ -423,16 +452,17 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
       // An error answer: read it whole for the classifier (the parser changes body type here).
       beast_http::response_parser<beast_http::string_body> whole{std::move(*parser)};
       whole.body_limit(kMaxUpstreamBodyBytes);
-      auto [rec, rn] = co_await with_stream(*conn, [&](auto& stream) {
+      auto [read_ec, rn] = co_await with_stream(*conn, [&](auto& stream) {
         return beast_http::async_read(stream, conn->buffer, whole, kUseTuple);
       });
+      const auto rec = conn->timed(read_ec);
       UpstreamResponse out;
       if (rec) {
         out = failure(transport_error_of(rec, false), rec);
       } else {
         out.body = std::move(whole.get().body());
         if (whole.get().keep_alive()) {
-          conn->tcp().expires_never();
+          conn->deadline->expires_never();
           impl_->give_back(idle_list, std::move(conn));
         }
       }
@@ -488,11 +518,12 @@ Awaitable<std::string_view> PooledStream::read_some() {
     }
     // A read may bring only chunk framing and no body byte: read until there is one.
     if (filled() > 0 || parser_->is_done()) break;
-    conn_->tcp().expires_at(std::min(deadline_, Clock::now() + idle_));
-    auto [ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
+    conn_->deadline->expires_at(std::min(deadline_, Clock::now() + idle_));
+    auto [read_ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
       return stream.async_read_some(conn_->buffer.prepare(kStreamReadChunkBytes), kUseTuple);
     });
     conn_->buffer.commit(n);
+    const auto ec = conn_->timed(read_ec);
     if (ec == asio::error::eof) {
       // The end of a body delimited by the connection's end, or a body cut short.
       beast::error_code end;
@@ -510,7 +541,7 @@ Awaitable<std::string_view> PooledStream::read_some() {
   }
   if (parser_->is_done()) finished_ = true;
   if (finished_ && conn_) {
-    conn_->tcp().expires_never();
+    conn_->deadline->expires_never();
     if (parser_->get().keep_alive()) pool_.give_back(idle_list_, std::move(conn_));
     conn_.reset();
   }
