@@ -1,6 +1,7 @@
 #include "http/client.h"
 
 #include "core/text.h"
+#include "http/answer_parser.h"
 #include "http/connection_deadline.h"
 
 #include <openssl/ssl.h>
@@ -108,21 +109,6 @@ struct ExchangeError {
   bool while_writing = false;
 };
 
-// A response's headers as the layers above need them: all of a non-2xx answer's (the classifier,
-// the client's error), only the few a 2xx can still need (kHeadersKeptOn2xx: its body may turn
-// out to be an error) otherwise, so a healthy answer copies no header.
-template <typename Fields>
-void copy_headers(int status, const Fields& fields, errors::Headers& out) {
-  const bool success = status >= 200 && status < 300;
-  for (const auto& field : fields) {
-    const auto name = field.name_string();
-    if (success && std::none_of(kHeadersKeptOn2xx.begin(), kHeadersKeptOn2xx.end(),
-                                [&](std::string_view kept) { return core::iequals(name, kept); }))
-      continue;
-    out.emplace_back(std::string(name), std::string(field.value()));
-  }
-}
-
 // The request as one gather write: the pre-formatted head and the body, no serializer.
 std::array<asio::const_buffer, 2> request_buffers(const std::string& head, const std::string& body) {
   return {asio::buffer(head), asio::buffer(body)};
@@ -133,15 +119,14 @@ Awaitable<ExchangeError> write_and_read(Stream& stream, Connection& conn, const 
                                          UpstreamResponse& out, bool& keep_alive) {
   auto [wec, wn] = co_await asio::async_write(stream, request_buffers(conn.head, body), kUseTuple);
   if (wec) co_return ExchangeError{conn.timed(wec), true};
-  beast_http::response_parser<beast_http::string_body> parser;
+  AnswerParser parser(kHeadersKeptOn2xx);
+  parser.body_into(out.body);
   parser.body_limit(kMaxUpstreamBodyBytes);
   auto [rec, rn] = co_await beast_http::async_read(stream, conn.buffer, parser, kUseTuple);
   if (rec) co_return ExchangeError{conn.timed(rec), false};
-  auto& res = parser.get();
-  out.status = static_cast<int>(res.result_int());
-  copy_headers(out.status, res, out.headers);
-  out.body = std::move(res.body());
-  keep_alive = res.keep_alive();
+  out.status = parser.status();
+  out.headers = std::move(parser.headers());
+  keep_alive = parser.keep_alive();
   co_return ExchangeError{};
 }
 
@@ -339,7 +324,6 @@ auto with_stream(Connection& conn, Fn&& fn) {
   return fn(std::get<TlsStream>(conn.stream));
 }
 
-using BufferParser = beast_http::response_parser<beast_http::buffer_body>;
 
 // A pooled connection the server closed while idle (the check in take_idle can lose that race)
 // fails the write: the request never reached it, so it is sent once more on a fresh connection.
@@ -352,7 +336,7 @@ bool went_stale(bool reused, const ExchangeError& e) {
 
 template <typename Stream>
 Awaitable<ExchangeError> write_and_read_header(Stream& stream, Connection& conn, const std::string& body,
-                                                BufferParser& parser) {
+                                                AnswerParser& parser) {
   auto [wec, wn] = co_await asio::async_write(stream, request_buffers(conn.head, body), kUseTuple);
   if (wec) co_return ExchangeError{conn.timed(wec), true};
   auto [rec, rn] = co_await beast_http::async_read_header(stream, conn.buffer, parser, kUseTuple);
@@ -362,7 +346,7 @@ Awaitable<ExchangeError> write_and_read_header(Stream& stream, Connection& conn,
 class PooledStream final : public UpstreamStream {
  public:
   PooledStream(ClientPoolImplBase& pool, ClientPoolImplBase::IdleList& idle_list, std::unique_ptr<Connection> conn,
-               std::unique_ptr<BufferParser> parser, Clock::time_point deadline, Clock::duration idle)
+               std::unique_ptr<AnswerParser> parser, Clock::time_point deadline, Clock::duration idle)
       : pool_(pool),
         idle_list_(idle_list),
         conn_(std::move(conn)),
@@ -384,7 +368,7 @@ class PooledStream final : public UpstreamStream {
   ClientPoolImplBase& pool_;
   ClientPoolImplBase::IdleList& idle_list_;  // where the connection goes back when the body ended
   std::unique_ptr<Connection> conn_;
-  std::unique_ptr<BufferParser> parser_;
+  std::unique_ptr<AnswerParser> parser_;
   std::unique_ptr<char[]> chunk_;  // the body bytes of one read_some(), reused (not zeroed)
   Clock::time_point deadline_;  // the attempt's (until lift_deadline)
   Clock::duration idle_;         // the longest silence between two reads
@@ -436,7 +420,7 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
     auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, std::min(deadline, Clock::now() + idle));
     if (!conn) co_return StreamOpen{nullptr, std::move(refused)};
     format_head(req, conn->head);
-    auto parser = std::make_unique<BufferParser>();
+    auto parser = std::make_unique<AnswerParser>(kHeadersKeptOn2xx);
     parser->body_limit(boost::none);
     const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
       return write_and_read_header(stream, *conn, req.body, *parser);
@@ -445,23 +429,23 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
       if (attempt == 0 && went_stale(reused, error)) continue;
       co_return StreamOpen{nullptr, failure(transport_error_of(error.ec, false), error.ec)};
     }
-    const int status = static_cast<int>(parser->get().result_int());
-    errors::Headers headers;
-    copy_headers(status, parser->get(), headers);
+    const int status = parser->status();
+    auto headers = std::move(parser->headers());
     if (status < 200 || status >= 300) {
-      // An error answer: read it whole for the classifier (the parser changes body type here).
-      beast_http::response_parser<beast_http::string_body> whole{std::move(*parser)};
-      whole.body_limit(kMaxUpstreamBodyBytes);
+      // An error answer: read it whole for the classifier.
+      std::string body;
+      parser->body_into(body);
+      parser->body_limit(kMaxUpstreamBodyBytes);
       auto [read_ec, rn] = co_await with_stream(*conn, [&](auto& stream) {
-        return beast_http::async_read(stream, conn->buffer, whole, kUseTuple);
+        return beast_http::async_read(stream, conn->buffer, *parser, kUseTuple);
       });
       const auto rec = conn->timed(read_ec);
       UpstreamResponse out;
       if (rec) {
         out = failure(transport_error_of(rec, false), rec);
       } else {
-        out.body = std::move(whole.get().body());
-        if (whole.get().keep_alive()) {
+        out.body = std::move(body);
+        if (parser->keep_alive()) {
           conn->deadline->expires_never();
           impl_->give_back(idle_list, std::move(conn));
         }
@@ -486,7 +470,7 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
 // Parses the bytes already taken from the socket into the body buffer, element after element
 // (chunk header, chunk data, ...), until they run out, the buffer is full or the body ends.
 beast::error_code PooledStream::parse_buffered() {
-  while (conn_->buffer.size() > 0 && !parser_->is_done() && parser_->get().body().size > 0) {
+  while (conn_->buffer.size() > 0 && !parser_->is_done() && parser_->window_left() > 0) {
     beast::error_code ec;
     const auto used = parser_->put(conn_->buffer.data(), ec);
     conn_->buffer.consume(used);
@@ -507,10 +491,8 @@ void PooledStream::fail(const beast::error_code& ec) {
 // brought the first events too), and one read takes all that is waiting, up to the body buffer.
 Awaitable<std::string_view> PooledStream::read_some() {
   if (finished_ || error_ != TransportError::none || !conn_) co_return std::string_view();
-  auto& body = parser_->get().body();
-  body.data = chunk_.get();
-  body.size = kStreamReadChunkBytes;
-  const auto filled = [&] { return kStreamReadChunkBytes - body.size; };
+  parser_->body_window(chunk_.get(), kStreamReadChunkBytes);
+  const auto filled = [&] { return kStreamReadChunkBytes - parser_->window_left(); };
   for (;;) {
     if (const auto ec = parse_buffered()) {
       fail(ec);
@@ -542,7 +524,7 @@ Awaitable<std::string_view> PooledStream::read_some() {
   if (parser_->is_done()) finished_ = true;
   if (finished_ && conn_) {
     conn_->deadline->expires_never();
-    if (parser_->get().keep_alive()) pool_.give_back(idle_list_, std::move(conn_));
+    if (parser_->keep_alive()) pool_.give_back(idle_list_, std::move(conn_));
     conn_.reset();
   }
   co_return std::string_view(chunk_.get(), filled());
