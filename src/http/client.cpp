@@ -198,19 +198,23 @@ struct ClientPoolImplBase {
     UpstreamResponse refused;
   };
 
-  // An idle pooled connection to the same origin, else a new one; armed with the deadline.
-  Awaitable<Acquired> acquire(const UpstreamRequest& req, IdleList& idle_list, Clock::time_point deadline) {
+  // An idle pooled connection to the same origin (reused), else a new one; armed with the
+  // deadline. The common case, a connection waiting, completes without a coroutine frame.
+  Acquired reuse(IdleList& idle_list, Clock::time_point deadline) {
     Acquired out;
     out.conn = take_idle(idle_list);
     out.reused = out.conn != nullptr;
-    if (!out.conn) {
-      auto [fresh, error] = co_await connect(req, deadline);
-      if (!fresh) {
-        out.refused = std::move(error);
-        co_return out;
-      }
-      out.conn = std::move(fresh);
+    if (out.conn) out.conn->deadline->expires_at(deadline);
+    return out;
+  }
+  Awaitable<Acquired> open(const UpstreamRequest& req, Clock::time_point deadline) {
+    Acquired out;
+    auto [fresh, error] = co_await connect(req, deadline);
+    if (!fresh) {
+      out.refused = std::move(error);
+      co_return out;
     }
+    out.conn = std::move(fresh);
     out.conn->deadline->expires_at(deadline);
     co_return out;
   }
@@ -391,8 +395,10 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
   auto& idle_list = impl_->list_for(req.url);
 
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, deadline);
-    if (!conn) co_return refused;
+    auto acquired = impl_->reuse(idle_list, deadline);
+    if (!acquired.conn) acquired = co_await impl_->open(req, deadline);
+    auto& [conn, reused, refused] = acquired;
+    if (!conn) co_return std::move(refused);
     format_head(req, conn->head);
     UpstreamResponse out;
     bool keep_alive = false;
@@ -417,7 +423,10 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   auto& idle_list = impl_->list_for(req.url);
   for (int attempt = 0; attempt < 2; ++attempt) {
     // The headers are due within `timeout`, and within the silence bound of sending the request.
-    auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, std::min(deadline, Clock::now() + idle));
+    const auto head_deadline = std::min(deadline, Clock::now() + idle);
+    auto acquired = impl_->reuse(idle_list, head_deadline);
+    if (!acquired.conn) acquired = co_await impl_->open(req, head_deadline);
+    auto& [conn, reused, refused] = acquired;
     if (!conn) co_return StreamOpen{nullptr, std::move(refused)};
     format_head(req, conn->head);
     auto parser = std::make_unique<AnswerParser>(kHeadersKeptOn2xx);
