@@ -114,16 +114,55 @@ std::array<asio::const_buffer, 2> request_buffers(const std::string& head, const
   return {asio::buffer(head), asio::buffer(body)};
 }
 
+// Parses what `buffer` holds; true when the parser wants more bytes (need_more, or all taken).
+bool parse_buffered(AnswerParser& parser, beast::flat_buffer& buffer, beast::error_code& ec) {
+  while (buffer.size() > 0 && !parser.is_done()) {
+    const auto used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == beast_http::error::need_more) {
+      ec = {};
+      return true;
+    }
+    if (ec || used == 0) return false;
+  }
+  return !parser.is_done();
+}
+
+// The request written and the whole answer read with the stream's own write_some/read_some in
+// this coroutine, not Beast's and Asio's composed operations (async_write, http::async_read: a
+// layer of handlers and executor work per step, ~1k instructions per request). Same framing and
+// outcomes: a connection that ends before any answer byte is end_of_stream, an answer cut short
+// is partial_message, one delimited by the connection's end completes.
 template <typename Stream>
 Awaitable<ExchangeError> write_and_read(Stream& stream, Connection& conn, const std::string& body,
                                          UpstreamResponse& out, bool& keep_alive) {
-  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(conn.head, body), kUseTuple);
-  if (wec) co_return ExchangeError{conn.timed(wec), true};
+  auto buffers = request_buffers(conn.head, body);
+  for (auto left = conn.head.size() + body.size(); left > 0;) {
+    auto [wec, written] = co_await stream.async_write_some(buffers, kUseTuple);
+    if (wec) co_return ExchangeError{conn.timed(wec), true};
+    left -= written;
+    for (auto& b : buffers) {
+      const auto step = std::min(written, b.size());
+      b += step;
+      written -= step;
+    }
+  }
   AnswerParser parser(kHeadersKeptOn2xx);
   parser.body_into(out.body);
   parser.body_limit(kMaxUpstreamBodyBytes);
-  auto [rec, rn] = co_await beast_http::async_read(stream, conn.buffer, parser, kUseTuple);
-  if (rec) co_return ExchangeError{conn.timed(rec), false};
+  parser.eager(true);
+  beast::error_code ec;
+  while (parse_buffered(parser, conn.buffer, ec)) {
+    auto [rec, n] = co_await stream.async_read_some(conn.buffer.prepare(beast::read_size(conn.buffer, 65536)), kUseTuple);
+    conn.buffer.commit(n);
+    if (rec == asio::error::eof) {
+      if (!parser.got_some()) co_return ExchangeError{beast_http::error::end_of_stream, false};
+      parser.put_eof(ec);
+      break;
+    }
+    if (rec) co_return ExchangeError{conn.timed(rec), false};
+  }
+  if (ec) co_return ExchangeError{ec, false};
   out.status = parser.status();
   out.headers = std::move(parser.headers());
   keep_alive = parser.keep_alive();
