@@ -1,6 +1,8 @@
 #include "http/client.h"
 
 #include "core/text.h"
+#include "http/answer_parser.h"
+#include "http/connection_deadline.h"
 
 #include <openssl/ssl.h>
 
@@ -44,15 +46,39 @@ ssl::context& tls_context() {
   return ctx;
 }
 
+using TlsStream = beast::ssl_stream<Socket>;
+
+// How often, at most, a connection's deadline timer fires while a deadline is set (see
+// ConnectionDeadline): a deadline moved later costs a clock read and a compare, not a timer
+// re-arm. Deadlines still fire on time; one nearer than this (a sub-second stream_timeout) gets
+// its own timer.
+constexpr std::chrono::milliseconds kDeadlineHorizon{1000};
+
+// A connection to one origin: the raw socket (or TLS over it) and one coarse deadline for all
+// its operations, instead of beast::basic_stream's timer armed and cancelled around every read and
+// write (issue 15: a timer-queue insert/erase and a wait handler per operation).
 struct Connection {
-  std::variant<TcpStream, beast::ssl_stream<TcpStream>> stream;
+  Connection(const Executor& executor, bool tls)
+      : stream(tls ? Stream(std::in_place_type<TlsStream>, Socket(executor), tls_context())
+                   : Stream(std::in_place_type<Socket>, executor)),
+        deadline(std::make_shared<ConnectionDeadline>(executor, kDeadlineHorizon)),
+        attached(*deadline, socket()) {}
+
+  using Stream = std::variant<Socket, TlsStream>;
+  Stream stream;  // its final type from the start: the socket never moves, the deadline points at it
+  std::shared_ptr<ConnectionDeadline> deadline;  // shared with its timer's pending wait
+  ConnectionDeadline::Attachment attached;       // detaches before the stream goes
   beast::flat_buffer buffer;
   std::string head;  // the request head being written; reused by every request on the connection
   Clock::time_point idle_since{};
 
-  TcpStream& tcp() {
-    if (auto* plain = std::get_if<TcpStream>(&stream)) return *plain;
-    return beast::get_lowest_layer(std::get<beast::ssl_stream<TcpStream>>(stream));
+  Socket& socket() {
+    if (auto* plain = std::get_if<Socket>(&stream)) return *plain;
+    return beast::get_lowest_layer(std::get<TlsStream>(stream));
+  }
+  // An operation the deadline cancelled failed with a timeout, as a timed stream reports it.
+  beast::error_code timed(const beast::error_code& ec) const {
+    return ec == asio::error::operation_aborted && deadline->timed_out() ? beast::error::timeout : ec;
   }
 };
 
@@ -83,47 +109,70 @@ struct ExchangeError {
   bool while_writing = false;
 };
 
-// A response's headers as the layers above need them: all of a non-2xx answer's (the classifier,
-// the client's error), only the few a 2xx can still need (kHeadersKeptOn2xx: its body may turn
-// out to be an error) otherwise, so a healthy answer copies no header.
-template <typename Fields>
-void copy_headers(int status, const Fields& fields, errors::Headers& out) {
-  const bool success = status >= 200 && status < 300;
-  for (const auto& field : fields) {
-    const auto name = field.name_string();
-    if (success && std::none_of(kHeadersKeptOn2xx.begin(), kHeadersKeptOn2xx.end(),
-                                [&](std::string_view kept) { return core::iequals(name, kept); }))
-      continue;
-    out.emplace_back(std::string(name), std::string(field.value()));
-  }
-}
-
 // The request as one gather write: the pre-formatted head and the body, no serializer.
 std::array<asio::const_buffer, 2> request_buffers(const std::string& head, const std::string& body) {
   return {asio::buffer(head), asio::buffer(body)};
 }
 
+// Parses what `buffer` holds; true when the parser wants more bytes (need_more, or all taken).
+bool parse_buffered(AnswerParser& parser, beast::flat_buffer& buffer, beast::error_code& ec) {
+  while (buffer.size() > 0 && !parser.is_done()) {
+    const auto used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == beast_http::error::need_more) {
+      ec = {};
+      return true;
+    }
+    if (ec || used == 0) return false;
+  }
+  return !parser.is_done();
+}
+
+// The request written and the whole answer read with the stream's own write_some/read_some in
+// this coroutine, not Beast's and Asio's composed operations (async_write, http::async_read: a
+// layer of handlers and executor work per step, ~1k instructions per request). Same framing and
+// outcomes: a connection that ends before any answer byte is end_of_stream, an answer cut short
+// is partial_message, one delimited by the connection's end completes.
 template <typename Stream>
-Awaitable<ExchangeError> write_and_read(Stream& stream, beast::flat_buffer& buffer, const std::string& head,
-                                         const std::string& body, UpstreamResponse& out, bool& keep_alive) {
-  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(head, body), kUseTuple);
-  if (wec) co_return ExchangeError{wec, true};
-  beast_http::response_parser<beast_http::string_body> parser;
+Awaitable<ExchangeError> write_and_read(Stream& stream, Connection& conn, const std::string& body,
+                                         UpstreamResponse& out, bool& keep_alive) {
+  auto buffers = request_buffers(conn.head, body);
+  for (auto left = conn.head.size() + body.size(); left > 0;) {
+    auto [wec, written] = co_await stream.async_write_some(buffers, kUseTuple);
+    if (wec) co_return ExchangeError{conn.timed(wec), true};
+    left -= written;
+    for (auto& b : buffers) {
+      const auto step = std::min(written, b.size());
+      b += step;
+      written -= step;
+    }
+  }
+  AnswerParser parser(kHeadersKeptOn2xx);
+  parser.body_into(out.body);
   parser.body_limit(kMaxUpstreamBodyBytes);
-  auto [rec, rn] = co_await beast_http::async_read(stream, buffer, parser, kUseTuple);
-  if (rec) co_return ExchangeError{rec, false};
-  auto& res = parser.get();
-  out.status = static_cast<int>(res.result_int());
-  copy_headers(out.status, res, out.headers);
-  out.body = std::move(res.body());
-  keep_alive = res.keep_alive();
+  parser.eager(true);
+  beast::error_code ec;
+  while (parse_buffered(parser, conn.buffer, ec)) {
+    auto [rec, n] = co_await stream.async_read_some(conn.buffer.prepare(beast::read_size(conn.buffer, 65536)), kUseTuple);
+    conn.buffer.commit(n);
+    if (rec == asio::error::eof) {
+      if (!parser.got_some()) co_return ExchangeError{beast_http::error::end_of_stream, false};
+      parser.put_eof(ec);
+      break;
+    }
+    if (rec) co_return ExchangeError{conn.timed(rec), false};
+  }
+  if (ec) co_return ExchangeError{ec, false};
+  out.status = parser.status();
+  out.headers = std::move(parser.headers());
+  keep_alive = parser.keep_alive();
   co_return ExchangeError{};
 }
 
 // An idle connection the server has closed (end of input or a reset waiting) or written to
 // unasked (a TLS close_notify, a 408) is not reused. Checked without blocking, before writing.
 bool still_open(Connection& conn) {
-  auto& socket = conn.tcp().socket();
+  auto& socket = conn.socket();
   if (!socket.is_open() || conn.buffer.size() > 0) return false;
   char byte = 0;
   const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -188,20 +237,24 @@ struct ClientPoolImplBase {
     UpstreamResponse refused;
   };
 
-  // An idle pooled connection to the same origin, else a new one; armed with the deadline.
-  Awaitable<Acquired> acquire(const UpstreamRequest& req, IdleList& idle_list, Clock::time_point deadline) {
+  // An idle pooled connection to the same origin (reused), else a new one; armed with the
+  // deadline. The common case, a connection waiting, completes without a coroutine frame.
+  Acquired reuse(IdleList& idle_list, Clock::time_point deadline) {
     Acquired out;
     out.conn = take_idle(idle_list);
     out.reused = out.conn != nullptr;
-    if (!out.conn) {
-      auto [fresh, error] = co_await connect(req, deadline);
-      if (!fresh) {
-        out.refused = std::move(error);
-        co_return out;
-      }
-      out.conn = std::move(fresh);
+    if (out.conn) out.conn->deadline->expires_at(deadline);
+    return out;
+  }
+  Awaitable<Acquired> open(const UpstreamRequest& req, Clock::time_point deadline) {
+    Acquired out;
+    auto [fresh, error] = co_await connect(req, deadline);
+    if (!fresh) {
+      out.refused = std::move(error);
+      co_return out;
     }
-    out.conn->tcp().expires_at(deadline);
+    out.conn = std::move(fresh);
+    out.conn->deadline->expires_at(deadline);
     co_return out;
   }
 
@@ -209,25 +262,29 @@ struct ClientPoolImplBase {
                                                                              Clock::time_point deadline) {
     auto [rec, endpoints] = co_await resolver.async_resolve(req.url.host, req.url.port, kUseTuple);
     if (rec) co_return std::pair{nullptr, failure(TransportError::dns, rec)};
-    auto conn = std::make_unique<Connection>(Connection{TcpStream(executor), {}, {}});
-    const auto connect_deadline = std::min(deadline, Clock::now() + req.connect_timeout);
-    conn->tcp().expires_at(connect_deadline);
-    auto [cec, ep] = co_await conn->tcp().async_connect(endpoints, kUseTuple);
-    if (cec) co_return std::pair{nullptr, failure(transport_error_of(cec, true), cec)};
-    conn->tcp().socket().set_option(tcp::no_delay(true));
+    auto conn = std::make_unique<Connection>(executor, req.url.tls);
+    auto& timer = *conn->deadline;
+    timer.expires_at(std::min(deadline, Clock::now() + req.connect_timeout));
+    // The deadline cancels the attempt under way; the condition then tries no further address.
+    auto [cec, ep] = co_await asio::async_connect(
+        conn->socket(), endpoints, [&timer](const beast::error_code&, const tcp::endpoint&) { return !timer.timed_out(); },
+        kUseTuple);
+    if (cec) {
+      const auto ec = conn->timed(cec);
+      co_return std::pair{nullptr, failure(transport_error_of(ec, true), ec)};
+    }
+    conn->socket().set_option(tcp::no_delay(true));
     if (req.url.tls) {
-      TcpStream plain = std::move(std::get<TcpStream>(conn->stream));
-      conn->stream.emplace<beast::ssl_stream<TcpStream>>(std::move(plain), tls_context());
-      auto& tls = std::get<beast::ssl_stream<TcpStream>>(conn->stream);
+      auto& tls = std::get<TlsStream>(conn->stream);
       // SNI; SSL_set_tlsext_host_name is a macro with a C cast, hence the call it expands to.
       if (SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
                    const_cast<char*>(req.url.host.c_str())) != 1)
         co_return std::pair{nullptr, failure(TransportError::tls, beast::error_code(static_cast<int>(::ERR_get_error()),
                                                                                      asio::error::get_ssl_category()))};
       tls.set_verify_callback(ssl::host_name_verification(req.url.host));
-      conn->tcp().expires_at(connect_deadline);
+      // Within the connect deadline still (as a timed stream's handshake was).
       auto [hec] = co_await tls.async_handshake(ssl::stream_base::client, kUseTuple);
-      if (hec) co_return std::pair{nullptr, failure(TransportError::tls, hec)};
+      if (hec) co_return std::pair{nullptr, failure(TransportError::tls, conn->timed(hec))};
     }
     co_return std::pair{std::move(conn), UpstreamResponse{}};
   }
@@ -306,11 +363,10 @@ void format_head(const UpstreamRequest& req, std::string& out) {
 
 template <typename Fn>
 auto with_stream(Connection& conn, Fn&& fn) {
-  if (auto* plain = std::get_if<TcpStream>(&conn.stream)) return fn(*plain);
-  return fn(std::get<beast::ssl_stream<TcpStream>>(conn.stream));
+  if (auto* plain = std::get_if<Socket>(&conn.stream)) return fn(*plain);
+  return fn(std::get<TlsStream>(conn.stream));
 }
 
-using BufferParser = beast_http::response_parser<beast_http::buffer_body>;
 
 // A pooled connection the server closed while idle (the check in take_idle can lose that race)
 // fails the write: the request never reached it, so it is sent once more on a fresh connection.
@@ -322,18 +378,18 @@ bool went_stale(bool reused, const ExchangeError& e) {
 }
 
 template <typename Stream>
-Awaitable<ExchangeError> write_and_read_header(Stream& stream, beast::flat_buffer& buffer, const std::string& head,
-                                                const std::string& body, BufferParser& parser) {
-  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(head, body), kUseTuple);
-  if (wec) co_return ExchangeError{wec, true};
-  auto [rec, rn] = co_await beast_http::async_read_header(stream, buffer, parser, kUseTuple);
-  co_return ExchangeError{rec, false};
+Awaitable<ExchangeError> write_and_read_header(Stream& stream, Connection& conn, const std::string& body,
+                                                AnswerParser& parser) {
+  auto [wec, wn] = co_await asio::async_write(stream, request_buffers(conn.head, body), kUseTuple);
+  if (wec) co_return ExchangeError{conn.timed(wec), true};
+  auto [rec, rn] = co_await beast_http::async_read_header(stream, conn.buffer, parser, kUseTuple);
+  co_return ExchangeError{conn.timed(rec), false};
 }
 
 class PooledStream final : public UpstreamStream {
  public:
   PooledStream(ClientPoolImplBase& pool, ClientPoolImplBase::IdleList& idle_list, std::unique_ptr<Connection> conn,
-               std::unique_ptr<BufferParser> parser, Clock::time_point deadline, Clock::duration idle)
+               std::unique_ptr<AnswerParser> parser, Clock::time_point deadline, Clock::duration idle)
       : pool_(pool),
         idle_list_(idle_list),
         conn_(std::move(conn)),
@@ -355,7 +411,7 @@ class PooledStream final : public UpstreamStream {
   ClientPoolImplBase& pool_;
   ClientPoolImplBase::IdleList& idle_list_;  // where the connection goes back when the body ended
   std::unique_ptr<Connection> conn_;
-  std::unique_ptr<BufferParser> parser_;
+  std::unique_ptr<AnswerParser> parser_;
   std::unique_ptr<char[]> chunk_;  // the body bytes of one read_some(), reused (not zeroed)
   Clock::time_point deadline_;  // the attempt's (until lift_deadline)
   Clock::duration idle_;         // the longest silence between two reads
@@ -378,19 +434,21 @@ Awaitable<UpstreamResponse> ClientPool::send(const UpstreamRequest& req) {
   auto& idle_list = impl_->list_for(req.url);
 
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, deadline);
-    if (!conn) co_return refused;
+    auto acquired = impl_->reuse(idle_list, deadline);
+    if (!acquired.conn) acquired = co_await impl_->open(req, deadline);
+    auto& [conn, reused, refused] = acquired;
+    if (!conn) co_return std::move(refused);
     format_head(req, conn->head);
     UpstreamResponse out;
     bool keep_alive = false;
     const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
-      return write_and_read(stream, conn->buffer, conn->head, req.body, out, keep_alive);
+      return write_and_read(stream, *conn, req.body, out, keep_alive);
     });
     if (error.ec) {
       if (attempt == 0 && went_stale(reused, error)) continue;
       co_return failure(transport_error_of(error.ec, false), error.ec);
     }
-    conn->tcp().expires_never();
+    conn->deadline->expires_never();
     if (keep_alive) impl_->give_back(idle_list, std::move(conn));
     co_return out;
   }
@@ -404,35 +462,39 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
   auto& idle_list = impl_->list_for(req.url);
   for (int attempt = 0; attempt < 2; ++attempt) {
     // The headers are due within `timeout`, and within the silence bound of sending the request.
-    auto [conn, reused, refused] = co_await impl_->acquire(req, idle_list, std::min(deadline, Clock::now() + idle));
+    const auto head_deadline = std::min(deadline, Clock::now() + idle);
+    auto acquired = impl_->reuse(idle_list, head_deadline);
+    if (!acquired.conn) acquired = co_await impl_->open(req, head_deadline);
+    auto& [conn, reused, refused] = acquired;
     if (!conn) co_return StreamOpen{nullptr, std::move(refused)};
     format_head(req, conn->head);
-    auto parser = std::make_unique<BufferParser>();
+    auto parser = std::make_unique<AnswerParser>(kHeadersKeptOn2xx);
     parser->body_limit(boost::none);
     const ExchangeError error = co_await with_stream(*conn, [&](auto& stream) {
-      return write_and_read_header(stream, conn->buffer, conn->head, req.body, *parser);
+      return write_and_read_header(stream, *conn, req.body, *parser);
     });
     if (error.ec) {
       if (attempt == 0 && went_stale(reused, error)) continue;
       co_return StreamOpen{nullptr, failure(transport_error_of(error.ec, false), error.ec)};
     }
-    const int status = static_cast<int>(parser->get().result_int());
-    errors::Headers headers;
-    copy_headers(status, parser->get(), headers);
+    const int status = parser->status();
+    auto headers = std::move(parser->headers());
     if (status < 200 || status >= 300) {
-      // An error answer: read it whole for the classifier (the parser changes body type here).
-      beast_http::response_parser<beast_http::string_body> whole{std::move(*parser)};
-      whole.body_limit(kMaxUpstreamBodyBytes);
-      auto [rec, rn] = co_await with_stream(*conn, [&](auto& stream) {
-        return beast_http::async_read(stream, conn->buffer, whole, kUseTuple);
+      // An error answer: read it whole for the classifier.
+      std::string body;
+      parser->body_into(body);
+      parser->body_limit(kMaxUpstreamBodyBytes);
+      auto [read_ec, rn] = co_await with_stream(*conn, [&](auto& stream) {
+        return beast_http::async_read(stream, conn->buffer, *parser, kUseTuple);
       });
+      const auto rec = conn->timed(read_ec);
       UpstreamResponse out;
       if (rec) {
         out = failure(transport_error_of(rec, false), rec);
       } else {
-        out.body = std::move(whole.get().body());
-        if (whole.get().keep_alive()) {
-          conn->tcp().expires_never();
+        out.body = std::move(body);
+        if (parser->keep_alive()) {
+          conn->deadline->expires_never();
           impl_->give_back(idle_list, std::move(conn));
         }
       }
@@ -456,7 +518,7 @@ Awaitable<StreamOpen> ClientPool::open_stream(const UpstreamRequest& req) {
 // Parses the bytes already taken from the socket into the body buffer, element after element
 // (chunk header, chunk data, ...), until they run out, the buffer is full or the body ends.
 beast::error_code PooledStream::parse_buffered() {
-  while (conn_->buffer.size() > 0 && !parser_->is_done() && parser_->get().body().size > 0) {
+  while (conn_->buffer.size() > 0 && !parser_->is_done() && parser_->window_left() > 0) {
     beast::error_code ec;
     const auto used = parser_->put(conn_->buffer.data(), ec);
     conn_->buffer.consume(used);
@@ -477,10 +539,8 @@ void PooledStream::fail(const beast::error_code& ec) {
 // brought the first events too), and one read takes all that is waiting, up to the body buffer.
 Awaitable<std::string_view> PooledStream::read_some() {
   if (finished_ || error_ != TransportError::none || !conn_) co_return std::string_view();
-  auto& body = parser_->get().body();
-  body.data = chunk_.get();
-  body.size = kStreamReadChunkBytes;
-  const auto filled = [&] { return kStreamReadChunkBytes - body.size; };
+  parser_->body_window(chunk_.get(), kStreamReadChunkBytes);
+  const auto filled = [&] { return kStreamReadChunkBytes - parser_->window_left(); };
   for (;;) {
     if (const auto ec = parse_buffered()) {
       fail(ec);
@@ -488,11 +548,12 @@ Awaitable<std::string_view> PooledStream::read_some() {
     }
     // A read may bring only chunk framing and no body byte: read until there is one.
     if (filled() > 0 || parser_->is_done()) break;
-    conn_->tcp().expires_at(std::min(deadline_, Clock::now() + idle_));
-    auto [ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
+    conn_->deadline->expires_at(std::min(deadline_, Clock::now() + idle_));
+    auto [read_ec, n] = co_await with_stream(*conn_, [&](auto& stream) {
       return stream.async_read_some(conn_->buffer.prepare(kStreamReadChunkBytes), kUseTuple);
     });
     conn_->buffer.commit(n);
+    const auto ec = conn_->timed(read_ec);
     if (ec == asio::error::eof) {
       // The end of a body delimited by the connection's end, or a body cut short.
       beast::error_code end;
@@ -510,8 +571,8 @@ Awaitable<std::string_view> PooledStream::read_some() {
   }
   if (parser_->is_done()) finished_ = true;
   if (finished_ && conn_) {
-    conn_->tcp().expires_never();
-    if (parser_->get().keep_alive()) pool_.give_back(idle_list_, std::move(conn_));
+    conn_->deadline->expires_never();
+    if (parser_->keep_alive()) pool_.give_back(idle_list_, std::move(conn_));
     conn_.reset();
   }
   co_return std::string_view(chunk_.get(), filled());
