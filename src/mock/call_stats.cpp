@@ -45,6 +45,7 @@ void CallStats::reset() {
   abandoned_calls_.store(0);
   token_grants_.store(0);
   auth_failures_.store(0);
+  closed_after_answer_.store(0);
 }
 
 boost::json::object CallStats::to_json() const {
@@ -69,6 +70,7 @@ boost::json::object CallStats::to_json() const {
   return {{"total", total()}, {"aborted_streams", aborted_streams()}, {"abandoned_calls", abandoned_calls()},
           {"token_grants", token_grants_.load(std::memory_order_relaxed)},
           {"auth_failures", auth_failures_.load(std::memory_order_relaxed)},
+          {"closed_after_answer", closed_after_answer_.load(std::memory_order_relaxed)},
           {"models", std::move(models)}};
 }
 

@@ -31,12 +31,13 @@ class CallStats {
   void record_abandoned_call() { abandoned_calls_.fetch_add(1, std::memory_order_relaxed); }
   void record_token_grant() { token_grants_.fetch_add(1, std::memory_order_relaxed); }
   void record_auth_failure() { auth_failures_.fetch_add(1, std::memory_order_relaxed); }
+  void record_closed_after_answer() { closed_after_answer_.fetch_add(1, std::memory_order_relaxed); }
   void reset();
   std::uint64_t total() const { return total_.load(std::memory_order_relaxed); }
   std::uint64_t aborted_streams() const { return aborted_streams_.load(std::memory_order_relaxed); }
   std::uint64_t abandoned_calls() const { return abandoned_calls_.load(std::memory_order_relaxed); }
 
-  // {"total":N,"aborted_streams":N,"abandoned_calls":N,"token_grants":N,"auth_failures":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
+  // {"total":N,"aborted_streams":N,"abandoned_calls":N,"token_grants":N,"auth_failures":N,"closed_after_answer":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
   //  "last_headers":{…},"last_body":{…} (parsed JSON; the raw text when it is not JSON)}}}
   boost::json::object to_json() const;
 
@@ -54,6 +55,7 @@ class CallStats {
   std::atomic<std::uint64_t> abandoned_calls_{0};
   std::atomic<std::uint64_t> token_grants_{0};
   std::atomic<std::uint64_t> auth_failures_{0};
+  std::atomic<std::uint64_t> closed_after_answer_{0};
   mutable std::shared_mutex mutex_;  // guards the map, not the ModelStats it points to
   std::map<std::string, std::unique_ptr<ModelStats>, std::less<>> models_;
 };

@@ -66,6 +66,7 @@ http::Awaitable<void> session(Socket socket, const MockHandler& handler, const L
       beast::error_code ignored;
       stream.socket().shutdown(Socket::shutdown_both, ignored);
       stream.socket().close(ignored);
+      if (options.on_closed_after_answer) options.on_closed_after_answer();
       co_return;
     }
     if (d == Disposition::hang) {

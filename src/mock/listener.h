@@ -36,6 +36,9 @@ struct ListenerOptions {
   int threads = 0;  // 0: one per core
   std::size_t max_body_bytes = 32 << 20;
   std::chrono::seconds idle_timeout{75};
+  // Called once a connection the handler answered with Disposition::close is closed (its FIN
+  // sent): tests wait on it before the next request, so a closed pooled connection is a fact.
+  std::function<void()> on_closed_after_answer;
 };
 
 class Listener {

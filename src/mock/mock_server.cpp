@@ -107,10 +107,18 @@ std::string_view stream_content_type(WireFormat format) {
 
 }  // namespace
 
+namespace {
+ListenerOptions counting_closes(ListenerOptions options, CallStats& stats) {
+  options.on_closed_after_answer = [&stats] { stats.record_closed_after_answer(); };
+  return options;
+}
+}  // namespace
+
 MockServer::MockServer(const MockConfig& config, ListenerOptions options)
     : table_(config),
       auth_(config.cloud),
-      listener_(std::move(options), [this](http::Request& req, http::Responder& res) { return handle(req, res); }) {}
+      listener_(counting_closes(std::move(options), stats_),
+                [this](http::Request& req, http::Responder& res) { return handle(req, res); }) {}
 
 void MockServer::start() { listener_.start(); }
 void MockServer::wait() { listener_.wait(); }

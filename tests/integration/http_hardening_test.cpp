@@ -468,7 +468,11 @@ TEST(HttpHardening, PooledConnectionClosedAfterTheRequestIsNotResent) {
 }
 
 // A pooled connection the upstream closed after its answer is noticed before writing: the next
-// request goes out once, on a fresh connection, and succeeds.
+// request goes out once, on a fresh connection, and succeeds. Each next request waits until the
+// mock has closed (its FIN is then in the gateway's socket): without that, a busy machine can
+// deliver the close after the gateway's check, which is the keep-alive race no client can win
+// for a POST (the request was written; re-sending it is the router's decision, and it has no
+// retries here).
 TEST(HttpHardening, PooledConnectionClosedWhileIdleIsNotUsed) {
   Stack s("models:\n  gpt-a: {script: [close_after_answer, close_after_answer, ok]}\n", kOneModel, kNoRetries,
           {"--threads", "1"});
@@ -477,6 +481,9 @@ TEST(HttpHardening, PooledConnectionClosedWhileIdleIsNotUsed) {
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.header("x-switchyard-attempts"), "1");
     EXPECT_EQ(s.calls("gpt-a"), i);
+    if (i < 3) {
+      EXPECT_TRUE(eventually([&] { return s.stat("closed_after_answer") == static_cast<std::uint64_t>(i); }));
+    }
   }
 }
 
