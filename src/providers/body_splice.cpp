@@ -21,14 +21,14 @@ class Scanner {
  public:
   explicit Scanner(std::string_view s) : s_(s) {}
 
-  std::optional<RawMembers> top_level() {
-    RawMembers members;
+  // Calls on_member(key, value text) for each top-level member, in order.
+  template <class OnMember>
+  bool top_level(OnMember&& on_member) {
     skip_space();
-    if (!at('{')) return std::nullopt;
-    const bool ok = object(0, [&](std::string_view key, std::string_view value) { members.push_back({key, value}); });
+    if (!at('{')) return false;
+    const bool ok = object(0, on_member);
     skip_space();
-    if (!ok || i_ != s_.size()) return std::nullopt;
-    return members;
+    return ok && i_ == s_.size();
   }
 
  private:
@@ -37,24 +37,22 @@ class Scanner {
     while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
   }
 
-  // At the opening quote; leaves i_ after the closing one. memchr finds the closing quote (text
-  // is most of a chat body); an escape in between moves the search past the escaped character.
-  bool string(std::string_view& text, bool& escaped) {
+  // At the opening quote; leaves i_ after the closing one. memchr finds the next quote (text
+  // is most of a chat body); it closes the string unless an odd run of backslashes precedes it.
+  bool string(std::string_view& text) {
     const char* const begin = s_.data() + i_ + 1;
     const char* const end = s_.data() + s_.size();
-    const char* from = begin;
-    escaped = false;
-    while (from < end) {
+    for (const char* from = begin; from < end;) {
       const auto* quote = static_cast<const char*>(std::memchr(from, '"', static_cast<std::size_t>(end - from)));
       if (!quote) return false;
-      const auto* backslash = static_cast<const char*>(std::memchr(from, '\\', static_cast<std::size_t>(quote - from)));
-      if (!backslash) {
+      const char* run = quote;
+      while (run > begin && run[-1] == '\\') --run;
+      if ((quote - run) % 2 == 0) {
         text = std::string_view(begin, static_cast<std::size_t>(quote - begin));
         i_ = static_cast<std::size_t>(quote + 1 - s_.data());
         return true;
       }
-      escaped = true;
-      from = backslash + 2;
+      from = quote + 1;
     }
     return false;
   }
@@ -69,12 +67,14 @@ class Scanner {
   bool value(int depth) {
     if (depth > kMaxDepth || i_ >= s_.size()) return false;
     switch (s_[i_]) {
-      case '{': return object(depth, [](std::string_view, std::string_view) {});
+      case '{': {
+        auto nested = [](std::string_view, std::string_view) { return true; };
+        return object(depth, nested);
+      }
       case '[': return array(depth);
       case '"': {
         std::string_view text;
-        bool escaped = false;
-        return string(text, escaped);
+        return string(text);
       }
       default: {
         const auto start = i_;
@@ -102,7 +102,7 @@ class Scanner {
   }
 
   template <class OnMember>
-  bool object(int depth, OnMember&& on_member) {
+  bool object(int depth, OnMember& on_member) {
     ++i_;
     const auto first_key = keys_.size();
     skip_space();
@@ -111,8 +111,7 @@ class Scanner {
       skip_space();
       if (!at('"')) return false;
       std::string_view key;
-      bool escaped = false;
-      if (!string(key, escaped) || escaped) return false;
+      if (!string(key) || key.find('\\') != std::string_view::npos) return false;
       if (keys_.size() - first_key >= kMaxKeysPerObject) return false;
       if (std::find(keys_.begin() + static_cast<std::ptrdiff_t>(first_key), keys_.end(), key) != keys_.end()) return false;
       keys_.push_back(key);
@@ -122,7 +121,7 @@ class Scanner {
       skip_space();
       const auto value_start = i_;
       if (!value(depth + 1)) return false;
-      on_member(key, s_.substr(value_start, i_ - value_start));
+      if (!on_member(key, s_.substr(value_start, i_ - value_start))) return false;
       skip_space();
       if (at(',')) {
         ++i_;
@@ -202,43 +201,67 @@ constexpr std::string_view kRewrittenByControls = "metadata";
 
 }  // namespace
 
-std::optional<RawMembers> scan_top_level(std::string_view raw) { return Scanner(raw).top_level(); }
+std::optional<RawMembers> scan_top_level(std::string_view raw) {
+  std::optional<RawMembers> members(std::in_place);
+  auto collect = [&](std::string_view key, std::string_view value) {
+    members->push_back({key, value});
+    return true;
+  };
+  if (!Scanner(raw).top_level(collect)) members.reset();
+  return members;
+}
+
+namespace {
+
+// Writes the spliced object member by member, as the scanner finds them.
+class SpliceWriter {
+ public:
+  SpliceWriter(std::string& out, std::span<const MemberEdit> edits) : out_(out), edits_(edits), used_(edits.size(), false), values_(out) {
+    out_ += '{';
+  }
+
+  // A member as the client wrote it: kept, replaced by its edit, or left out.
+  void member(std::string_view key, std::string_view value) {
+    const auto edit = std::find_if(edits_.begin(), edits_.end(), [&](const MemberEdit& e) { return e.key == key; });
+    if (edit != edits_.end()) {
+      used_[static_cast<std::size_t>(edit - edits_.begin())] = true;
+      if (!edit->value) return;
+    }
+    separate();
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+    if (edit != edits_.end()) values_.value(*edit->value);
+    else out_ += value;
+  }
+
+  void finish() {
+    for (std::size_t i = 0; i < edits_.size(); ++i)
+      if (!used_[i] && edits_[i].value) {
+        separate();
+        values_.member(edits_[i].key, *edits_[i].value);
+      }
+    out_ += '}';
+  }
+
+ private:
+  void separate() {
+    if (out_.size() > 1) out_ += ',';
+  }
+
+  std::string& out_;
+  std::span<const MemberEdit> edits_;
+  boost::container::small_vector<bool, 16> used_;
+  ValueWriter values_;
+};
+
+}  // namespace
 
 std::string splice_top_level(const RawMembers& members, std::span<const MemberEdit> edits) {
-  std::size_t size = 2;
-  for (const auto& m : members) size += m.key.size() + m.value.size() + 4;
   std::string out;
-  out.reserve(size + 64);
-  out += '{';
-  boost::container::small_vector<bool, 16> used(edits.size(), false);
-  ValueWriter writer(out);
-  const auto separate = [&] {
-    if (out.size() > 1) out += ',';
-  };
-  for (const auto& m : members) {
-    const auto edit = std::find_if(edits.begin(), edits.end(), [&](const MemberEdit& e) { return e.key == m.key; });
-    if (edit == edits.end()) {
-      separate();
-      out += '"';
-      out += m.key;
-      out += "\":";
-      out += m.value;
-      continue;
-    }
-    used[static_cast<std::size_t>(edit - edits.begin())] = true;
-    if (!edit->value) continue;
-    separate();
-    out += '"';
-    out += m.key;
-    out += "\":";
-    writer.value(*edit->value);
-  }
-  for (std::size_t i = 0; i < edits.size(); ++i)
-    if (!used[i] && edits[i].value) {
-      separate();
-      writer.member(edits[i].key, *edits[i].value);
-    }
-  out += '}';
+  SpliceWriter writer(out, edits);
+  for (const auto& m : members) writer.member(m.key, m.value);
+  writer.finish();
   return out;
 }
 
@@ -251,13 +274,29 @@ json::object make_probe(const json::object& body, json::storage_ptr storage) {
   return probe;
 }
 
+namespace {
+
+// `o`'s member `key`, looked up first at `hint`: the probe is built in the parsed body's order,
+// which is the bytes' order, and the shaping mostly edits in place.
+const json::value* find_from(const json::object& o, std::size_t& hint, std::string_view key) {
+  if (hint < o.size()) {
+    const auto& kv = *(o.begin() + static_cast<std::ptrdiff_t>(hint));
+    if (std::string_view(kv.key()) == key) {
+      ++hint;
+      return &kv.value();
+    }
+  }
+  return o.if_contains(json::string_view(key.data(), key.size()));
+}
+
+}  // namespace
+
 std::optional<std::string> splice_shaped_body(std::string_view raw, const json::object& parsed, const json::object& probe) {
-  auto members = scan_top_level(raw);
-  if (!members) return std::nullopt;
-  boost::container::small_vector<MemberEdit, 8> edits;
+  boost::container::small_vector<MemberEdit, 8> edits;  // replaced or appended; removals are found while writing
+  std::size_t parsed_hint = 0;
   for (const auto& kv : probe) {
     const auto key = std::string_view(kv.key());
-    const auto* before = parsed.if_contains(kv.key());
+    const auto* before = find_from(parsed, parsed_hint, key);
     if (before && is_placeholder(key) && before->is_array()) {
       // Unchanged only if still the empty stand-in; any other change is not known member-wise.
       if (!kv.value().is_array() || !kv.value().get_array().empty()) return std::nullopt;
@@ -265,16 +304,22 @@ std::optional<std::string> splice_shaped_body(std::string_view raw, const json::
     }
     if (!before || *before != kv.value() || key == kRewrittenByControls) edits.push_back({key, &kv.value()});
   }
-  // Removed by the shaping, or by the routing controls before it. A DOM member the bytes lack was
-  // not parsed from them: nothing here knows where it came from.
+  std::string out;
+  out.reserve(raw.size() + 64);
+  SpliceWriter writer(out, edits);
+  // A DOM member the bytes lack was not parsed from them: nothing here knows where it came from.
   std::size_t parsed_seen = 0;
-  for (const auto& m : *members) {
-    const json::string_view key(m.key.data(), m.key.size());
-    if (parsed.contains(key)) ++parsed_seen;
-    if (!probe.contains(key)) edits.push_back({m.key, nullptr});
-  }
-  if (parsed_seen != parsed.size()) return std::nullopt;
-  return splice_top_level(*members, edits);
+  std::size_t probe_hint = 0;
+  parsed_hint = 0;
+  auto on_member = [&](std::string_view key, std::string_view value) {
+    if (find_from(parsed, parsed_hint, key)) ++parsed_seen;
+    // Removed by the shaping, or by the routing controls before it: left out.
+    if (find_from(probe, probe_hint, key)) writer.member(key, value);
+    return true;
+  };
+  if (!Scanner(raw).top_level(on_member) || parsed_seen != parsed.size()) return std::nullopt;
+  writer.finish();
+  return out;
 }
 
 }  // namespace switchyard::providers

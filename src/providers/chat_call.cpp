@@ -116,12 +116,11 @@ void shape_request_body(const Endpoint& endpoint, const core::ChatRequest& reque
   endpoint.adapter->shape_body(endpoint, body);
 }
 
-// The request around the shaped `body`; write_body turns it into bytes (nullopt: cannot).
+// The request around the shaped `body`, into `out`; write_body turns the body into bytes
+// (nullopt: cannot, and `out` is then unfinished).
 template <class WriteBody>
-std::optional<http::UpstreamRequest> finish_request(const Endpoint& endpoint, const core::ChatRequest& request,
-                                                    const auth::Credential* credential, json::object& body,
-                                                    WriteBody&& write_body) {
-  http::UpstreamRequest out;
+bool finish_request(const Endpoint& endpoint, const core::ChatRequest& request, const auth::Credential* credential,
+                    json::object& body, WriteBody&& write_body, http::UpstreamRequest& out) {
   out.url = endpoint.base;
   out.headers.emplace_back("content-type", "application/json");
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
@@ -130,40 +129,45 @@ std::optional<http::UpstreamRequest> finish_request(const Endpoint& endpoint, co
   // After the forwarded client headers: the operator's extra_headers win.
   add_extra_headers(*endpoint.deployment, out);
   auto bytes = write_body(body);
-  if (!bytes) return std::nullopt;
+  if (!bytes) return false;
   out.body = std::move(*bytes);
   endpoint.adapter->authorize(endpoint, credential, out);
-  return out;
+  return true;
 }
 
 // The client's bytes with the shaping's top-level edits spliced in: no copy of the messages, no
 // re-serialisation. The edits are found by shaping a probe (the body less its big arrays) with
 // the very functions the DOM path uses, then comparing it with the client's body.
-std::optional<http::UpstreamRequest> encode_chat_spliced(const Endpoint& endpoint, const core::ChatRequest& request,
-                                                         const auth::Credential* credential) {
+bool encode_chat_spliced(const Endpoint& endpoint, const core::ChatRequest& request, const auth::Credential* credential,
+                         http::UpstreamRequest& out) {
   unsigned char buffer[2048];
   json::monotonic_resource arena(buffer, sizeof buffer);
   auto probe = make_probe(request.body, &arena);
   shape_request_body(endpoint, request, probe);
-  return finish_request(endpoint, request, credential, probe, [&](const json::object& shaped) {
-    return splice_shaped_body(request.raw_body, request.body, shaped);
-  });
+  return finish_request(
+      endpoint, request, credential, probe,
+      [&](const json::object& shaped) { return splice_shaped_body(request.raw_body, request.body, shaped); }, out);
 }
 
 }  // namespace
 
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
-                                  const auth::Credential* credential) {
-  if (can_splice(endpoint, request))
-    if (auto spliced = encode_chat_spliced(endpoint, request, credential)) return std::move(*spliced);
+                                  const auth::Credential* credential, std::size_t splice_min_bytes) {
+  http::UpstreamRequest out;
+  if (request.raw_body.size() >= splice_min_bytes && can_splice(endpoint, request)) {
+    if (encode_chat_spliced(endpoint, request, credential, out)) return out;
+    out = http::UpstreamRequest{};  // refused half-way: start again on the DOM path
+  }
   const auto format = endpoint.adapter->wire_format();
   json::object body(request.body.storage());  // the request's arena
   if (format == request.format) body = request.body;
   else if (format == core::WireFormat::anthropic) body = openai_request_to_anthropic(request.body);
   else body = anthropic_request_to_openai(request.body);
   shape_request_body(endpoint, request, body);
-  return *finish_request(endpoint, request, credential, body,
-                         [](const json::object& shaped) { return std::optional<std::string>(json::serialize(shaped)); });
+  finish_request(
+      endpoint, request, credential, body,
+      [](const json::object& shaped) { return std::optional<std::string>(json::serialize(shaped)); }, out);
+  return out;
 }
 
 CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& response) {

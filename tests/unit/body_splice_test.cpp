@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,13 @@ TEST(BodySpliceScan, FindsOnlyTopLevelMembersThroughStringsEscapesAndNesting) {
   EXPECT_EQ((*members)[2].value, R"("model \" , } ]")");
   EXPECT_EQ((*members)[3].value, "-1.5e3");
   EXPECT_EQ((*members)[6].value, R"("\u00e9\ud83d\ude00")");
+  // A string ending in an escaped backslash ends at its quote; an escaped quote does not end it.
+  const auto ends = scan_top_level(R"({"a":"end\\","b":"q\"","c":"\\\"\\"})");
+  ASSERT_TRUE(ends);
+  ASSERT_EQ(ends->size(), 3u);
+  EXPECT_EQ((*ends)[0].value, R"("end\\")");
+  EXPECT_EQ((*ends)[1].value, R"("q\"")");
+  EXPECT_EQ((*ends)[2].value, R"("\\\"\\")");
 }
 
 TEST(BodySpliceScan, RefusesWhatTheBytesCannotStandFor) {
@@ -104,7 +112,7 @@ core::ChatRequest request_from(core::WireFormat format, const std::string& raw,
 Encoded encode_both(const Endpoint& e, const core::ChatRequest& request) {
   auto without_bytes = request;
   without_bytes.raw_body = {};
-  return {encode_chat(e, request), encode_chat(e, without_bytes)};
+  return {encode_chat(e, request, nullptr, 0), encode_chat(e, without_bytes, nullptr, 0)};
 }
 
 void expect_same(const Encoded& x, const std::string& what) {
@@ -177,7 +185,7 @@ TEST(BodySpliceEncode, TheClientsBytesAreKeptOnTheCommonPath) {
   const std::string raw =
       R"({ "model": "openai", "messages": [{"role": "user", "content": "caf\u00e9"}], "temperature": 0.50, "stream": false })";
   const auto request = request_from(core::WireFormat::openai, raw);
-  const auto out = encode_chat(endpoint, request);
+  const auto out = encode_chat(endpoint, request, nullptr, 0);
   // Spliced: the client's spacing, escapes and number spelling survive; only model and stream change.
   EXPECT_EQ(out.body, R"({"model":"gpt-4o","messages":[{"role": "user", "content": "caf\u00e9"}],"temperature":0.50})");
 }
@@ -187,10 +195,24 @@ TEST(BodySpliceEncode, WhatCannotBeSplicedTakesTheDomPath) {
   const auto endpoint = make_endpoint(config.deployments[0]);
   for (const std::string raw : {R"({"model":"g","model":"openai","messages":[{"role":"user","content":"x"}]})",
                                 R"({"model":"openai","messages":[{"role":"assistant","content":"a","reasoning_content":"r"}]})"}) {
-    const auto out = encode_chat(endpoint, request_from(core::WireFormat::openai, raw));
+    const auto out = encode_chat(endpoint, request_from(core::WireFormat::openai, raw), nullptr, 0);
     EXPECT_EQ(json::parse(out.body), json::parse(encode_both(endpoint, request_from(core::WireFormat::openai, raw)).dom.body));
     EXPECT_EQ(out.body, encode_both(endpoint, request_from(core::WireFormat::openai, raw)).dom.body);  // serialised DOM
   }
+}
+
+// Below kSpliceMinBytes the DOM copy is cheaper: the bench's small body is re-serialised.
+TEST(BodySpliceEncode, SmallBodiesTakeTheDomPath) {
+  const auto config = load(kDeployments);
+  const auto endpoint = make_endpoint(config.deployments[0]);
+  const std::string small = R"({ "model": "openai", "messages": [{"role": "user", "content": "hi"}], "temperature": 0.50 })";
+  ASSERT_LT(small.size(), kSpliceMinBytes);
+  EXPECT_EQ(encode_chat(endpoint, request_from(core::WireFormat::openai, small)).body,
+            R"({"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"temperature":5E-1})");
+  std::string large = small;
+  large.insert(large.size() - 1, R"(, "user": ")" + std::string(kSpliceMinBytes, 'u') + "\"");
+  EXPECT_NE(encode_chat(endpoint, request_from(core::WireFormat::openai, large)).body.find(R"("temperature":0.50)"),
+            std::string::npos);
 }
 
 // An Anthropic client to an OpenAI deployment (and back) is a translation: never spliced.
@@ -200,6 +222,111 @@ TEST(BodySpliceEncode, TranslationsAreNotSpliced) {
   const auto raw = std::string(R"({"model":"g", "max_tokens":10, "messages":[{"role":"user","content":"hi"}]})");
   const auto x = encode_both(openai, request_from(core::WireFormat::anthropic, raw));
   EXPECT_EQ(x.spliced.body, x.dom.body);
+}
+
+
+// Random bodies (a seeded generator, so a failure reproduces): keys from the names the gateway
+// edits or reads, strings with escapes and UTF-8, nesting, random whitespace, now and then a
+// duplicate key. Every one goes through the real encode_chat of each deployment both ways.
+class BodyGenerator {
+ public:
+  explicit BodyGenerator(std::uint32_t seed) : rng_(seed) {}
+
+  std::string object_body(core::WireFormat format) {
+    std::string out = "{";
+    const int members = pick(1, 8);
+    bool first = true;
+    member(out, first, "model", "\"g\"");
+    member(out, first, "messages", messages());
+    if (format == core::WireFormat::anthropic) member(out, first, "max_tokens", "10");
+    for (int i = 0; i < members; ++i) {
+      const auto& key = kKeys[static_cast<std::size_t>(pick(0, static_cast<int>(kKeys.size()) - 1))];
+      member(out, first, key, value(0));
+    }
+    out += space() + "}";
+    return out;
+  }
+
+ private:
+  int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  std::string space() {
+    static const char* kSpaces[] = {"", "", "", " ", "\n  ", "\t", "\r\n"};
+    return kSpaces[pick(0, 6)];
+  }
+  void member(std::string& out, bool& first, const std::string& key, const std::string& v) {
+    if (!first) out += space() + ",";
+    first = false;
+    out += space() + "\"" + key + "\"" + space() + ":" + space() + v;
+  }
+  std::string text() {
+    static const char* kPieces[] = {"hi", "model", "\\\"", "\\\\", "\\u00e9", "\\ud83d\\ude00", "{", "}", "[", "]", ",", ":",
+                                    " ", "\\n", "caf\xc3\xa9", "\\/", "\\\\\\\""};
+    std::string s = "\"";
+    for (int i = pick(0, 5); i > 0; --i) s += kPieces[pick(0, 16)];
+    return s + "\"";
+  }
+  std::string messages() {
+    std::string out = "[";
+    for (int i = pick(1, 3); i > 0; --i) {
+      out += "{\"role\":\"user\",\"content\":" + (pick(0, 3) == 0 ? "[{\"type\":\"text\",\"text\":" + text() + "}]" : text());
+      if (pick(0, 9) == 0) out += ",\"cache_control\":{\"type\":\"ephemeral\"}";
+      if (pick(0, 15) == 0) out += ",\"role\":\"system\"";  // a nested duplicate
+      out += "}" + std::string(i > 1 ? "," : "");
+    }
+    return out + "]";
+  }
+  std::string value(int depth) {
+    switch (depth > 2 ? pick(0, 4) : pick(0, 7)) {
+      case 0: return text();
+      case 1: return std::to_string(pick(-5, 100000));
+      case 2: return pick(0, 1) ? "0.50" : "1e2";
+      case 3: return pick(0, 1) ? "true" : "false";
+      case 4: return "null";
+      case 5: {
+        std::string out = "[";
+        for (int i = pick(0, 3); i > 0; --i) out += value(depth + 1) + (i > 1 ? "," : "");
+        return out + "]";
+      }
+      default: {
+        std::string out = "{";
+        bool first = true;
+        for (int i = pick(0, 3); i > 0; --i) member(out, first, kKeys[static_cast<std::size_t>(pick(0, 5))], value(depth + 1));
+        return out + "}";
+      }
+    }
+  }
+
+  inline static const std::vector<std::string> kKeys = {
+      "model", "stream", "stream_options", "temperature", "metadata", "tags", "fallbacks", "user_id", "thinking",
+      "reasoning_effort", "tools", "max_tokens", "stop", "user", "num_retries", "x", "type", "budget_tokens"};
+  std::mt19937 rng_;
+};
+
+TEST(BodySpliceEncode, RandomBodiesMatchTheDomPath) {
+  const auto config = load(kDeployments);
+  int cases = 0, spliced = 0;
+  for (const auto& d : config.deployments) {
+    const auto endpoint = make_endpoint(d);
+    const auto format = endpoint.adapter->wire_format();
+    BodyGenerator generate(static_cast<std::uint32_t>(cases + 7));
+    for (int i = 0; i < 300; ++i) {
+      const auto raw = generate.object_body(format);
+      boost::system::error_code ec;
+      auto parsed = json::parse(raw, ec);
+      ASSERT_FALSE(ec) << raw;
+      core::ChatRequest request{.format = format, .body = std::move(parsed.as_object()), .raw_body = raw};
+      request.stream = i % 2 == 0;
+      if (api::take_litellm_controls(format, request.body, request.controls)) continue;  // refused by the gateway
+      if (i % 3 == 0) request.forward_headers = {{"anthropic-beta", "context-1m-2025-08-07"}};
+      const auto x = encode_both(endpoint, request);
+      expect_same(x, d.group + " " + raw);
+      ++cases;
+      spliced += x.spliced.body != x.dom.body;
+      if (HasFailure()) return;
+    }
+  }
+  EXPECT_GT(cases, 1000);
+  EXPECT_GT(spliced, cases / 5);  // the splice was exercised (random keys repeat often: those take the DOM path)
 }
 
 }  // namespace

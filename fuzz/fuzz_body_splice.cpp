@@ -1,0 +1,75 @@
+// Differential: for any bytes Boost.JSON parses as an object, the spliced upstream body
+// (providers/body_splice.h) must be the same JSON value as the DOM path's serialisation of the
+// same edits: routing controls taken out (top-level members removed, `metadata` rewritten), then
+// top-level sets/removals as the request shaping makes them. The first byte picks the edits. When
+// the splice refuses (nullopt), the DOM path is taken, which is always right; a refusal of a
+// plain body would only cost speed, so it is not a failure here.
+#include <boost/json.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "providers/body_splice.h"
+
+using namespace switchyard;
+namespace json = boost::json;
+
+namespace {
+
+// What take_litellm_controls does to the body, reduced to its effect on the members.
+void take_controls(json::object& body, bool anthropic) {
+  body.erase("tags");
+  body.erase("fallbacks");
+  if (auto* md = body.if_contains("metadata")) {
+    const auto* user_id = md->is_object() ? md->get_object().if_contains("user_id") : nullptr;
+    if (anthropic && user_id && user_id->is_string()) {
+      json::object kept{{"user_id", *user_id}};
+      *md = std::move(kept);
+    } else {
+      body.erase("metadata");
+    }
+  }
+}
+
+// Request shaping edits, as encode_chat's steps make them (top-level, plus the nested
+// additionalModelRequestFields edit of forwarded headers).
+void shape(json::object& body, std::uint8_t flags) {
+  if (flags & 1) body["model"] = "deployment-model";
+  if (flags & 2) body["stream"] = true;
+  else body.erase("stream");
+  if (flags & 4) body["stream_options"] = {{"include_usage", true}};
+  else if (!(flags & 2)) body.erase("stream_options");
+  if ((flags & 8) && !body.contains("temperature")) body["temperature"] = 0.25;
+  if (flags & 16) body.erase("thinking");
+  if (flags & 32) {
+    auto& fields = body["additionalModelRequestFields"];
+    if (!fields.is_object()) fields = json::object{};
+    fields.get_object()["anthropic_beta"] = json::array{"x"};
+  }
+  if (flags & 64) body.erase("model");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  const std::uint8_t flags = data[0];
+  const std::string_view raw(reinterpret_cast<const char*>(data + 1), size - 1);
+  (void)providers::scan_top_level(raw);  // any bytes: no crash, no overread
+  boost::system::error_code ec;
+  auto parsed_value = json::parse(raw, ec);
+  if (ec || !parsed_value.is_object()) return 0;
+  auto& parsed = parsed_value.get_object();
+  take_controls(parsed, flags & 128);
+
+  json::object dom = parsed;
+  shape(dom, flags);
+  json::monotonic_resource arena;
+  auto probe = providers::make_probe(parsed, &arena);
+  shape(probe, flags);
+  const auto spliced = providers::splice_shaped_body(raw, parsed, probe);
+  if (!spliced) return 0;
+  const auto reparsed = json::parse(*spliced, ec);
+  if (ec || reparsed != json::value(dom)) __builtin_trap();
+  return 0;
+}
