@@ -5,6 +5,8 @@
 // the splice refuses (nullopt), the DOM path is taken, which is always right; a refusal of a
 // plain body would only cost speed, so it is not a failure here.
 #include <boost/json.hpp>
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -49,6 +51,41 @@ void shape(json::object& body, std::uint8_t flags) {
   if (flags & 64) body.erase("model");
 }
 
+// The same JSON value, numbers compared as their parses can differ: Boost.JSON 1.81 parses
+// long decimals imprecisely (a few ulps), so the client's own spelling of a number (kept by the
+// splice) and the DOM's shortest spelling of its parse (sent by the DOM path) may come back a few
+// ulps apart. Integers must match exactly.
+bool same(const json::value& a, const json::value& b) {
+  if (a.is_number() && b.is_number()) {
+    if (a.is_double() || b.is_double()) {
+      const double x = a.to_number<double>(), y = b.to_number<double>();
+      // Boost.JSON 1.81 reads some finite spellings as non-finite (0e499): the DOM path then sends
+      // its mangled value, the splice the client's number; nothing to compare.
+      if (!std::isfinite(x) || !std::isfinite(y)) return true;
+      return x == y || std::fabs(x - y) <= 1e-12 * std::max(std::fabs(x), std::fabs(y));
+    }
+    return a == b;
+  }
+  if (a.kind() != b.kind()) return false;
+  if (a.is_object()) {
+    const auto &x = a.get_object(), &y = b.get_object();
+    if (x.size() != y.size()) return false;
+    for (const auto& kv : x) {
+      const auto* other = y.if_contains(kv.key());
+      if (!other || !same(kv.value(), *other)) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    const auto &x = a.get_array(), &y = b.get_array();
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!same(x[i], y[i])) return false;
+    return true;
+  }
+  return a == b;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -70,6 +107,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto spliced = providers::splice_shaped_body(raw, parsed, probe);
   if (!spliced) return 0;
   const auto reparsed = json::parse(*spliced, ec);
-  if (ec || reparsed != json::value(dom)) __builtin_trap();
+  if (ec) __builtin_trap();
+  // An infinite number (1e999) is written by the DOM path as 1e99999, which Boost.JSON itself
+  // refuses to read back: nothing to compare with (the splice keeps the client's spelling).
+  const auto dom_sent = json::parse(json::serialize(dom), ec);
+  if (ec) return 0;
+  if (!same(reparsed, dom_sent)) __builtin_trap();
   return 0;
 }

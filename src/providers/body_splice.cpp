@@ -1,6 +1,7 @@
 #include "providers/body_splice.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <boost/json.hpp>
 
@@ -276,6 +277,32 @@ json::object make_probe(const json::object& body, json::storage_ptr storage) {
 
 namespace {
 
+// json::value's ==, but a NaN equals a NaN: Boost.JSON 1.81 reads some finite spellings (0e499) as
+// NaN, and a member holding one is still unchanged (the client's spelling is then the better one).
+bool same_value(const json::value& a, const json::value& b) {
+  if (a.is_double() && b.is_double()) {
+    const double x = a.get_double(), y = b.get_double();
+    return x == y || (std::isnan(x) && std::isnan(y));
+  }
+  if (a.is_array() && b.is_array()) {
+    const auto &x = a.get_array(), &y = b.get_array();
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!same_value(x[i], y[i])) return false;
+    return true;
+  }
+  if (a.is_object() && b.is_object()) {
+    const auto &x = a.get_object(), &y = b.get_object();
+    if (x.size() != y.size()) return false;
+    for (const auto& kv : x) {
+      const auto* other = y.if_contains(kv.key());
+      if (!other || !same_value(kv.value(), *other)) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
 // `o`'s member `key`, looked up first at `hint`: the probe is built in the parsed body's order,
 // which is the bytes' order, and the shaping mostly edits in place.
 const json::value* find_from(const json::object& o, std::size_t& hint, std::string_view key) {
@@ -302,7 +329,7 @@ std::optional<std::string> splice_shaped_body(std::string_view raw, const json::
       if (!kv.value().is_array() || !kv.value().get_array().empty()) return std::nullopt;
       continue;
     }
-    if (!before || *before != kv.value() || key == kRewrittenByControls) edits.push_back({key, &kv.value()});
+    if (!before || !same_value(*before, kv.value()) || key == kRewrittenByControls) edits.push_back({key, &kv.value()});
   }
   std::string out;
   out.reserve(raw.size() + 64);

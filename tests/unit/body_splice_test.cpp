@@ -66,6 +66,17 @@ TEST(BodySpliceScan, SplicesReplacesInPlaceRemovesAndAppends) {
             R"({"model":"deployment-model","messages":[{"role":"user","content":"hi"}],"new\"key":{"k":"v\"w"}})");
 }
 
+// Boost.JSON 1.81 reads 0e499 as NaN (and NaN != NaN): the member is unchanged all the same and
+// keeps the client's spelling, where the DOM path would write an invalid NaN.
+TEST(BodySpliceScan, AMemberReadAsNanIsStillUnchanged) {
+  const std::string raw = R"({"model":"g","x":[0e499]})";
+  const auto parsed = json::parse(raw).as_object();
+  json::monotonic_resource arena;
+  auto probe = make_probe(parsed, &arena);
+  probe["model"] = "m";
+  EXPECT_EQ(splice_shaped_body(raw, parsed, probe), std::optional<std::string>(R"({"model":"m","x":[0e499]})"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // encode_chat: spliced against the DOM path, through the real shaping of each deployment kind.
 
