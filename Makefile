@@ -51,8 +51,8 @@ test: build release
 fuzz: deps
 	@if command -v clang++ > /dev/null; then \
 	  cmake -S . -B $(FUZZ_BUILD) -DSWITCHYARD_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null && \
-	  cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_classifier fuzz_config fuzz_stream fuzz_native fuzz_responses fuzz_answer_scan > $(FUZZ_BUILD).log 2>&1 || { tail -30 $(FUZZ_BUILD).log; exit 1; }; \
-	  for f in fuzz_classifier fuzz_config fuzz_stream fuzz_native fuzz_responses fuzz_answer_scan; do \
+	  cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_classifier fuzz_config fuzz_stream fuzz_native fuzz_responses fuzz_answer_scan fuzz_body_splice > $(FUZZ_BUILD).log 2>&1 || { tail -30 $(FUZZ_BUILD).log; exit 1; }; \
+	  for f in fuzz_classifier fuzz_config fuzz_stream fuzz_native fuzz_responses fuzz_answer_scan fuzz_body_splice; do \
 	    echo "fuzzing $$f for $(FUZZ_SECONDS)s"; \
 	    mkdir -p $(FUZZ_BUILD)/corpus-$$f; \
 	    $(FUZZ_BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=4096 \

@@ -11,8 +11,15 @@ import http.client, sys
 
 port, model, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 stream = ',"stream":true' if len(sys.argv) > 4 and sys.argv[4] == "stream" else ""
-body = ('{"model":"%s","messages":[{"role":"user","content":"Say hello in one short sentence."}],'
-        '"max_tokens":32%s}' % (model, stream))
+# BENCH_REQUEST_TURNS=N: N earlier user/assistant exchanges before the question (a longer body,
+# as multi-turn chats send); default none.
+import os
+turns = int(os.environ.get("BENCH_REQUEST_TURNS", "0"))
+earlier = "".join('{"role":"user","content":"Question %d: what is the capital of country number %d?"},'
+                  '{"role":"assistant","content":"The capital of country %d is City %d, on the river \\"%d\\"."},'
+                  % (i, i, i, i, i) for i in range(turns))
+body = ('{"model":"%s","messages":[%s{"role":"user","content":"Say hello in one short sentence."}],'
+        '"max_tokens":32%s}' % (model, earlier, stream))
 headers = {"Content-Type": "application/json", "Authorization": "Bearer sk-bench"}
 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 for i in range(n):

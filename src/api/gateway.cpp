@@ -407,7 +407,7 @@ std::variant<core::ChatRequest, http::Response> Gateway::decode_chat(core::WireF
   if (!parsed.is_object()) return bad("request body must be a JSON object");
   // Constructed from the parsed object, not assigned: assignment across memory resources would
   // deep-copy the body out of its arena.
-  core::ChatRequest request{.format = format, .body = std::move(parsed.get_object())};
+  core::ChatRequest request{.format = format, .body = std::move(parsed.get_object()), .raw_body = req.body()};
   request.request_id = request_id_for(req);
   static constexpr std::array<std::string_view, 3> kFields = {"model", "messages", "stream"};
   const auto [model, messages, stream] = core::find_members(std::as_const(request.body), kFields);  // one walk

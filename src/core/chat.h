@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,11 @@ struct ChatRequest {
   bool stream = false;
   Operation operation = Operation::chat;
   boost::json::object body;                // as the client sent it, less the routing controls
+  // The bytes `body` was parsed from (owned by the HTTP request, which outlives every call), so
+  // a same-format deployment gets them spliced instead of a re-serialised DOM
+  // (providers/body_splice.h). `body` may differ from them only by the routing controls taken
+  // out (top-level members, `metadata`); whoever changes `body` otherwise must clear this.
+  std::string_view raw_body;
   std::string request_id;
   // Responses API clients: the id and creation time (unix seconds) their answer carries.
   std::string response_id;

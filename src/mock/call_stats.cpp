@@ -65,6 +65,7 @@ boost::json::object CallStats::to_json() const {
     boost::system::error_code ec;
     auto body = boost::json::parse(s->last_body, ec);
     m["last_body"] = ec ? boost::json::value(s->last_body) : std::move(body);
+    m["last_body_text"] = s->last_body;  // the bytes as sent, for tests of their spelling
     models[name] = std::move(m);
   }
   return {{"total", total()}, {"aborted_streams", aborted_streams()}, {"abandoned_calls", abandoned_calls()},

@@ -38,7 +38,7 @@ class CallStats {
   std::uint64_t abandoned_calls() const { return abandoned_calls_.load(std::memory_order_relaxed); }
 
   // {"total":N,"aborted_streams":N,"abandoned_calls":N,"token_grants":N,"auth_failures":N,"closed_after_answer":N,"models":{"<model>":{"calls":n,"calls_by_path":{…},"last_path":…,
-  //  "last_headers":{…},"last_body":{…} (parsed JSON; the raw text when it is not JSON)}}}
+  //  "last_headers":{…},"last_body":{…} (parsed JSON; the raw text when it is not JSON), "last_body_text": the bytes}}}
   boost::json::object to_json() const;
 
  private:

@@ -6,6 +6,7 @@
 
 #include "providers/answer_scan.h"
 #include "providers/auth/credential_source.h"
+#include "providers/body_splice.h"
 #include "providers/embeddings_call.h"
 #include "providers/count_tokens.h"
 #include "providers/deployment_defaults.h"
@@ -59,13 +60,46 @@ const json::object& answer_object(core::ChatResponse& answer) {
   return answer.body;
 }
 
-http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
-                                  const auth::Credential* credential) {
+namespace {
+
+// shape_openai_body's edits below the top level (param_support.cpp): none of them may apply for
+// the top-level splice to be the same body. Earlier thinking in messages, cache_control where
+// strip_cache_control looks (objects, their `content` and `tools`, arrays).
+bool holds_cache_control(const json::value& v) {
+  if (const auto* o = v.if_object()) {
+    if (o->contains("cache_control")) return true;
+    for (const auto& [key, child] : *o)
+      if ((key == "content" || key == "tools") && holds_cache_control(child)) return true;
+  } else if (const auto* a = v.if_array()) {
+    for (const auto& child : *a)
+      if (holds_cache_control(child)) return true;
+  }
+  return false;
+}
+
+bool openai_shaping_stays_top_level(const json::object& body) {
+  if (const auto* messages = body.if_contains("messages")) {
+    if (const auto* list = messages->if_array())
+      for (const auto& m : *list)
+        if (const auto* o = m.if_object(); o && (o->contains("thinking_blocks") || o->contains("reasoning_content")))
+          return false;
+    if (holds_cache_control(*messages)) return false;
+  }
+  if (const auto* tools = body.if_contains("tools"); tools && holds_cache_control(*tools)) return false;
+  return true;
+}
+
+// Same format, no dialect, the client's bytes at hand: the body can be spliced.
+bool can_splice(const Endpoint& endpoint, const core::ChatRequest& request) {
   const auto format = endpoint.adapter->wire_format();
-  json::object body(request.body.storage());  // the request's arena
-  if (format == request.format) body = request.body;
-  else if (format == core::WireFormat::anthropic) body = openai_request_to_anthropic(request.body);
-  else body = anthropic_request_to_openai(request.body);
+  if (request.raw_body.empty() || format != request.format || endpoint.adapter->dialect()) return false;
+  return format != core::WireFormat::openai || openai_shaping_stays_top_level(request.body);
+}
+
+// Every edit the gateway makes to the body it sends, in order. `body` is the client's (or its
+// translation); the forwarded client headers edit it later, with the headers.
+void shape_request_body(const Endpoint& endpoint, const core::ChatRequest& request, json::object& body) {
+  const auto format = endpoint.adapter->wire_format();
   apply_request_defaults(*endpoint.deployment, format, body);  // litellm_params temperature, stop, …
   const auto* dialect = endpoint.adapter->dialect();
   if (dialect) {
@@ -80,8 +114,13 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   }
   if (!dialect && format == core::WireFormat::openai) shape_openai_body(api_kind(endpoint), endpoint.deployment->model, body);
   endpoint.adapter->shape_body(endpoint, body);
+}
 
-  http::UpstreamRequest out;
+// The request around the shaped `body`, into `out`; write_body turns the body into bytes
+// (nullopt: cannot, and `out` is then unfinished).
+template <class WriteBody>
+bool finish_request(const Endpoint& endpoint, const core::ChatRequest& request, const auth::Credential* credential,
+                    json::object& body, WriteBody&& write_body, http::UpstreamRequest& out) {
   out.url = endpoint.base;
   out.headers.emplace_back("content-type", "application/json");
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
@@ -89,8 +128,45 @@ http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequ
   if (!request.forward_headers.empty()) forward_client_headers(api_kind(endpoint), request.forward_headers, body, out);
   // After the forwarded client headers: the operator's extra_headers win.
   add_extra_headers(*endpoint.deployment, out);
-  out.body = json::serialize(body);
+  auto bytes = write_body(body);
+  if (!bytes) return false;
+  out.body = std::move(*bytes);
   endpoint.adapter->authorize(endpoint, credential, out);
+  return true;
+}
+
+// The client's bytes with the shaping's top-level edits spliced in: no copy of the messages, no
+// re-serialisation. The edits are found by shaping a probe (the body less its big arrays) with
+// the very functions the DOM path uses, then comparing it with the client's body.
+bool encode_chat_spliced(const Endpoint& endpoint, const core::ChatRequest& request, const auth::Credential* credential,
+                         http::UpstreamRequest& out) {
+  unsigned char buffer[2048];
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  auto probe = make_probe(request.body, &arena);
+  shape_request_body(endpoint, request, probe);
+  return finish_request(
+      endpoint, request, credential, probe,
+      [&](const json::object& shaped) { return splice_shaped_body(request.raw_body, request.body, shaped); }, out);
+}
+
+}  // namespace
+
+http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
+                                  const auth::Credential* credential, std::size_t splice_min_bytes) {
+  http::UpstreamRequest out;
+  if (request.raw_body.size() >= splice_min_bytes && can_splice(endpoint, request)) {
+    if (encode_chat_spliced(endpoint, request, credential, out)) return out;
+    out = http::UpstreamRequest{};  // refused half-way: start again on the DOM path
+  }
+  const auto format = endpoint.adapter->wire_format();
+  json::object body(request.body.storage());  // the request's arena
+  if (format == request.format) body = request.body;
+  else if (format == core::WireFormat::anthropic) body = openai_request_to_anthropic(request.body);
+  else body = anthropic_request_to_openai(request.body);
+  shape_request_body(endpoint, request, body);
+  finish_request(
+      endpoint, request, credential, body,
+      [](const json::object& shaped) { return std::optional<std::string>(json::serialize(shaped)); }, out);
   return out;
 }
 
@@ -316,6 +392,7 @@ http::Awaitable<CallResult> call_deployment(const Endpoint& endpoint, const core
     }
     trimmed = sent;
     drop_params(trimmed->body, sent.format, unsupported);
+    trimmed->raw_body = {};  // the dropped parameters are still in the client's bytes
   }
   const core::ChatRequest& outgoing = trimmed ? *trimmed : sent;
   http::UpstreamRequest upstream;

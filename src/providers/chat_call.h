@@ -89,9 +89,17 @@ struct CallResult {
   }
 };
 
+// The smallest same-format client body sent as its own bytes with the gateway's edits spliced in
+// (providers/body_splice.h) rather than as a re-serialised DOM copy. Below it the copy is the
+// cheaper of the two: callgrind per request, ~120-byte body +1.1k instructions spliced, ~280-byte
+// body -1.1k, ~3.4 KB body -44k (bench/requests.py BENCH_REQUEST_TURNS).
+inline constexpr std::size_t kSpliceMinBytes = 256;
+
 // `credential`: the endpoint's current credential (auth::CredentialSource), null when it has none.
+// `splice_min_bytes`: kSpliceMinBytes; tests lower it to splice small bodies.
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
-                                  const auth::Credential* credential = nullptr);
+                                  const auth::Credential* credential = nullptr,
+                                  std::size_t splice_min_bytes = kSpliceMinBytes);
 // The answer as a DOM: an answer forwarded as its wire bytes (same format, see answer_scan.h) is
 // parsed on first use, for translation and the Responses API.
 const boost::json::object& answer_object(core::ChatResponse& answer);

@@ -1,0 +1,79 @@
+// Same-format request bodies reach the provider as the client's own bytes with only the gateway's
+// edits spliced in (providers/body_splice.h, issue 15): through the real gateway and mock, the
+// upstream body keeps the client's spacing, escapes and number spelling, carries the deployment's
+// model, and lacks the routing controls and the stream flag of a non-streamed call.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "harness.h"
+
+namespace switchyard::testing {
+namespace {
+namespace json = boost::json;
+
+struct Stack {
+  MockProcess mock;
+  std::unique_ptr<Process> gateway;
+  std::uint16_t port = 0;
+
+  Stack() {
+    mock = start_mock("models:\n  gpt-plain: {reply: \"from openai\"}\n  claude-direct: {reply: \"from claude\"}\n");
+    if (mock.port == 0) throw std::runtime_error("mock did not start: " + mock.process->output());
+    const std::string base = "http://127.0.0.1:" + std::to_string(mock.port);
+    const auto file = write_temp_file("body-splice.yaml",
+                                      "model_list:\n"
+                                      "  - {model_name: gpt, litellm_params: {model: openai/gpt-plain, api_base: '" + base + "/v1', api_key: sk-x}}\n"
+                                      "  - {model_name: claude, litellm_params: {model: anthropic/claude-direct, api_base: '" + base + "', api_key: sk-ant-x}}\n");
+    gateway = std::make_unique<Process>(std::vector<std::string>{binary_path(), "serve", "--config", file.string(), "--port", "0"});
+    const auto p = gateway->wait_for_port();
+    if (!p) throw std::runtime_error("gateway did not start: " + gateway->output());
+    port = *p;
+  }
+  json::object model_stats(std::string_view model) const {
+    return json::parse(request(mock.port, "GET", "/mock/stats").body).at("models").at(model).as_object();
+  }
+};
+
+// Long enough to be spliced (providers::kSpliceMinBytes).
+const std::string kHistory =
+    R"({"role": "user", "content": "Tell me about \"quotes\", back\\slashes, caf\u00e9 and \ud83d\ude00 {\"model\": \"x\"}."},)"
+    R"( {"role": "assistant", "content": "Sure: the \"model\" key inside a string is only text; so is this } ] , :"},)";
+
+TEST(BodySplice, OpenAiClientBytesReachAnOpenAiDeploymentWithOnlyTheGatewaysEdits) {
+  Stack s;
+  const std::string body = "{ \"model\" : \"gpt\",\n  \"messages\": [" + kHistory +
+                           R"( {"role": "user", "content": "And now?"}],
+  "temperature": 0.50, "stream": false, "tags": ["team-a"], "metadata": {"tags": ["x"]},
+  "response_format": {"type": "json_schema", "json_schema": {"name": "m", "schema": {"type": "object", "properties": {"model": {"type": "string"}}}}} })";
+  const auto r = request(s.port, "POST", "/v1/chat/completions", body, {{"content-type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto sent = s.model_stats("gpt-plain");
+  const std::string expected = R"({"model":"gpt-plain","messages":[)" + kHistory +
+                               R"( {"role": "user", "content": "And now?"}],"temperature":0.50,"response_format":{"type": "json_schema", "json_schema": {"name": "m", "schema": {"type": "object", "properties": {"model": {"type": "string"}}}}}})";
+  EXPECT_EQ(sent.at("last_body_text").as_string(), expected);
+  // The same value the DOM path would send: routing controls and stream:false gone, model set.
+  auto dom = json::parse(body).as_object();
+  dom.erase("tags");
+  dom.erase("metadata");
+  dom.erase("stream");
+  dom["model"] = "gpt-plain";
+  EXPECT_EQ(sent.at("last_body"), json::value(dom));
+}
+
+TEST(BodySplice, AnthropicClientBytesReachAnAnthropicDeploymentKeepingOnlyUserIdInMetadata) {
+  Stack s;
+  const std::string body = R"({"model": "claude", "max_tokens": 64, "metadata": {"user_id": "u-1", "tags": ["t"]},
+  "system": "Be \"brief\".", "messages": [)" + kHistory + R"( {"role": "user", "content": "And now?"}]})";
+  const auto r = request(s.port, "POST", "/v1/messages", body,
+                         {{"content-type", "application/json"}, {"anthropic-version", "2023-06-01"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto sent = s.model_stats("claude-direct");
+  const std::string expected = R"({"model":"claude-direct","max_tokens":64,"metadata":{"user_id":"u-1"},"system":"Be \"brief\".","messages":[)" +
+                               kHistory + R"( {"role": "user", "content": "And now?"}]})";
+  EXPECT_EQ(sent.at("last_body_text").as_string(), expected);
+}
+
+}  // namespace
+}  // namespace switchyard::testing
