@@ -31,9 +31,14 @@ void ConnectionDeadline::on_timer() {
     return;
   }
   timed_out_ = true;
-  deadline_ = Clock::time_point::max();
   boost::system::error_code ignored;
   socket_->cancel(ignored);
+  // A cancel reaches only the operations waiting at this moment. One whose completion is already
+  // queued (a read that found data the same reactor pass) runs as a success, and the operation
+  // its owner starts next would wait with no deadline at all (beast::basic_stream closes the
+  // socket instead). So the deadline stays passed and cancels again, until its owner sets a new
+  // one (expires_*) or detaches: an operation started late is cancelled within kRecancel.
+  arm(now + kRecancel);
 }
 
 }  // namespace switchyard::http

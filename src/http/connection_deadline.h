@@ -52,12 +52,16 @@ class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadlin
     else if (t < armed_at_) arm(t);  // shorter than the horizon (a lingering close): rare
   }
   http::Executor executor() { return timer_.get_executor(); }
-  // Each operation that failed with operation_aborted while this is true timed out.
+  // Each operation that failed with operation_aborted while this is true timed out. A passed
+  // deadline keeps cancelling what the socket starts (every kRecancel) until it is set again.
   bool timed_out() const { return timed_out_; }
 
  private:
   void arm(Clock::time_point at);
   void on_timer();
+
+  // How soon a passed deadline cancels again (see on_timer).
+  static constexpr std::chrono::milliseconds kRecancel{20};
 
   http::SteadyTimer timer_;
   std::chrono::milliseconds horizon_;

@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <exception>
 #include <cctype>
 #include <iostream>
 
@@ -160,6 +161,21 @@ Awaitable<void> refuse_and_close(Socket& socket, const Responder::Connection& co
     if (ec) break;
     discarded += n;
   }
+}
+
+// What escaped a request handler, with the request's method and path (not its query): rare, and
+// worth a line on stderr even from an I/O thread.
+void log_handler_failure(const std::exception_ptr& failure, const Request& request) {
+  std::string what = "unknown exception";
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  const std::string_view target = request.target();
+  std::cerr << "switchyard: internal error serving " << request.method_string() << ' '
+            << target.substr(0, target.find('?')) << ": " << what << std::endl;
 }
 
 enum class BodyRead { complete, refused, failed };
@@ -334,15 +350,26 @@ Awaitable<bool> serve_burst(Connection& c) {
     // Draining: answer, then close, so the client's next request goes to another instance.
     if (c.shared.draining.load(std::memory_order_relaxed)) responder.close_after_response();
     c.shared.in_flight.fetch_add(1, std::memory_order_relaxed);
-    co_await c.handler(request, responder);
+    // A handler that throws is a bug somewhere below: the client still gets an answer (a 500) and
+    // the error is logged, instead of a connection closed without a word and a request counted in
+    // flight forever (which a drain would wait for). Not co_awaited in the catch (GCC 12).
+    std::exception_ptr failure;
+    try {
+      co_await c.handler(request, responder);
+    } catch (...) {
+      failure = std::current_exception();
+    }
     c.shared.in_flight.fetch_sub(1, std::memory_order_relaxed);
     // The client went away and cancelled the handler's work: asio would throw at every co_await.
     if (c.watch.fired()) co_await asio::this_coro::reset_cancellation_state();
+    else if (failure) log_handler_failure(failure, request);
+    if (failure) responder.close_after_response();  // the handler's state is unknown: start afresh
     if (!responder.answered()) {
-      auto fallback = plain_error(request.version(), beast_http::status::internal_server_error, "no response");
+      auto fallback = plain_error(request.version(), beast_http::status::internal_server_error,
+                                  failure ? "internal error" : "no response");
       co_await responder.send(std::move(fallback));
     }
-    if (!responder.keep_alive()) co_return false;
+    if (failure || !responder.keep_alive()) co_return false;
     if (buffer.size() == 0) co_return true;  // no pipelined bytes: idle again
   }
 }
