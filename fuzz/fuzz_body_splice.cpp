@@ -106,12 +106,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   shape(probe, flags);
   const auto spliced = providers::splice_shaped_body(raw, parsed, probe);
   if (!spliced) return 0;
+  // An infinite number (1e999) is written from a DOM as 1e99999, which Boost.JSON itself refuses
+  // to read back. The DOM path sends it so; the splice too when it writes that member from the
+  // DOM (a nested edit beside it): then neither reads back and there is nothing to compare. A
+  // splice that does not read back where the DOM path's output does is a bug.
+  boost::system::error_code dom_ec;
+  const auto dom_sent = json::parse(json::serialize(dom), dom_ec);
   const auto reparsed = json::parse(*spliced, ec);
+  if (ec && dom_ec) return 0;
   if (ec) __builtin_trap();
-  // An infinite number (1e999) is written by the DOM path as 1e99999, which Boost.JSON itself
-  // refuses to read back: nothing to compare with (the splice keeps the client's spelling).
-  const auto dom_sent = json::parse(json::serialize(dom), ec);
-  if (ec) return 0;
+  if (dom_ec) return 0;  // the splice kept the client's spelling of the number
   if (!same(reparsed, dom_sent)) __builtin_trap();
   return 0;
 }
