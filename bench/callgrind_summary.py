@@ -10,25 +10,21 @@ deduplicated), and call counts per callee. Standard library only.
 import collections, re, sys
 
 path, n = sys.argv[1], int(sys.argv[2])
-names = {}          # "(id)" -> name, per kind (fn/cfn share the function table)
-def name_of(spec):
-    m = re.match(r"\((\d+)\)(?:\s+(.*))?", spec)
-    if not m:
-        return spec
-    if m.group(2):
-        names[m.group(1)] = m.group(2)
-    return names.get(m.group(1), spec)
+def decompressor():
+    """Callgrind's name compression: "(id) name" defines an id, "(id)" refers to it. One table each
+    for functions (fn/cfn share it) and shared objects (ob/cob)."""
+    table = {}
+    def resolve(spec):
+        m = re.match(r"\((\d+)\)(?:\s+(.*))?", spec)
+        if not m:
+            return spec
+        if m.group(2):
+            table[m.group(1)] = m.group(2)
+        return table.get(m.group(1), spec)
+    return resolve
+name_of, object_of = decompressor(), decompressor()
 
 self_cost = collections.Counter(); incl_calls = collections.Counter(); calls = collections.Counter()
-objects = {}       # "(id)" -> shared object path
-def object_of(spec):
-    m = re.match(r"\((\d+)\)(?:\s+(.*))?", spec)
-    if not m:
-        return spec
-    if m.group(2):
-        objects[m.group(1)] = m.group(2)
-    return objects.get(m.group(1), spec)
-
 fn_object = {}      # function -> the shared object that defines it
 fn = cfn = None; pending_calls = None; total = 0; ob = ""
 for line in open(path, errors="replace"):
