@@ -82,6 +82,7 @@ Fetched CredentialSource::get_blocking(std::chrono::milliseconds timeout) {
   if (future.wait_for(timeout) != std::future_status::ready) {
     Fetched late;
     late.error.transport_error = errors::TransportError::deadline_exceeded;
+    late.error.credential_source = true;
     late.error.body = description_ + ": no answer within " + std::to_string(timeout.count()) + " ms";
     return late;
   }
@@ -97,6 +98,7 @@ void CredentialSource::request_fetch(Waiter waiter) {
 
 http::Awaitable<void> CredentialSource::run_fetch(std::shared_ptr<CredentialSource> self) {
   auto fetched = co_await self->fetcher_->fetch();
+  if (!fetched.ok()) fetched.error.credential_source = true;
   self->store(fetched);
   self->fetching_ = false;
   self->refreshing_.store(false);
