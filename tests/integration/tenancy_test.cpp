@@ -161,6 +161,15 @@ TEST(Tenancy, StoredResponsesStayScopedAcrossInstancesThroughRedis) {
   ASSERT_TRUE(dump.wait_for_exit()) << dump.output();
   EXPECT_NE(dump.output().find("Hello, team A"), std::string::npos) << dump.output();
   EXPECT_EQ(dump.output().find(kKeyA), std::string::npos) << dump.output();
+
+  // A copy without an owner line (written before responses had owners) is no key's: only the
+  // master key, which reaches every response, reads it.
+  const std::string legacy = "resp_" + std::string(48, '7');
+  Process put({redis_binary("redis-cli"), "-p", std::to_string(redis_port), "SET",
+               "switchyard:shared:responses:" + legacy, R"({"id":")" + legacy + R"(","object":"response"})" + "\n[]"});
+  ASSERT_TRUE(put.wait_for_exit()) << put.output();
+  EXPECT_EQ(request(third_port, "GET", "/v1/responses/" + legacy, {}, bearer(kKeyB)).status, 404);
+  EXPECT_EQ(request(third_port, "GET", "/v1/responses/" + legacy, {}, bearer(kMaster)).status, 200);
   for (auto* g : {first.get(), second.get(), third.get()}) g->stop();
 }
 
