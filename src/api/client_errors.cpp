@@ -40,8 +40,9 @@ http::Response routing_failure(core::WireFormat format, const router::RouteOutco
   for (std::size_t i = 0; i < outcome.failures.size(); ++i) {
     const auto& f = outcome.failures[i];
     if (i > 0) message += "; ";
-    message += f.group + "/" + f.deployment_id + ": " + std::string(to_string(f.classification.error_class)) + ": " +
-               redact(f.classification.message);
+    message += f.group + "/" + f.deployment_id + ": " + std::string(to_string(f.classification.error_class)) + ": ";
+    if (f.classification.credential_source) message += kCredentialsUnavailable;
+    else message += redact(f.classification.message);
   }
   const auto cls = outcome.failures.back().classification.error_class;
   const auto status = static_cast<http::beast_http::status>(errors::client_status(cls));

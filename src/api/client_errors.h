@@ -15,7 +15,11 @@ namespace switchyard::api {
 
 // The all-attempts-failed answer: the last attempt's class decides the status; the message lists
 // every attempt as `group/deployment: class: provider message`, with secrets redacted (a provider
-// may echo the key it was sent).
+// may echo the key it was sent). A failed credential source's message (role ARNs, tenant ids,
+// the token endpoint's answer) is the operator's: the client reads kCredentialsUnavailable in its
+// place, the request log the message itself.
+inline constexpr std::string_view kCredentialsUnavailable =
+    "credentials unavailable: this deployment's cloud credential source failed (see the gateway log)";
 http::Response routing_failure(core::WireFormat format, const router::RouteOutcome& outcome, unsigned version,
                                const Redactor& redact);
 

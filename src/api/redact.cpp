@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/url_userinfo.h"
+#include "providers/auth/learned_secrets.h"
 
 namespace switchyard::api {
 namespace {
@@ -76,6 +77,11 @@ Redactor::Redactor(const config::Config& config) {
 
 std::string Redactor::operator()(std::string_view text) const {
   std::string out(text);
+  // Credentials fetched at run time and keys from the environment alone: one atomic load, no lock.
+  const auto learned = providers::auth::learned_secrets::snapshot();
+  for (const auto& secret : *learned)
+    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + kRedacted.size()))
+      out.replace(at, secret.size(), kRedacted);
   for (const auto& secret : secrets_)
     for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + kRedacted.size()))
       out.replace(at, secret.size(), kRedacted);

@@ -4,7 +4,8 @@
 // (`Bearer …`, `Basic …`, `sk-…`, `sk-ant-…`, `AKIA…`, a half-masked echo like `sk-abc***xyz`)
 // with "[redacted]", and the credentials written in an api_base (https://user:pass@host).
 // Applied to request logs and to every upstream text a client receives (client_errors.h,
-// stream error events). Built once per config load.
+// stream error events). Built once per config load; the secrets only met at run time (fetched
+// cloud credentials, keys from the environment alone) come from providers/auth/learned_secrets.h.
 #pragma once
 
 #include <string>

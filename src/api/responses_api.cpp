@@ -50,7 +50,7 @@ std::int64_t unix_now() {
 }  // namespace
 
 namespace {
-std::size_t size_of(const ResponseStore::Entry& e) { return e.response.size() + e.conversation.size(); }
+std::size_t size_of(const ResponseStore::Entry& e) { return e.response.size() + e.conversation.size() + e.owner.size(); }
 }  // namespace
 
 ResponseStore::ResponseStore(std::size_t max_entries, std::chrono::seconds ttl, std::size_t max_bytes)
@@ -88,19 +88,27 @@ void ResponseStore::put(const std::string& id, Entry entry) {
   s.order.push_back(id);
 }
 
-std::optional<ResponseStore::Entry> ResponseStore::get(const std::string& id) const {
+bool ResponseStore::holds(const std::string& id) const {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  const auto it = s.entries.find(id);
+  return it != s.entries.end() && it->second.expires > std::chrono::steady_clock::now();
+}
+
+std::optional<ResponseStore::Entry> ResponseStore::get(const std::string& id, const StoreCaller& caller) const {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
   const auto it = s.entries.find(id);
   if (it == s.entries.end() || it->second.expires <= std::chrono::steady_clock::now()) return std::nullopt;
+  if (!caller.may_use(it->second.entry.owner)) return std::nullopt;
   return it->second.entry;
 }
 
-bool ResponseStore::erase(const std::string& id) {
+bool ResponseStore::erase(const std::string& id, const StoreCaller& caller) {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
   const auto it = s.entries.find(id);
-  if (it == s.entries.end()) return false;
+  if (it == s.entries.end() || !caller.may_use(it->second.entry.owner)) return false;
   s.bytes -= size_of(it->second.entry);
   s.entries.erase(it);
   return true;
@@ -126,6 +134,9 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
   if (!model || !model->is_string() || model->get_string().empty())
     return bad("'model' is required: the model group to route to", "model");
   request.model = std::string(model->get_string());
+  // Responses are read and continued only by the key that stored them (response_owner.h).
+  const auto caller = store_caller(req, router.config().general);
+  request.response_owner = caller.owner;
   // LiteLLM's request-body controls (fallbacks, num_retries, tags, drop_params…) and the client
   // headers meant for the provider, as on the chat routes. Before any pointer into the body is
   // taken: erasing a field moves another into its slot.
@@ -143,7 +154,7 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
   if (const auto* prev = body.if_contains("previous_response_id"); prev && !prev->is_null()) {
     if (!prev->is_string()) return bad("'previous_response_id' must be a string", "previous_response_id");
     const std::string id(prev->get_string());
-    const auto stored = store.get(id);
+    const auto stored = store.get(id, caller);
     if (!stored)
       return openai_error(version, bh::status::not_found, "Previous response with id '" + id + "' not found.",
                           "previous_response_id", "previous_response_not_found");
@@ -160,7 +171,7 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
       if (!o || !o->contains("type") || o->at("type") != "item_reference") continue;
       const auto* id = o->if_contains("id");
       if (!id || !id->is_string()) return bad("an item_reference needs an 'id'", "input");
-      auto stored = store.get(std::string(kItemKeyPrefix) + std::string(id->get_string()));
+      auto stored = store.get(std::string(kItemKeyPrefix) + std::string(id->get_string()), caller);
       if (!stored)
         return openai_error(version, bh::status::not_found,
                             "Item with id '" + std::string(id->get_string()) + "' not found.", "input", nullptr);
@@ -175,13 +186,33 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
 
 namespace {
 
-// Shared copies: "responses:<local key>" → response JSON, '\n', conversation JSON (serialized JSON
-// has no raw newline).
+// Shared copies: "responses:<local key>" → ["owner:" fingerprint '\n'] response JSON, '\n',
+// conversation JSON (serialized JSON has no raw newline; a copy without an owner line is an open
+// gateway's, or was written before responses had owners).
 constexpr std::string_view kSharedPrefix = "responses:";
+constexpr std::string_view kOwnerLine = "owner:";
 
 void keep(ResponseStore& store, state::StateStore& shared, const std::string& key, ResponseStore::Entry entry) {
-  shared.put_shared(std::string(kSharedPrefix) + key, entry.response + "\n" + entry.conversation, store.ttl());
+  std::string value;
+  if (!entry.owner.empty()) value.append(kOwnerLine).append(entry.owner).append(1, '\n');
+  value.append(entry.response).append(1, '\n').append(entry.conversation);
+  shared.put_shared(std::string(kSharedPrefix) + key, std::move(value), store.ttl());
   store.put(key, std::move(entry));
+}
+
+std::optional<ResponseStore::Entry> shared_entry(std::string_view value) {
+  ResponseStore::Entry entry;
+  if (value.starts_with(kOwnerLine)) {
+    const auto end = value.find('\n');
+    if (end == std::string_view::npos) return std::nullopt;
+    entry.owner = value.substr(kOwnerLine.size(), end - kOwnerLine.size());
+    value.remove_prefix(end + 1);
+  }
+  const auto split = value.find('\n');
+  if (split == std::string_view::npos) return std::nullopt;
+  entry.response = value.substr(0, split);
+  entry.conversation = value.substr(split + 1);
+  return entry;
 }
 
 // The local keys a request names that this instance does not hold.
@@ -190,7 +221,7 @@ std::vector<std::string> missing_keys(const http::Request& req, std::string_view
   constexpr std::string_view kStoredPrefix = "/v1/responses/";
   if (path.starts_with(kStoredPrefix)) {
     const std::string id(path.substr(kStoredPrefix.size()));
-    if (!id.empty() && id.find_first_of("/:") == std::string::npos && !store.get(id)) keys.push_back(id);
+    if (!id.empty() && id.find_first_of("/:") == std::string::npos && !store.holds(id)) keys.push_back(id);
     return keys;
   }
   const auto& body = req.body();
@@ -201,13 +232,13 @@ std::vector<std::string> missing_keys(const http::Request& req, std::string_view
   if (ec || !parsed.is_object()) return keys;
   const auto& o = parsed.get_object();
   if (const auto* prev = o.if_contains("previous_response_id"); prev && prev->is_string())
-    if (!store.get(std::string(prev->get_string()))) keys.emplace_back(prev->get_string());
+    if (!store.holds(std::string(prev->get_string()))) keys.emplace_back(prev->get_string());
   if (const auto* input = o.if_contains("input"); input && input->is_array())
     for (const auto& item : input->get_array())
       if (const auto* i = item.if_object(); i && i->contains("type") && i->at("type") == "item_reference")
         if (const auto* id = i->if_contains("id"); id && id->is_string()) {
           auto key = std::string(kItemKeyPrefix) + std::string(id->get_string());
-          if (!store.get(key)) keys.push_back(std::move(key));
+          if (!store.holds(key)) keys.push_back(std::move(key));
         }
   return keys;
 }
@@ -218,12 +249,14 @@ void store_response(ResponseStore& store, state::StateStore& shared, const core:
                     const json::object& response) {
   if (const auto* s = request.body.if_contains("store"); s && s->is_bool() && !s->get_bool()) return;
   keep(store, shared, request.response_id,
-       {json::serialize(response), json::serialize(providers::conversation_items(request.body, response))});
+       {json::serialize(response), json::serialize(providers::conversation_items(request.body, response)),
+        request.response_owner});
   // Each output item under its own id, for item_reference inputs.
   if (const auto* output = response.if_contains("output"); output && output->is_array())
     for (const auto& item : output->get_array())
       if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
-        keep(store, shared, std::string(kItemKeyPrefix) + std::string(id->get_string()), {"", json::serialize(item)});
+        keep(store, shared, std::string(kItemKeyPrefix) + std::string(id->get_string()),
+             {"", json::serialize(item), request.response_owner});
 }
 
 bool needs_shared_fetch(const http::Request& req, std::string_view path, const ResponseStore& store,
@@ -236,24 +269,24 @@ http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view pa
   for (auto& key : missing_keys(req, path, store)) {
     auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
     if (!value) continue;
-    const auto split = value->find('\n');
-    if (split == std::string::npos) continue;
-    store.put(key, {value->substr(0, split), value->substr(split + 1)});
+    if (auto entry = shared_entry(*value)) store.put(key, std::move(*entry));  // its owner kept: read as here
   }
 }
 
 std::optional<http::Response> answer_stored_response(const http::Request& req, std::string_view path,
-                                                     ResponseStore& store) {
+                                                     ResponseStore& store, const config::GeneralSettings& general) {
   constexpr std::string_view kPrefix = "/v1/responses/";
   if (!path.starts_with(kPrefix)) return std::nullopt;
   const std::string id(path.substr(kPrefix.size()));
   if (id.empty() || id.find_first_of("/:") != std::string::npos) return std::nullopt;  // ":": item keys
   const auto version = req.version();
+  // Another key's response is answered exactly as an unknown id: nothing tells that it exists.
+  const auto caller = store_caller(req, general);
   const auto not_found = [&] {
     return openai_error(version, bh::status::not_found, "Response with id '" + id + "' not found.", nullptr, nullptr);
   };
   if (req.method() == bh::verb::get) {
-    auto stored = store.get(id);
+    auto stored = store.get(id, caller);
     if (!stored) return not_found();
     http::Response res{bh::status::ok, version};
     res.set(bh::field::content_type, "application/json");
@@ -261,7 +294,7 @@ std::optional<http::Response> answer_stored_response(const http::Request& req, s
     return res;
   }
   if (req.method() == bh::verb::delete_) {
-    if (!store.erase(id)) return not_found();
+    if (!store.erase(id, caller)) return not_found();
     http::Response res{bh::status::ok, version};
     res.set(bh::field::content_type, "application/json");
     res.body() = json::serialize(json::object{{"id", id}, {"object", "response"}, {"deleted", true}});

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "api/response_owner.h"
 #include "config/config.h"
 #include "core/chat.h"
 #include "http/types.h"
@@ -35,10 +36,14 @@ class ResponseStore {
   struct Entry {
     std::string response;       // the Response object (JSON)
     std::string conversation;   // every item up to and including this response's output (JSON array)
+    std::string owner;          // key_fingerprint of the key that stored it; empty: an open gateway's
   };
   void put(const std::string& id, Entry entry);
-  std::optional<Entry> get(const std::string& id) const;
-  bool erase(const std::string& id);
+  // Held (whoever owns it): whether a shared copy must be fetched.
+  bool holds(const std::string& id) const;
+  // The entry when `caller` may use it; an entry of another key is as absent as an unknown id.
+  std::optional<Entry> get(const std::string& id, const StoreCaller& caller) const;
+  bool erase(const std::string& id, const StoreCaller& caller);
   std::chrono::seconds ttl() const { return ttl_; }
 
  private:
@@ -81,9 +86,10 @@ bool needs_shared_fetch(const http::Request& request, std::string_view path, con
 http::Awaitable<void> fetch_shared(const http::Request& request, std::string_view path, ResponseStore& store,
                                    state::StateStore& shared);
 
-// `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}`; nullopt when the path is not one.
+// `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}` (of the caller's own responses: see
+// response_owner.h); nullopt when the path is not one.
 std::optional<http::Response> answer_stored_response(const http::Request& request, std::string_view path,
-                                                     ResponseStore& store);
+                                                     ResponseStore& store, const config::GeneralSettings& general);
 
 // Offered built-in tools that the answering (translated) deployment could not run, for the
 // `x-switchyard-omitted-tools` header (never silently dropped).

@@ -55,6 +55,8 @@ struct ChatRequest {
   // Responses API clients: the id and creation time (unix seconds) their answer carries.
   std::string response_id;
   std::int64_t created_at = 0;
+  // The stored response's owner: a fingerprint of the client's key (api/response_owner.h).
+  std::string response_owner;
   // LiteLLM's drop_params (body, or litellm_settings): parameters a deployment cannot honour are
   // dropped instead of refusing the attempt.
   bool drop_params = false;

@@ -146,6 +146,7 @@ Classification Classifier::classify(const UpstreamError& error) const {
     c.rule = rule ? std::string(rule->id) : "generic.unmatched";
     c.message = readable_message(fields);
   }
+  c.credential_source = error.credential_source;
   c.decision = default_decision(c.error_class);
   c.retry_after_seconds = retry_after_seconds(error);
   if (!c.retry_after_seconds && !fields.retry_delay.empty()) c.retry_after_seconds = retry_delay_seconds(fields.retry_delay);

@@ -39,6 +39,7 @@ struct Classification {
   std::string rule;     // id of the rule that decided the class, plus any user rule applied
   std::string message;  // the provider's own message (bounded), for logs and client errors
   std::optional<double> retry_after_seconds;  // from Retry-After / retry-after-ms when present
+  bool credential_source = false;  // UpstreamError::credential_source: `message` is the operator's
 };
 
 class Classifier {

@@ -35,6 +35,9 @@ struct UpstreamError {
   Headers headers;
   std::string body;  // with a transport_error: what the socket said, for messages
   TransportError transport_error = TransportError::none;
+  // The deployment's cloud credential source failed (STS, a metadata server, a token endpoint),
+  // not the provider: its message names roles, tenants and endpoints, for the operator only.
+  bool credential_source = false;
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view header(std::string_view name) const;

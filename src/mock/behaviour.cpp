@@ -157,6 +157,12 @@ std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std
         return std::nullopt;
       }
       b.path_prefix = value.get_string();
+    } else if (key == "echo_credential") {
+      if (!value.is_bool()) {
+        error = "'echo_credential' must be true or false";
+        return std::nullopt;
+      }
+      b.echo_credential = value.get_bool();
     } else if (key == "tool_call") {
       auto call = tool_call_from_json(value, error);
       if (!call) return std::nullopt;
@@ -178,7 +184,7 @@ std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std
       field = *n;
     } else {
       error = "unknown field '" + std::string(key) +
-              "' (fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix)";
+              "' (fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix, echo_credential)";
       return std::nullopt;
     }
   }

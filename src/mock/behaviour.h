@@ -75,6 +75,10 @@ struct Behaviour {
   std::int64_t retry_after_seconds = kDefaultRetryAfterSeconds;  // rate_limit's retry-after header
   std::string path_prefix;          // only requests whose path starts with this (empty: any)
   std::optional<ToolCall> tool_call;  // answer with it when the request declares tools
+  // An HTTP error fault quotes the credential the call carried (Authorization's token without
+  // its scheme, api-key, x-api-key, x-goog-api-key) in its message, as some providers and
+  // proxies do: the gateway must redact it before a log line or a client sees it.
+  bool echo_credential = false;
 };
 
 // From a `PUT /mock/models/<name>` body. Fields not given keep their defaults. On failure returns

@@ -14,7 +14,7 @@ namespace switchyard::mock {
 namespace {
 
 constexpr std::string_view kBehaviourFields =
-    "fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix, model";
+    "fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix, echo_credential, model";
 
 // A YAML value as JSON: quoted scalars stay strings, plain ones become null/bool/number when they
 // read as one (YAML 1.2 core schema).
@@ -89,6 +89,8 @@ Behaviour read_behaviour(config::YamlReader& r, const YAML::Node& node, const st
       if (auto n = r.non_negative_int(value, what + ".chunk_delay_ms")) b.chunk_delay_ms = *n;
     } else if (key == "retry_after") {
       if (auto n = r.non_negative_int(value, what + ".retry_after")) b.retry_after_seconds = *n;
+    } else if (key == "echo_credential") {
+      if (auto v = r.boolean(value, what + ".echo_credential")) b.echo_credential = *v;
     } else {
       r.error(kv.first, what + ": unknown field '" + key + "' (" + std::string(kBehaviourFields) + ")");
     }

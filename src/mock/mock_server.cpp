@@ -61,6 +61,30 @@ http::Response fault_response(Fault fault, WireFormat format, const Behaviour& b
   return res;
 }
 
+// The credential a call carried: Authorization's token without its scheme, or an API-key header.
+std::string carried_credential(const http::Request& request) {
+  if (const auto it = request.find(beast_http::field::authorization); it != request.end()) {
+    std::string_view value = it->value();
+    if (const auto space = value.find(' '); space != std::string_view::npos) value.remove_prefix(space + 1);
+    return std::string(value);
+  }
+  for (const char* name : {"api-key", "x-api-key", "x-goog-api-key"})
+    if (const auto it = request.find(name); it != request.end()) return std::string(it->value());
+  return {};
+}
+
+// `echo_credential`: the error's message quotes the credential, as a provider that echoes what it
+// was sent does ("Invalid token: <token>"); the body keeps its shape (first "message" string).
+void echo_credential(http::Response& res, const http::Request& request) {
+  auto& body = res.body();
+  for (std::string_view key : {"\"message\": \"", "\"message\":\""})
+    if (const auto at = body.find(key); at != std::string::npos) {
+      body.insert(at + key.size(), "Invalid token: " + carried_credential(request) + ". ");
+      res.prepare_payload();
+      return;
+    }
+}
+
 // What a stream fault leaves of a complete stream: the opening event(s) (before content) or the
 // events up to the second content chunk (after content), then the provider's error event for the
 // `stream_error_*` faults. `ok` keeps everything.
@@ -336,7 +360,9 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
   const auto done = step == Fault::close_after_answer ? Disposition::close : Disposition::answered;
   if (step == Fault::close_after_answer) step = Fault::ok;
   if (step != Fault::ok && !is_stream_fault(step)) {
-    co_await responder.send(fault_response(step, format, b));
+    auto res = fault_response(step, format, b);
+    if (b.echo_credential) echo_credential(res, request);
+    co_await responder.send(std::move(res));
     co_return Disposition::answered;
   }
   const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds(), b.latency_ms};

@@ -185,15 +185,20 @@ TEST(CloudCredentials, RefusedWebIdentityIsAuthenticationAndFallsBack) {
       << "STS's own message is logged";
 }
 
-TEST(CloudCredentials, RefusedCredentialWithoutFallbackAnswers401WithTheServicesMessage) {
+// The service's message names the role and the account: the operator reads it in the log, the
+// client a generic line (tenancy_test.cpp has the rest).
+TEST(CloudCredentials, RefusedCredentialWithoutFallbackAnswers401AndLogsTheServicesMessage) {
   const auto file = token_file("irsa-wrong-token-2", "forged");
   CredStack s("irsa-401", aws_mock(), bedrock_deployment(),
               {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + file, "AWS_ENDPOINT_URL_STS=$BASE"});
   const auto r = s.chat("bedrock");
   EXPECT_EQ(r.status, 401) << r.body;
   EXPECT_NE(r.body.find("authentication"), std::string::npos) << r.body;
-  EXPECT_NE(r.body.find("Couldn't verify the provided web identity token"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("credentials unavailable"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("Couldn't verify the provided web identity token"), std::string::npos) << r.body;
   s.gateway->stop();
+  EXPECT_NE(s.gateway->output().find("Couldn't verify the provided web identity token"), std::string::npos)
+      << s.gateway->output();
 }
 
 TEST(CloudCredentials, LiteLlmRoleNameAssumesRoleSignedWithBaseKeys) {
@@ -218,9 +223,10 @@ TEST(CloudCredentials, AssumeRoleWithWrongExternalIdIsRefused) {
               {});
   const auto r = s.chat("bedrock");
   EXPECT_EQ(r.status, 401) << r.body;
-  EXPECT_NE(r.body.find("AccessDenied"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("credentials unavailable"), std::string::npos) << r.body;
   EXPECT_EQ(s.refused("sts_assume_role"), 1);
   s.gateway->stop();
+  EXPECT_NE(s.gateway->output().find("AccessDenied"), std::string::npos) << "STS's answer is logged";
 }
 
 TEST(CloudCredentials, SharedConfigProfileWithRoleArnAndSourceProfile) {

@@ -1,4 +1,4 @@
-// The Responses store's bounds: entry count, bytes and TTL, newest entries kept.
+// The Responses store's bounds (entry count, bytes and TTL, newest entries kept) and its owners.
 #include <gtest/gtest.h>
 
 #include "api/responses_api.h"
@@ -8,9 +8,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
+const StoreCaller kAnyone{.owner = {}, .sees_all = true};  // an open gateway
+
 int found(const ResponseStore& store, int n) {
   int count = 0;
-  for (int i = 0; i < n; ++i) count += store.get("resp_" + std::to_string(i)).has_value();
+  for (int i = 0; i < n; ++i) count += store.get("resp_" + std::to_string(i), kAnyone).has_value();
   return count;
 }
 
@@ -18,7 +20,7 @@ TEST(ResponseStore, KeepsAtMostItsEntryBoundNewestFirst) {
   ResponseStore store(32, 3600s);
   for (int i = 0; i < 1000; ++i) store.put("resp_" + std::to_string(i), {"{}", "[]"});
   EXPECT_LE(found(store, 1000), 32);
-  EXPECT_TRUE(store.get("resp_999").has_value());
+  EXPECT_TRUE(store.get("resp_999", kAnyone).has_value());
 }
 
 TEST(ResponseStore, KeepsAtMostItsByteBound) {
@@ -27,21 +29,46 @@ TEST(ResponseStore, KeepsAtMostItsByteBound) {
   const std::string big(400, 'x');
   for (int i = 0; i < 200; ++i) store.put("resp_" + std::to_string(i), {big, "[]"});
   EXPECT_LE(found(store, 200) * 402, static_cast<int>(kBytes));
-  EXPECT_TRUE(store.get("resp_199").has_value());
+  EXPECT_TRUE(store.get("resp_199", kAnyone).has_value());
 }
 
 TEST(ResponseStore, ExpiredEntriesAreGone) {
   ResponseStore store(100, 0s);
   store.put("resp_a", {"{}", "[]"});
-  EXPECT_FALSE(store.get("resp_a").has_value());
+  EXPECT_FALSE(store.get("resp_a", kAnyone).has_value());
 }
 
 TEST(ResponseStore, EraseForgets) {
   ResponseStore store;
   store.put("resp_a", {"{}", "[]"});
-  EXPECT_TRUE(store.erase("resp_a"));
-  EXPECT_FALSE(store.erase("resp_a"));
-  EXPECT_FALSE(store.get("resp_a").has_value());
+  EXPECT_TRUE(store.erase("resp_a", kAnyone));
+  EXPECT_FALSE(store.erase("resp_a", kAnyone));
+  EXPECT_FALSE(store.get("resp_a", kAnyone).has_value());
+}
+
+TEST(ResponseStore, AnotherKeysEntryIsAsAbsentAsAnUnknownOne) {
+  ResponseStore store;
+  const StoreCaller a{.owner = key_fingerprint("sk-a"), .sees_all = false};
+  const StoreCaller b{.owner = key_fingerprint("sk-b"), .sees_all = false};
+  const StoreCaller master{.owner = key_fingerprint("sk-master"), .sees_all = true};
+  store.put("resp_a", {"{}", "[]", a.owner});
+  EXPECT_FALSE(store.get("resp_a", b).has_value());
+  EXPECT_FALSE(store.erase("resp_a", b));
+  EXPECT_TRUE(store.holds("resp_a"));
+  EXPECT_TRUE(store.get("resp_a", a).has_value());
+  EXPECT_TRUE(store.get("resp_a", master).has_value());
+  EXPECT_TRUE(store.erase("resp_a", a));
+  EXPECT_FALSE(store.holds("resp_a"));
+}
+
+TEST(ResponseStore, OwnersAreFingerprintsNotKeys) {
+  const auto fp = key_fingerprint("sk-team-a");
+  EXPECT_EQ(fp.size(), 64u);
+  EXPECT_EQ(fp.find("team"), std::string::npos);
+  EXPECT_EQ(fp, key_fingerprint("sk-team-a"));
+  EXPECT_NE(fp, key_fingerprint("sk-team-b"));
+  // SHA-256("abc"), FIPS 180-2's example.
+  EXPECT_EQ(key_fingerprint("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 }  // namespace

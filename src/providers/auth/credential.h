@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/provider.h"
 #include "errors/upstream_error.h"
@@ -41,6 +42,9 @@ class Fetcher {
   virtual http::Awaitable<Fetched> fetch() = 0;
   // Which source this is, for `switchyard check` and warnings: never a secret.
   virtual std::string describe() const = 0;
+  // The secrets a fetch sends (a client secret, perhaps from the environment only), for the
+  // redactor (learned_secrets.h): a token endpoint may echo them.
+  virtual std::vector<std::string> input_secrets() const { return {}; }
 };
 
 inline constexpr std::chrono::milliseconds kCredentialRequestTimeout{10'000};

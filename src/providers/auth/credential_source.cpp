@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "providers/auth/learned_secrets.h"
+
 namespace switchyard::providers::auth {
 namespace asio = boost::asio;
 using SteadyClock = std::chrono::steady_clock;
@@ -33,6 +35,12 @@ std::int64_t steady_ns(SteadyClock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
+// What of a credential could be echoed back by an upstream: all of it but the expiry.
+void add_secrets_of(const Credential& c, std::vector<std::string>& out) {
+  for (const auto* s : {&c.bearer, &c.aws.access_key_id, &c.aws.secret_access_key, &c.aws.session_token})
+    if (!s->empty()) out.push_back(*s);
+}
+
 }  // namespace
 
 http::Executor credential_executor() {
@@ -41,12 +49,19 @@ http::Executor credential_executor() {
 }
 
 CredentialSource::CredentialSource(std::unique_ptr<Fetcher> fetcher)
-    : fetcher_(std::move(fetcher)), description_(fetcher_->describe()) {}
+    : fetcher_(std::move(fetcher)), description_(fetcher_->describe()) {
+  learned_secrets::set(this, fetcher_->input_secrets());
+}
+
+CredentialSource::~CredentialSource() { learned_secrets::forget(this); }
 
 std::shared_ptr<CredentialSource> CredentialSource::fixed(Credential credential, std::string description) {
   auto source = std::shared_ptr<CredentialSource>(new CredentialSource(nullptr, std::move(description)));
   auto cached = std::make_shared<Cached>();
   cached->credential = std::make_shared<const Credential>(std::move(credential));
+  std::vector<std::string> secrets;  // keys from the environment alone are in no config
+  add_secrets_of(*cached->credential, secrets);
+  learned_secrets::set(source.get(), std::move(secrets));
   source->cached_.store(std::move(cached));
   return source;
 }
@@ -82,6 +97,7 @@ Fetched CredentialSource::get_blocking(std::chrono::milliseconds timeout) {
   if (future.wait_for(timeout) != std::future_status::ready) {
     Fetched late;
     late.error.transport_error = errors::TransportError::deadline_exceeded;
+    late.error.credential_source = true;
     late.error.body = description_ + ": no answer within " + std::to_string(timeout.count()) + " ms";
     return late;
   }
@@ -97,6 +113,7 @@ void CredentialSource::request_fetch(Waiter waiter) {
 
 http::Awaitable<void> CredentialSource::run_fetch(std::shared_ptr<CredentialSource> self) {
   auto fetched = co_await self->fetcher_->fetch();
+  if (!fetched.ok()) fetched.error.credential_source = true;
   self->store(fetched);
   self->fetching_ = false;
   self->refreshing_.store(false);
@@ -112,6 +129,13 @@ void CredentialSource::store(const Fetched& fetched) {
     no_refresh_before_ns_.store(steady_ns(now + kRetryRefreshAfter), std::memory_order_relaxed);
     return;
   }
+  // The redactor learns the new credential before any request can send it, and keeps the one it
+  // replaces: a call signed with it may still be answered.
+  std::vector<std::string> secrets = fetcher_ ? fetcher_->input_secrets() : std::vector<std::string>{};
+  add_secrets_of(*fetched.credential, secrets);
+  if (const auto previous = cached_.load(std::memory_order_acquire); previous && previous->credential)
+    add_secrets_of(*previous->credential, secrets);
+  learned_secrets::set(this, std::move(secrets));
   auto cached = std::make_shared<Cached>();
   cached->credential = fetched.credential;
   if (const auto& expiry = fetched.credential->expires_at) {

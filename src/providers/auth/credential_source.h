@@ -38,6 +38,9 @@ http::Executor credential_executor();
 class CredentialSource : public std::enable_shared_from_this<CredentialSource> {
  public:
   explicit CredentialSource(std::unique_ptr<Fetcher> fetcher);
+  ~CredentialSource();  // its secrets leave the redactor's learned list
+  CredentialSource(const CredentialSource&) = delete;
+  CredentialSource& operator=(const CredentialSource&) = delete;
   // Credentials that never change (keys given in the config or the environment).
   static std::shared_ptr<CredentialSource> fixed(Credential credential, std::string description);
 

@@ -60,6 +60,7 @@ class EntraClientFetcher final : public Fetcher {
                                    : "Entra ID workload identity (client " + client_id_ + ", token file " +
                                          assertion_file_ + ", " + token_url_ + ")";
   }
+  std::vector<std::string> input_secrets() const override { return {secret_}; }
 
  private:
   std::string token_url_, client_id_, secret_, assertion_file_, scope_;
@@ -123,6 +124,7 @@ class DatabricksM2MFetcher final : public Fetcher {
         "Databricks OAuth token request at " + token_url_);
   }
   std::string describe() const override { return "Databricks OAuth M2M (client " + client_id_ + ", " + token_url_ + ")"; }
+  std::vector<std::string> input_secrets() const override { return {secret_}; }
 
  private:
   std::string token_url_, client_id_, secret_;
