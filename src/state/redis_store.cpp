@@ -349,6 +349,10 @@ redisContext* RedisStore::connect(std::string& error) const {
 void RedisStore::mark_down(const std::string& why) {
   errors_total_.fetch_add(1, std::memory_order_relaxed);
   up_.store(false, std::memory_order_relaxed);
+  {
+    const std::lock_guard lock(subscriber_mutex_);
+    if (subscriber_fd_ >= 0) subscription_stale_ = true;
+  }
   if (!warned_down_) {
     // Whole lines (core/log_line.h): this thread writes while the others may.
     core::log_line(std::cerr, "switchyard: warning: redis " + options_.endpoint.display() + " unavailable (" + why +
@@ -404,7 +408,7 @@ void RedisStore::writer_loop() {
       }
       backoff = std::chrono::milliseconds(100);
       mark_up();
-      if (ever_connected) kick_subscriber();  // it may sit on a dead connection; resubscribe
+      if (ever_connected) kick_stale_subscriber();
       ever_connected = true;
       std::vector<std::string> forget;
       {
@@ -568,6 +572,12 @@ void RedisStore::kick_subscriber() {
   if (subscriber_fd_ >= 0) ::shutdown(subscriber_fd_, SHUT_RDWR);
 }
 
+void RedisStore::kick_stale_subscriber() {
+  const std::lock_guard lock(subscriber_mutex_);
+  if (subscription_stale_ && subscriber_fd_ >= 0) ::shutdown(subscriber_fd_, SHUT_RDWR);
+  subscription_stale_ = false;
+}
+
 void RedisStore::subscriber_loop() {
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
@@ -587,6 +597,7 @@ void RedisStore::subscriber_loop() {
         {
           const std::lock_guard lock(subscriber_mutex_);
           subscriber_fd_ = c->fd;
+          subscription_stale_ = false;
         }
         // From here on other instances' cooldowns arrive within milliseconds ("connected" is the
         // writer's connection; before this line they arrive with the next resync).
