@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "core/log_line.h"
 #include "mock/mock_server.h"
 
 namespace switchyard::cli {
@@ -48,7 +49,7 @@ int run_mock(const MockOptions& o) {
     std::cerr << "mock: cannot listen on " << o.host << ':' << o.port << ": " << e.what() << '\n';
     return 1;
   }
-  std::cout << "mock listening on " << o.host << ':' << server.port() << std::endl;
+  core::log_line(std::cout, "mock listening on " + o.host + ':' + std::to_string(server.port()));
   int signal = 0;
   sigwait(&stop_signals, &signal);
   server.stop();

@@ -18,6 +18,7 @@
 #include "api/gateway.h"
 #include "cli/commands.h"
 #include "config/config_loader.h"
+#include "core/log_line.h"
 #include "http/server.h"
 #include "providers/chat_call.h"
 #include "router/router.h"
@@ -91,8 +92,8 @@ void warn_unusable(const router::Router& router) {
   // not_found and fall back; say so once per load.
   for (const auto& entry : router.deployments().all())
     if (const auto& endpoint = entry.endpoint; !endpoint.adapter)
-      std::cerr << "switchyard: warning: deployment " << endpoint.deployment->id << " (group '"
-                << endpoint.deployment->group << "') cannot be called: " << endpoint.unusable_reason << '\n';
+      core::log_line(std::cerr, "switchyard: warning: deployment " + endpoint.deployment->id + " (group '" +
+                                    endpoint.deployment->group + "') cannot be called: " + endpoint.unusable_reason);
 }
 
 // Live reload: a config that does not load is refused with the same file:line:col errors and
@@ -192,9 +193,12 @@ int run_serve(const ServeOptions& o) {
     std::cerr << "switchyard: cannot listen on " << o.host << ":" << o.port << ": " << e.what() << '\n';
     return 1;
   }
-  std::cout << "switchyard listening on http://" << o.host << ":" << server.port() << " (" << server.threads()
-            << " threads, " << loaded.config->deployments.size() << " deployments, " << allocator_name() << ")"
-            << std::endl;
+  // Whole (core/log_line.h): the Redis store's threads may be writing "connected" meanwhile, and
+  // whoever reads this line takes the port from it.
+  core::log_line(std::cout, "switchyard listening on http://" + o.host + ":" + std::to_string(server.port()) + " (" +
+                                std::to_string(server.threads()) + " threads, " +
+                                std::to_string(loaded.config->deployments.size()) + " deployments, " +
+                                allocator_name() + ")");
   int received = 0;
   for (;;) {
     const timespec tick{1, 0};  // wake up now and then to release routers retired by reloads
@@ -205,15 +209,16 @@ int run_serve(const ServeOptions& o) {
     }
     if (received != SIGHUP) break;
     const auto result = reloader->reload();
-    for (const auto& line : result.warnings) std::cerr << line << '\n';
-    for (const auto& line : result.errors) std::cerr << line << '\n';
-    std::cerr << "switchyard: SIGHUP: " << (result.ok ? "config reloaded: " : "") << result.summary << std::endl;
+    for (const auto& line : result.warnings) core::log_line(std::cerr, line);
+    for (const auto& line : result.errors) core::log_line(std::cerr, line);
+    core::log_line(std::cerr, "switchyard: SIGHUP: " + std::string(result.ok ? "config reloaded: " : "") + result.summary);
   }
   // Graceful: stop accepting, let requests in flight finish (streams included), then stop.
-  std::cout << "switchyard: signal " << received << ", draining" << std::endl;
+  core::log_line(std::cout, "switchyard: signal " + std::to_string(received) + ", draining");
   const auto left = server.drain(std::chrono::milliseconds(static_cast<long long>(o.drain_seconds * 1000)));
-  if (left > 0) std::cerr << "switchyard: " << left << " requests still in flight after the drain; stopping" << std::endl;
-  std::cout << "switchyard: stopped" << std::endl;
+  if (left > 0)
+    core::log_line(std::cerr, "switchyard: " + std::to_string(left) + " requests still in flight after the drain; stopping");
+  core::log_line(std::cout, "switchyard: stopped");
   server.stop();
   server.wait();
   return 0;

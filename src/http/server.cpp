@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include "core/log_line.h"
 #include "http/exact_allocator.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -174,8 +175,8 @@ void log_handler_failure(const std::exception_ptr& failure, const Request& reque
   } catch (...) {
   }
   const std::string_view target = request.target();
-  std::cerr << "switchyard: internal error serving " << request.method_string() << ' '
-            << target.substr(0, target.find('?')) << ": " << what << std::endl;
+  core::log_line(std::cerr, "switchyard: internal error serving " + std::string(request.method_string()) + ' ' +
+                                std::string(target.substr(0, target.find('?'))) + ": " + what);
 }
 
 enum class BodyRead { complete, refused, failed };
@@ -437,8 +438,8 @@ Awaitable<void> accept_loop(Acceptor& acceptor, const Handler& handler, const He
       if (!out_of_descriptors(ec)) continue;  // the connection was aborted before we took it
       // Keep serving the connections we have; the waiting ones are accepted once some close.
       if (!warned)
-        std::cerr << "switchyard: cannot accept connections: " << ec.message()
-                  << "; backing off (raise the open-files limit, ulimit -n, or lower --max-connections)" << std::endl;
+        core::log_line(std::cerr, "switchyard: cannot accept connections: " + ec.message() +
+                                      "; backing off (raise the open-files limit, ulimit -n, or lower --max-connections)");
       warned = true;
       co_await pause(backoff);
       backoff = std::min(backoff * 2, kAcceptBackoffMax);

@@ -1,4 +1,5 @@
 #include "state/redis_store.h"
+#include "core/log_line.h"
 
 #include <sstream>
 
@@ -348,9 +349,14 @@ redisContext* RedisStore::connect(std::string& error) const {
 void RedisStore::mark_down(const std::string& why) {
   errors_total_.fetch_add(1, std::memory_order_relaxed);
   up_.store(false, std::memory_order_relaxed);
+  {
+    const std::lock_guard lock(subscriber_mutex_);
+    if (subscriber_fd_ >= 0) subscription_stale_ = true;
+  }
   if (!warned_down_) {
-    std::cerr << "switchyard: warning: redis " << options_.endpoint.display() << " unavailable (" << why
-              << "): serving from the local view, limits counted per instance until it returns" << std::endl;
+    // Whole lines (core/log_line.h): this thread writes while the others may.
+    core::log_line(std::cerr, "switchyard: warning: redis " + options_.endpoint.display() + " unavailable (" + why +
+                                  "): serving from the local view, limits counted per instance until it returns");
     warned_down_ = true;
   }
 }
@@ -362,7 +368,7 @@ void RedisStore::mark_up() {
     resubscribe_ = true;  // the subscriber may be waiting out a backoff: Redis is back, go now
   }
   queue_changed_.notify_all();
-  std::cerr << "switchyard: redis " << options_.endpoint.display() << " connected" << std::endl;
+  core::log_line(std::cerr, "switchyard: redis " + options_.endpoint.display() + " connected");
   warned_down_ = false;
 }
 
@@ -402,7 +408,7 @@ void RedisStore::writer_loop() {
       }
       backoff = std::chrono::milliseconds(100);
       mark_up();
-      if (ever_connected) kick_subscriber();  // it may sit on a dead connection; resubscribe
+      if (ever_connected) kick_stale_subscriber();
       ever_connected = true;
       std::vector<std::string> forget;
       {
@@ -464,7 +470,7 @@ bool RedisStore::run_batch(std::vector<Job>& batch) {
     auto* reply = static_cast<redisReply*>(raw);
     if (reply && reply->type == REDIS_REPLY_ERROR) {
       errors_total_.fetch_add(1, std::memory_order_relaxed);
-      std::cerr << "switchyard: warning: redis: " << std::string_view(reply->str, reply->len) << std::endl;
+      core::log_line(std::cerr, "switchyard: warning: redis: " + std::string(reply->str, reply->len));
     }
     if (batch[i].done) batch[i].done(reply && reply->type != REDIS_REPLY_ERROR ? reply : nullptr);
     freeReplyObject(reply);
@@ -566,6 +572,12 @@ void RedisStore::kick_subscriber() {
   if (subscriber_fd_ >= 0) ::shutdown(subscriber_fd_, SHUT_RDWR);
 }
 
+void RedisStore::kick_stale_subscriber() {
+  const std::lock_guard lock(subscriber_mutex_);
+  if (subscription_stale_ && subscriber_fd_ >= 0) ::shutdown(subscriber_fd_, SHUT_RDWR);
+  subscription_stale_ = false;
+}
+
 void RedisStore::subscriber_loop() {
   auto backoff = std::chrono::milliseconds(100);
   for (;;) {
@@ -585,7 +597,11 @@ void RedisStore::subscriber_loop() {
         {
           const std::lock_guard lock(subscriber_mutex_);
           subscriber_fd_ = c->fd;
+          subscription_stale_ = false;
         }
+        // From here on other instances' cooldowns arrive within milliseconds ("connected" is the
+        // writer's connection; before this line they arrive with the next resync).
+        core::log_line(std::cerr, "switchyard: redis " + options_.endpoint.display() + " subscribed to cooldown events");
         bool stop = false;
         {
           const std::lock_guard lock(queue_mutex_);
@@ -629,11 +645,11 @@ void RedisStore::on_event(std::string_view payload) {
     const auto now_us =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto delay_ms = static_cast<double>(now_us - to_int(parts[3])) / 1000.0;
-    // One write per line: std::cerr is unbuffered, and a line written in pieces can interleave.
+    // One write per line (core/log_line.h).
     std::ostringstream line;
     line << "switchyard: redis: cooldown of " << parts[5] << " (" << parts[1] << ") learned from instance " << parts[4]
-         << ", " << delay_ms << " ms after it was set\n";
-    std::cerr << line.str() << std::flush;
+         << ", " << delay_ms << " ms after it was set";
+    core::log_line(std::cerr, line.str());
   }
 }
 

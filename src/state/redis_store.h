@@ -121,6 +121,10 @@ class RedisStore final : public StateStore {
   void mark_down(const std::string& why);
   void mark_up();
   void kick_subscriber();
+  // On reconnect: kicks the subscriber only if its subscription predates the outage (it may sit
+  // on a dead connection); one made since is live, and kicking it would drop the events
+  // published until it has subscribed again.
+  void kick_stale_subscriber();
   void on_event(std::string_view payload);
 
   std::int64_t wall_ms() const;
@@ -152,6 +156,7 @@ class RedisStore final : public StateStore {
   redisContext* writer_ = nullptr;  // Redis thread only
   std::mutex subscriber_mutex_;
   int subscriber_fd_ = -1;  // to shut the blocking SUBSCRIBE read down
+  bool subscription_stale_ = false;  // subscribed before the writer last saw Redis down
 
   std::thread writer_thread_;
   std::thread subscriber_thread_;

@@ -289,7 +289,9 @@ TEST(CloudCredentials, RefreshBeforeExpiryUnderLoadFailsNoRequest) {
         } else {
           ++failed;
           std::lock_guard lock(failure_mutex);
-          if (first_failure.empty()) first_failure = std::to_string(r.status) + " " + r.body;
+          // The transport error too: a status 0 (no answer) once failed this test with no word of why.
+          if (first_failure.empty())
+            first_failure = std::to_string(r.status) + " " + r.body + " (transport: '" + r.error.message() + "')";
         }
       }
     });

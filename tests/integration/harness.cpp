@@ -77,17 +77,24 @@ std::uint16_t free_port() {
   return acceptor.local_endpoint().port();
 }
 
+// The port right after the address ("[http://]HOST:PORT", then a space or the end of the line),
+// not the line's last colon: a line another thread's output cut into once read as
+// "... (2 threads, switchyard: redis redis://127.0.0.1:39259/0 connected", and the test talked
+// to Redis, which drops HTTP requests without an answer.
 std::optional<std::uint16_t> listening_port(std::string_view output) {
   const auto at = output.rfind(kListeningOn);
   if (at == std::string_view::npos) return std::nullopt;
   auto line = output.substr(at + kListeningOn.size());
   line = line.substr(0, line.find('\n'));
-  const auto colon = line.rfind(':');
+  if (line.starts_with("http://")) line.remove_prefix(7);
+  const auto host_end = line.starts_with('[') ? line.find(']') : 0;  // [::1]:PORT
+  const auto colon = host_end == std::string_view::npos ? host_end : line.find(':', host_end);
   if (colon == std::string_view::npos) return std::nullopt;
   std::uint16_t port = 0;
   const auto digits = line.substr(colon + 1);
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   if (ec != std::errc() || port == 0) return std::nullopt;
+  if (end != digits.data() + digits.size() && *end != ' ') return std::nullopt;
   return port;
 }
 

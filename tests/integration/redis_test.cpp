@@ -27,6 +27,8 @@ const char* kMockConfig = R"(models:
 default: {reply: "default reply"}
 )";
 
+constexpr std::string_view kSubscribed = "subscribed to cooldown events";
+
 const std::string kTeamKey = "sk-team-a-0123456789";    // rpm_limit 3
 const std::string kPlainKey = "sk-team-b-0123456789";   // no limits
 
@@ -113,8 +115,11 @@ struct Cluster {
       if (!p) throw std::runtime_error("gateway did not start: " + gateways.back()->output());
       ports.push_back(*p);
     }
+    // Connected (the writer) and subscribed (the subscriber, its own connection): only then do
+    // other instances' cooldowns arrive by pub/sub, which the propagation tests time.
     for (auto& g : gateways)
-      if (!g->wait_for_line("connected")) throw std::runtime_error("gateway never reached redis: " + g->output());
+      if (!g->wait_for_line("connected") || !g->wait_for_line(kSubscribed))
+        throw std::runtime_error("gateway never reached redis: " + g->output());
   }
 
   int calls(const std::string& model) const {
@@ -263,6 +268,7 @@ TEST(Redis, RedisKilledMidLoadLosesNoRequestAndStateConvergesWhenItReturns) {
   EXPECT_TRUE(wait_ok(100));  // served on the local view
   c.redis.start();            // same port, empty
   for (auto& g : c.gateways) EXPECT_TRUE(wait_for_count(*g, "connected", 2, 10s)) << g->output();
+  for (auto& g : c.gateways) EXPECT_TRUE(wait_for_count(*g, kSubscribed, 2, 10s)) << g->output();
   EXPECT_TRUE(wait_ok(50));
   stop = true;
   for (auto& t : clients) t.join();
