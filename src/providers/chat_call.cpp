@@ -89,10 +89,15 @@ bool openai_shaping_stays_top_level(const json::object& body) {
   return true;
 }
 
-// Same format, no dialect, the client's bytes at hand: the body can be spliced.
-bool can_splice(const Endpoint& endpoint, const core::ChatRequest& request) {
+// Room reserved over the client's body size for the gateway's edits (deployment model name, stream
+// flags, defaults), so that the upstream body is one allocation.
+constexpr std::size_t kShapedBodySlackBytes = 128;
+
+// Same format, no dialect, the shaping's edits at the top level only: the body can be written from
+// a shaped probe (body_splice.h) instead of a shaped copy of its DOM.
+bool can_shape_probe(const Endpoint& endpoint, const core::ChatRequest& request) {
   const auto format = endpoint.adapter->wire_format();
-  if (request.raw_body.empty() || format != request.format || endpoint.adapter->dialect()) return false;
+  if (format != request.format || endpoint.adapter->dialect()) return false;
   return format != core::WireFormat::openai || openai_shaping_stays_top_level(request.body);
 }
 
@@ -135,27 +140,33 @@ bool finish_request(const Endpoint& endpoint, const core::ChatRequest& request, 
   return true;
 }
 
-// The client's bytes with the shaping's top-level edits spliced in: no copy of the messages, no
-// re-serialisation. The edits are found by shaping a probe (the body less its big arrays) with
-// the very functions the DOM path uses, then comparing it with the client's body.
-bool encode_chat_spliced(const Endpoint& endpoint, const core::ChatRequest& request, const auth::Credential* credential,
-                         http::UpstreamRequest& out) {
+// The shaping's top-level edits found by shaping a probe (the body less its big arrays) with the
+// very functions the DOM path uses; the body is then written without copying the client's DOM:
+// as the client's bytes with the edits spliced in (`splice_bytes`: no re-serialisation of the
+// messages), or as the probe written with the client's arrays (cheaper for small bodies).
+bool encode_chat_from_probe(const Endpoint& endpoint, const core::ChatRequest& request,
+                            const auth::Credential* credential, bool splice_bytes, http::UpstreamRequest& out) {
   unsigned char buffer[2048];
   json::monotonic_resource arena(buffer, sizeof buffer);
   auto probe = make_probe(request.body, &arena);
   shape_request_body(endpoint, request, probe);
   return finish_request(
       endpoint, request, credential, probe,
-      [&](const json::object& shaped) { return splice_shaped_body(request.raw_body, request.body, shaped); }, out);
+      [&](const json::object& shaped) {
+        if (splice_bytes) return splice_shaped_body(request.raw_body, request.body, shaped);
+        return write_shaped_probe(request.body, shaped, request.raw_body.size() + kShapedBodySlackBytes);
+      },
+      out);
 }
 
 }  // namespace
 
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
-                                  const auth::Credential* credential, std::size_t splice_min_bytes) {
+                                  const auth::Credential* credential, const BodyPaths& paths) {
   http::UpstreamRequest out;
-  if (request.raw_body.size() >= splice_min_bytes && can_splice(endpoint, request)) {
-    if (encode_chat_spliced(endpoint, request, credential, out)) return out;
+  if (paths.probe && can_shape_probe(endpoint, request)) {
+    const bool splice_bytes = !request.raw_body.empty() && request.raw_body.size() >= paths.splice_min_bytes;
+    if (encode_chat_from_probe(endpoint, request, credential, splice_bytes, out)) return out;
     out = http::UpstreamRequest{};  // refused half-way: start again on the DOM path
   }
   const auto format = endpoint.adapter->wire_format();

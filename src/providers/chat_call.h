@@ -90,16 +90,23 @@ struct CallResult {
 };
 
 // The smallest same-format client body sent as its own bytes with the gateway's edits spliced in
-// (providers/body_splice.h) rather than as a re-serialised DOM copy. Below it the copy is the
-// cheaper of the two: callgrind per request, ~120-byte body +1.1k instructions spliced, ~280-byte
-// body -1.1k, ~3.4 KB body -44k (bench/requests.py BENCH_REQUEST_TURNS).
+// (providers/body_splice.h). Below it the body is written from the shaped probe and the client's
+// DOM (write_shaped_probe), the cheaper of the two there. Callgrind, encode_chat per request: the
+// bench's 116-byte body 6.5k written from the probe, 8.0k spliced, 7.2k as a shaped DOM copy;
+// against the DOM copy the splice saves ~1.1k at ~280 bytes, ~44k at ~3.4 KB
+// (bench/requests.py BENCH_REQUEST_TURNS).
 inline constexpr std::size_t kSpliceMinBytes = 256;
 
+// How encode_chat may write a same-format body. Production uses the defaults; tests pin one path
+// and compare it with the DOM copy (`probe = false`: shape and serialise a copy of the body).
+struct BodyPaths {
+  std::size_t splice_min_bytes = kSpliceMinBytes;  // 0: splice every body with bytes at hand
+  bool probe = true;
+};
+
 // `credential`: the endpoint's current credential (auth::CredentialSource), null when it has none.
-// `splice_min_bytes`: kSpliceMinBytes; tests lower it to splice small bodies.
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
-                                  const auth::Credential* credential = nullptr,
-                                  std::size_t splice_min_bytes = kSpliceMinBytes);
+                                  const auth::Credential* credential = nullptr, const BodyPaths& paths = {});
 // The answer as a DOM: an answer forwarded as its wire bytes (same format, see answer_scan.h) is
 // parsed on first use, for translation and the Responses API.
 const boost::json::object& answer_object(core::ChatResponse& answer);
