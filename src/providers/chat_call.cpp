@@ -93,6 +93,10 @@ bool openai_shaping_stays_top_level(const json::object& body) {
 // flags, defaults), so that the upstream body is one allocation.
 constexpr std::size_t kShapedBodySlackBytes = 128;
 
+// The upstream headers most requests carry: content-type, accept, authorization, an adapter's
+// version or organisation header, room for an extra_headers entry or two.
+constexpr std::size_t kUpstreamHeadersReserved = 6;
+
 // Same format, no dialect, the shaping's edits at the top level only: the body can be written from
 // a shaped probe (body_splice.h) instead of a shaped copy of its DOM.
 bool can_shape_probe(const Endpoint& endpoint, const core::ChatRequest& request) {
@@ -127,6 +131,8 @@ template <class WriteBody>
 bool finish_request(const Endpoint& endpoint, const core::ChatRequest& request, const auth::Credential* credential,
                     json::object& body, WriteBody&& write_body, http::UpstreamRequest& out) {
   out.url = endpoint.base;
+  // One allocation for the header list instead of one per doubling (~600 instructions a request).
+  out.headers.reserve(kUpstreamHeadersReserved + request.forward_headers.size());
   out.headers.emplace_back("content-type", "application/json");
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
   endpoint.adapter->prepare(endpoint, request.stream, out);
