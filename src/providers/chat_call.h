@@ -91,11 +91,11 @@ struct CallResult {
 
 // The smallest same-format client body sent as its own bytes with the gateway's edits spliced in
 // (providers/body_splice.h). Below it the body is written from the shaped probe and the client's
-// DOM (write_shaped_probe), the cheaper of the two there. Callgrind, encode_chat per request: the
-// bench's 116-byte body 6.5k written from the probe, 8.0k spliced, 7.2k as a shaped DOM copy;
-// against the DOM copy the splice saves ~1.1k at ~280 bytes, ~44k at ~3.4 KB
-// (bench/requests.py BENCH_REQUEST_TURNS).
-inline constexpr std::size_t kSpliceMinBytes = 256;
+// DOM (write_shaped_probe), the cheaper of the two there. Callgrind, whole request, the two paths
+// (bench/requests.py, BENCH_REQUEST_TURNS 0-4): 116-byte body 55.6k written / 57.1k spliced,
+// 283 bytes 60.4k / 61.3k, 433 bytes 68.3k / 68.2k (the crossover), 580 bytes 75.8k / 75.0k,
+// 730 bytes 82.3k / 80.5k; against a shaped DOM copy the splice saves ~44k at ~3.4 KB.
+inline constexpr std::size_t kSpliceMinBytes = 432;
 
 // How encode_chat may write a same-format body. Production uses the defaults; tests pin one path
 // and compare it with the DOM copy (`probe = false`: shape and serialise a copy of the body).
