@@ -77,13 +77,25 @@ bool holds_cache_control(const json::value& v) {
   return false;
 }
 
+// A message the shaping would edit inside: earlier thinking, or cache_control where
+// holds_cache_control looks. One walk over its keys (this runs for every message of a request).
+bool message_needs_nested_edit(const json::object& message) {
+  for (const auto& [key, child] : message) {
+    if (key == "thinking_blocks" || key == "reasoning_content" || key == "cache_control") return true;
+    if ((key == "content" || key == "tools") && holds_cache_control(child)) return true;
+  }
+  return false;
+}
+
 bool openai_shaping_stays_top_level(const json::object& body) {
   if (const auto* messages = body.if_contains("messages")) {
-    if (const auto* list = messages->if_array())
+    if (const auto* list = messages->if_array()) {
       for (const auto& m : *list)
-        if (const auto* o = m.if_object(); o && (o->contains("thinking_blocks") || o->contains("reasoning_content")))
+        if (const auto* o = m.if_object() ? &m.get_object() : nullptr; o ? message_needs_nested_edit(*o) : holds_cache_control(m))
           return false;
-    if (holds_cache_control(*messages)) return false;
+    } else if (holds_cache_control(*messages)) {
+      return false;
+    }
   }
   if (const auto* tools = body.if_contains("tools"); tools && holds_cache_control(*tools)) return false;
   return true;
