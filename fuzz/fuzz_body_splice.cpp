@@ -1,6 +1,6 @@
 // Differential: for any bytes Boost.JSON parses as an object, the spliced upstream body
 // (providers/body_splice.h) must be the same JSON value as the DOM path's serialisation of the
-// same edits: routing controls taken out (top-level members removed, `metadata` rewritten), then
+// same edits, and the shaped probe written with the client's arrays the very same bytes: routing controls taken out (top-level members removed, `metadata` rewritten), then
 // top-level sets/removals as the request shaping makes them. The first byte picks the edits. When
 // the splice refuses (nullopt), the DOM path is taken, which is always right; a refusal of a
 // plain body would only cost speed, so it is not a failure here.
@@ -104,6 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   json::monotonic_resource arena;
   auto probe = providers::make_probe(parsed, &arena);
   shape(probe, flags);
+  // The probe written with the client's arrays (small bodies) is the DOM path's bytes exactly.
+  if (const auto written = providers::write_shaped_probe(parsed, probe, 0); !written || *written != json::serialize(dom))
+    __builtin_trap();
   const auto spliced = providers::splice_shaped_body(raw, parsed, probe);
   if (!spliced) return 0;
   // An infinite number (1e999) is written from a DOM as 1e99999, which Boost.JSON itself refuses

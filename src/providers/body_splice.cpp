@@ -5,6 +5,8 @@
 #include <cstring>
 #include <boost/json.hpp>
 
+#include "providers/json_write.h"
+
 namespace switchyard::providers {
 namespace json = boost::json;
 namespace {
@@ -140,58 +142,6 @@ class Scanner {
   boost::container::small_vector<std::string_view, 32> keys_;  // of the objects being walked
 };
 
-// A JSON string as Boost.JSON's serializer writes it when nothing in it needs escaping (the
-// common case: model names, keys); anything else goes through the serializer.
-bool plain_string(std::string_view s) {
-  for (const char c : s)
-    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
-  return true;
-}
-
-class ValueWriter {
- public:
-  explicit ValueWriter(std::string& out) : out_(out) {}
-
-  void string(std::string_view s) {
-    if (plain_string(s)) {
-      out_ += '"';
-      out_ += s;
-      out_ += '"';
-      return;
-    }
-    serializer().reset(json::string_view(s.data(), s.size()));
-    drain();
-  }
-
-  void value(const json::value& v) {
-    if (const auto* s = v.if_string()) return string(*s);
-    serializer().reset(&v);
-    drain();
-  }
-
-  void member(std::string_view key, const json::value& v) {
-    string(key);
-    out_ += ':';
-    value(v);
-  }
-
- private:
-  json::serializer& serializer() {
-    if (!sr_) sr_.emplace();
-    return *sr_;
-  }
-  void drain() {
-    char buffer[256];
-    while (!sr_->done()) {
-      const auto part = sr_->read(buffer, sizeof buffer);
-      out_.append(part.data(), part.size());
-    }
-  }
-
-  std::string& out_;
-  std::optional<json::serializer> sr_;  // only for values that are not plain strings
-};
-
 bool is_placeholder(std::string_view key) {
   return std::find(std::begin(kProbePlaceholders), std::end(kProbePlaceholders), key) != std::end(kProbePlaceholders);
 }
@@ -217,7 +167,7 @@ namespace {
 // Writes the spliced object member by member, as the scanner finds them.
 class SpliceWriter {
  public:
-  SpliceWriter(std::string& out, std::span<const MemberEdit> edits) : out_(out), edits_(edits), used_(edits.size(), false), values_(out) {
+  SpliceWriter(std::string& out, std::span<const MemberEdit> edits) : out_(out), edits_(edits), used_(edits.size(), false) {
     out_ += '{';
   }
 
@@ -232,7 +182,7 @@ class SpliceWriter {
     out_ += '"';
     out_ += key;
     out_ += "\":";
-    if (edit != edits_.end()) values_.value(*edit->value);
+    if (edit != edits_.end()) append_json(out_, *edit->value);
     else out_ += value;
   }
 
@@ -240,7 +190,9 @@ class SpliceWriter {
     for (std::size_t i = 0; i < edits_.size(); ++i)
       if (!used_[i] && edits_[i].value) {
         separate();
-        values_.member(edits_[i].key, *edits_[i].value);
+        append_json_string(out_, edits_[i].key);
+        out_ += ':';
+        append_json(out_, *edits_[i].value);
       }
     out_ += '}';
   }
@@ -253,7 +205,6 @@ class SpliceWriter {
   std::string& out_;
   std::span<const MemberEdit> edits_;
   boost::container::small_vector<bool, 16> used_;
-  ValueWriter values_;
 };
 
 }  // namespace
@@ -346,6 +297,34 @@ std::optional<std::string> splice_shaped_body(std::string_view raw, const json::
   };
   if (!Scanner(raw).top_level(on_member) || parsed_seen != parsed.size()) return std::nullopt;
   writer.finish();
+  return out;
+}
+
+std::optional<std::string> write_shaped_probe(const json::object& parsed, const json::object& probe,
+                                              std::size_t size_hint) {
+  std::string out;
+  out.reserve(size_hint);
+  {
+    JsonWriter writer(out);  // flushed into `out` at the end of this scope
+    writer.raw('{');
+    bool first = true;
+    for (const auto& kv : probe) {
+      const auto key = std::string_view(kv.key());
+      const json::value* value = &kv.value();
+      if (is_placeholder(key))
+        if (const auto* before = parsed.if_contains(kv.key()); before && before->is_array()) {
+          // Unchanged only if still the empty stand-in; any other change is not known item-wise.
+          if (!value->is_array() || !value->get_array().empty()) return std::nullopt;
+          value = before;
+        }
+      if (!first) writer.raw(',');
+      first = false;
+      writer.string(key);
+      writer.raw(':');
+      writer.value(*value);
+    }
+    writer.raw('}');
+  }
   return out;
 }
 

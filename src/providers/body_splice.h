@@ -50,4 +50,12 @@ boost::json::object make_probe(const boost::json::object& body, boost::json::sto
 std::optional<std::string> splice_shaped_body(std::string_view raw, const boost::json::object& parsed,
                                               const boost::json::object& probe);
 
+// The upstream body without the client's bytes and without a copy of its DOM (bodies too small
+// for the splice above to pay): `probe` is make_probe(parsed) after the request shaping, written
+// member by member as json::serialize would write the shaped full DOM, byte for byte, with the
+// placeholder arrays taken from `parsed`. nullopt when the shaping changed a placeholder (the edit
+// is not known): the caller shapes and serialises a copy of the DOM. `size_hint`: bytes to reserve.
+std::optional<std::string> write_shaped_probe(const boost::json::object& parsed, const boost::json::object& probe,
+                                              std::size_t size_hint);
+
 }  // namespace switchyard::providers

@@ -77,22 +77,43 @@ bool holds_cache_control(const json::value& v) {
   return false;
 }
 
+// A message the shaping would edit inside: earlier thinking, or cache_control where
+// holds_cache_control looks. One walk over its keys (this runs for every message of a request).
+bool message_needs_nested_edit(const json::object& message) {
+  for (const auto& [key, child] : message) {
+    if (key == "thinking_blocks" || key == "reasoning_content" || key == "cache_control") return true;
+    if ((key == "content" || key == "tools") && holds_cache_control(child)) return true;
+  }
+  return false;
+}
+
 bool openai_shaping_stays_top_level(const json::object& body) {
   if (const auto* messages = body.if_contains("messages")) {
-    if (const auto* list = messages->if_array())
+    if (const auto* list = messages->if_array()) {
       for (const auto& m : *list)
-        if (const auto* o = m.if_object(); o && (o->contains("thinking_blocks") || o->contains("reasoning_content")))
+        if (const auto* o = m.if_object() ? &m.get_object() : nullptr; o ? message_needs_nested_edit(*o) : holds_cache_control(m))
           return false;
-    if (holds_cache_control(*messages)) return false;
+    } else if (holds_cache_control(*messages)) {
+      return false;
+    }
   }
   if (const auto* tools = body.if_contains("tools"); tools && holds_cache_control(*tools)) return false;
   return true;
 }
 
-// Same format, no dialect, the client's bytes at hand: the body can be spliced.
-bool can_splice(const Endpoint& endpoint, const core::ChatRequest& request) {
+// Room reserved over the client's body size for the gateway's edits (deployment model name, stream
+// flags, defaults), so that the upstream body is one allocation.
+constexpr std::size_t kShapedBodySlackBytes = 128;
+
+// The upstream headers most requests carry: content-type, accept, authorization, an adapter's
+// version or organisation header, room for an extra_headers entry or two.
+constexpr std::size_t kUpstreamHeadersReserved = 6;
+
+// Same format, no dialect, the shaping's edits at the top level only: the body can be written from
+// a shaped probe (body_splice.h) instead of a shaped copy of its DOM.
+bool can_shape_probe(const Endpoint& endpoint, const core::ChatRequest& request) {
   const auto format = endpoint.adapter->wire_format();
-  if (request.raw_body.empty() || format != request.format || endpoint.adapter->dialect()) return false;
+  if (format != request.format || endpoint.adapter->dialect()) return false;
   return format != core::WireFormat::openai || openai_shaping_stays_top_level(request.body);
 }
 
@@ -122,6 +143,8 @@ template <class WriteBody>
 bool finish_request(const Endpoint& endpoint, const core::ChatRequest& request, const auth::Credential* credential,
                     json::object& body, WriteBody&& write_body, http::UpstreamRequest& out) {
   out.url = endpoint.base;
+  // One allocation for the header list instead of one per doubling (~600 instructions a request).
+  out.headers.reserve(kUpstreamHeadersReserved + request.forward_headers.size());
   out.headers.emplace_back("content-type", "application/json");
   out.headers.emplace_back("accept", request.stream ? "text/event-stream" : "application/json");
   endpoint.adapter->prepare(endpoint, request.stream, out);
@@ -135,27 +158,33 @@ bool finish_request(const Endpoint& endpoint, const core::ChatRequest& request, 
   return true;
 }
 
-// The client's bytes with the shaping's top-level edits spliced in: no copy of the messages, no
-// re-serialisation. The edits are found by shaping a probe (the body less its big arrays) with
-// the very functions the DOM path uses, then comparing it with the client's body.
-bool encode_chat_spliced(const Endpoint& endpoint, const core::ChatRequest& request, const auth::Credential* credential,
-                         http::UpstreamRequest& out) {
+// The shaping's top-level edits found by shaping a probe (the body less its big arrays) with the
+// very functions the DOM path uses; the body is then written without copying the client's DOM:
+// as the client's bytes with the edits spliced in (`splice_bytes`: no re-serialisation of the
+// messages), or as the probe written with the client's arrays (cheaper for small bodies).
+bool encode_chat_from_probe(const Endpoint& endpoint, const core::ChatRequest& request,
+                            const auth::Credential* credential, bool splice_bytes, http::UpstreamRequest& out) {
   unsigned char buffer[2048];
   json::monotonic_resource arena(buffer, sizeof buffer);
   auto probe = make_probe(request.body, &arena);
   shape_request_body(endpoint, request, probe);
   return finish_request(
       endpoint, request, credential, probe,
-      [&](const json::object& shaped) { return splice_shaped_body(request.raw_body, request.body, shaped); }, out);
+      [&](const json::object& shaped) {
+        if (splice_bytes) return splice_shaped_body(request.raw_body, request.body, shaped);
+        return write_shaped_probe(request.body, shaped, request.raw_body.size() + kShapedBodySlackBytes);
+      },
+      out);
 }
 
 }  // namespace
 
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
-                                  const auth::Credential* credential, std::size_t splice_min_bytes) {
+                                  const auth::Credential* credential, const BodyPaths& paths) {
   http::UpstreamRequest out;
-  if (request.raw_body.size() >= splice_min_bytes && can_splice(endpoint, request)) {
-    if (encode_chat_spliced(endpoint, request, credential, out)) return out;
+  if (paths.probe && can_shape_probe(endpoint, request)) {
+    const bool splice_bytes = !request.raw_body.empty() && request.raw_body.size() >= paths.splice_min_bytes;
+    if (encode_chat_from_probe(endpoint, request, credential, splice_bytes, out)) return out;
     out = http::UpstreamRequest{};  // refused half-way: start again on the DOM path
   }
   const auto format = endpoint.adapter->wire_format();

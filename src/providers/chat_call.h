@@ -90,16 +90,23 @@ struct CallResult {
 };
 
 // The smallest same-format client body sent as its own bytes with the gateway's edits spliced in
-// (providers/body_splice.h) rather than as a re-serialised DOM copy. Below it the copy is the
-// cheaper of the two: callgrind per request, ~120-byte body +1.1k instructions spliced, ~280-byte
-// body -1.1k, ~3.4 KB body -44k (bench/requests.py BENCH_REQUEST_TURNS).
-inline constexpr std::size_t kSpliceMinBytes = 256;
+// (providers/body_splice.h). Below it the body is written from the shaped probe and the client's
+// DOM (write_shaped_probe), the cheaper of the two there. Callgrind, whole request, the two paths
+// (bench/requests.py, BENCH_REQUEST_TURNS 0-4): 116-byte body 55.6k written / 57.1k spliced,
+// 283 bytes 60.4k / 61.3k, 433 bytes 68.3k / 68.2k (the crossover), 580 bytes 75.8k / 75.0k,
+// 730 bytes 82.3k / 80.5k; against a shaped DOM copy the splice saves ~44k at ~3.4 KB.
+inline constexpr std::size_t kSpliceMinBytes = 432;
+
+// How encode_chat may write a same-format body. Production uses the defaults; tests pin one path
+// and compare it with the DOM copy (`probe = false`: shape and serialise a copy of the body).
+struct BodyPaths {
+  std::size_t splice_min_bytes = kSpliceMinBytes;  // 0: splice every body with bytes at hand
+  bool probe = true;
+};
 
 // `credential`: the endpoint's current credential (auth::CredentialSource), null when it has none.
-// `splice_min_bytes`: kSpliceMinBytes; tests lower it to splice small bodies.
 http::UpstreamRequest encode_chat(const Endpoint& endpoint, const core::ChatRequest& request,
-                                  const auth::Credential* credential = nullptr,
-                                  std::size_t splice_min_bytes = kSpliceMinBytes);
+                                  const auth::Credential* credential = nullptr, const BodyPaths& paths = {});
 // The answer as a DOM: an answer forwarded as its wire bytes (same format, see answer_scan.h) is
 // parsed on first use, for translation and the Responses API.
 const boost::json::object& answer_object(core::ChatResponse& answer);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "harness.h"
+#include "providers/chat_call.h"
 
 namespace switchyard::testing {
 namespace {
@@ -36,10 +37,11 @@ struct Stack {
   }
 };
 
-// Long enough to be spliced (providers::kSpliceMinBytes).
+// Long enough to be spliced (providers::kSpliceMinBytes; each test asserts its body is).
 const std::string kHistory =
     R"({"role": "user", "content": "Tell me about \"quotes\", back\\slashes, caf\u00e9 and \ud83d\ude00 {\"model\": \"x\"}."},)"
-    R"( {"role": "assistant", "content": "Sure: the \"model\" key inside a string is only text; so is this } ] , :"},)";
+    R"( {"role": "assistant", "content": "Sure: the \"model\" key inside a string is only text; so is this } ] , :"},)"
+    R"( {"role": "user", "content": "And in an array?"}, {"role": "assistant", "content": "[\"model\", {\"stream\": true}] is text too."},)";
 
 TEST(BodySplice, OpenAiClientBytesReachAnOpenAiDeploymentWithOnlyTheGatewaysEdits) {
   Stack s;
@@ -47,6 +49,7 @@ TEST(BodySplice, OpenAiClientBytesReachAnOpenAiDeploymentWithOnlyTheGatewaysEdit
                            R"( {"role": "user", "content": "And now?"}],
   "temperature": 0.50, "stream": false, "tags": ["team-a"], "metadata": {"tags": ["x"]},
   "response_format": {"type": "json_schema", "json_schema": {"name": "m", "schema": {"type": "object", "properties": {"model": {"type": "string"}}}}} })";
+  ASSERT_GE(body.size(), providers::kSpliceMinBytes);
   const auto r = request(s.port, "POST", "/v1/chat/completions", body, {{"content-type", "application/json"}});
   ASSERT_EQ(r.status, 200) << r.body;
   const auto sent = s.model_stats("gpt-plain");
@@ -66,6 +69,7 @@ TEST(BodySplice, AnthropicClientBytesReachAnAnthropicDeploymentKeepingOnlyUserId
   Stack s;
   const std::string body = R"({"model": "claude", "max_tokens": 64, "metadata": {"user_id": "u-1", "tags": ["t"]},
   "system": "Be \"brief\".", "messages": [)" + kHistory + R"( {"role": "user", "content": "And now?"}]})";
+  ASSERT_GE(body.size(), providers::kSpliceMinBytes);
   const auto r = request(s.port, "POST", "/v1/messages", body,
                          {{"content-type", "application/json"}, {"anthropic-version", "2023-06-01"}});
   ASSERT_EQ(r.status, 200) << r.body;
@@ -73,6 +77,20 @@ TEST(BodySplice, AnthropicClientBytesReachAnAnthropicDeploymentKeepingOnlyUserId
   const std::string expected = R"({"model":"claude-direct","max_tokens":64,"metadata":{"user_id":"u-1"},"system":"Be \"brief\".","messages":[)" +
                                kHistory + R"( {"role": "user", "content": "And now?"}]})";
   EXPECT_EQ(sent.at("last_body_text").as_string(), expected);
+}
+
+// Below kSpliceMinBytes the body is written from the shaped probe and the client's DOM: the same
+// bytes the DOM path serialises (compact, Boost.JSON's number spelling), the controls gone.
+TEST(BodySplice, SmallOpenAiBodiesAreSentAsTheDomPathWritesThem) {
+  Stack s;
+  const std::string body = R"({ "model" : "gpt", "messages": [{"role": "user", "content": "caf\u00e9 \"q\"\n"}],
+  "temperature": 0.50, "stream": false, "tags": ["team-a"], "max_tokens": 7 })";
+  ASSERT_LT(body.size(), providers::kSpliceMinBytes);
+  const auto r = request(s.port, "POST", "/v1/chat/completions", body, {{"content-type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(s.model_stats("gpt-plain").at("last_body_text").as_string(),
+            "{\"model\":\"gpt-plain\",\"messages\":[{\"role\":\"user\",\"content\":\"caf\u00e9 \\\"q\\\"\\n\"}],"
+            "\"temperature\":5E-1,\"max_tokens\":7}");
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cmath>
+#include <functional>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -13,6 +16,7 @@
 #include "config/config_loader.h"
 #include "providers/body_splice.h"
 #include "providers/chat_call.h"
+#include "providers/json_write.h"
 #include "providers/provider.h"
 
 namespace switchyard::providers {
@@ -107,7 +111,7 @@ model_list:
 )";
 
 struct Encoded {
-  http::UpstreamRequest spliced, dom;
+  http::UpstreamRequest spliced, written, dom;  // the client's bytes spliced, the probe written, the DOM copy
 };
 
 // As the gateway builds the request: parsed from `raw`, routing controls taken out.
@@ -121,9 +125,9 @@ core::ChatRequest request_from(core::WireFormat format, const std::string& raw,
 }
 
 Encoded encode_both(const Endpoint& e, const core::ChatRequest& request) {
-  auto without_bytes = request;
-  without_bytes.raw_body = {};
-  return {encode_chat(e, request, nullptr, 0), encode_chat(e, without_bytes, nullptr, 0)};
+  return {encode_chat(e, request, nullptr, {.splice_min_bytes = 0}),
+          encode_chat(e, request, nullptr, {.splice_min_bytes = std::numeric_limits<std::size_t>::max()}),
+          encode_chat(e, request, nullptr, {.probe = false})};
 }
 
 void expect_same(const Encoded& x, const std::string& what) {
@@ -135,6 +139,10 @@ void expect_same(const Encoded& x, const std::string& what) {
   EXPECT_EQ(x.spliced.target, x.dom.target);
   EXPECT_EQ(x.spliced.url.host + x.spliced.url.port + x.spliced.url.path, x.dom.url.host + x.dom.url.port + x.dom.url.path);
   EXPECT_EQ(x.spliced.headers, x.dom.headers);
+  // The probe written with the client's arrays is the DOM path's serialisation, byte for byte.
+  EXPECT_EQ(x.written.body, x.dom.body);
+  EXPECT_EQ(x.written.target, x.dom.target);
+  EXPECT_EQ(x.written.headers, x.dom.headers);
 }
 
 const std::vector<std::string> kOpenAiBodies = {
@@ -196,7 +204,7 @@ TEST(BodySpliceEncode, TheClientsBytesAreKeptOnTheCommonPath) {
   const std::string raw =
       R"({ "model": "openai", "messages": [{"role": "user", "content": "caf\u00e9"}], "temperature": 0.50, "stream": false })";
   const auto request = request_from(core::WireFormat::openai, raw);
-  const auto out = encode_chat(endpoint, request, nullptr, 0);
+  const auto out = encode_chat(endpoint, request, nullptr, {.splice_min_bytes = 0});
   // Spliced: the client's spacing, escapes and number spelling survive; only model and stream change.
   EXPECT_EQ(out.body, R"({"model":"gpt-4o","messages":[{"role": "user", "content": "caf\u00e9"}],"temperature":0.50})");
 }
@@ -206,14 +214,14 @@ TEST(BodySpliceEncode, WhatCannotBeSplicedTakesTheDomPath) {
   const auto endpoint = make_endpoint(config.deployments[0]);
   for (const std::string raw : {R"({"model":"g","model":"openai","messages":[{"role":"user","content":"x"}]})",
                                 R"({"model":"openai","messages":[{"role":"assistant","content":"a","reasoning_content":"r"}]})"}) {
-    const auto out = encode_chat(endpoint, request_from(core::WireFormat::openai, raw), nullptr, 0);
+    const auto out = encode_chat(endpoint, request_from(core::WireFormat::openai, raw), nullptr, {.splice_min_bytes = 0});
     EXPECT_EQ(json::parse(out.body), json::parse(encode_both(endpoint, request_from(core::WireFormat::openai, raw)).dom.body));
     EXPECT_EQ(out.body, encode_both(endpoint, request_from(core::WireFormat::openai, raw)).dom.body);  // serialised DOM
   }
 }
 
-// Below kSpliceMinBytes the DOM copy is cheaper: the bench's small body is re-serialised.
-TEST(BodySpliceEncode, SmallBodiesTakeTheDomPath) {
+// Below kSpliceMinBytes the body is written from the shaped probe, as the DOM path writes it.
+TEST(BodySpliceEncode, SmallBodiesAreWrittenAsTheDomPathWritesThem) {
   const auto config = load(kDeployments);
   const auto endpoint = make_endpoint(config.deployments[0]);
   const std::string small = R"({ "model": "openai", "messages": [{"role": "user", "content": "hi"}], "temperature": 0.50 })";
@@ -224,6 +232,70 @@ TEST(BodySpliceEncode, SmallBodiesTakeTheDomPath) {
   large.insert(large.size() - 1, R"(, "user": ")" + std::string(kSpliceMinBytes, 'u') + "\"");
   EXPECT_NE(encode_chat(endpoint, request_from(core::WireFormat::openai, large)).body.find(R"("temperature":0.50)"),
             std::string::npos);
+}
+
+// A shaping that changed a placeholder array cannot be written from the probe: refused, and
+// encode_chat then shapes a copy of the DOM.
+TEST(BodySpliceWrite, AChangedPlaceholderIsRefused) {
+  const auto parsed = json::parse(R"({"model":"g","messages":[{"role":"user","content":"hi"}],"tools":[]})").as_object();
+  json::monotonic_resource arena;
+  auto probe = make_probe(parsed, &arena);
+  probe["model"] = "m";
+  EXPECT_EQ(write_shaped_probe(parsed, probe, 0),
+            std::optional<std::string>(R"({"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[]})"));
+  probe["messages"].as_array().push_back(1);
+  EXPECT_FALSE(write_shaped_probe(parsed, probe, 0));
+  probe["messages"] = "replaced";
+  EXPECT_FALSE(write_shaped_probe(parsed, probe, 0));
+}
+
+// append_json against boost::json::serialize, byte for byte, on random values: every kind, every
+// character that needs an escape, integers at their limits, doubles of every magnitude.
+TEST(JsonWrite, WritesWhatBoostJsonSerializeWrites) {
+  std::mt19937 rng(11);
+  const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const auto text = [&] {
+    std::string s;
+    for (int i = pick(0, 12); i > 0; --i) {
+      const int c = pick(0, 9);
+      if (c < 3) s += static_cast<char>(pick(0, 0x21));  // controls, space, '!'
+      else if (c == 3) s += '"';
+      else if (c == 4) s += '\\';
+      else if (c == 5) s += "caf\xc3\xa9\x7f/";
+      else s += static_cast<char>(pick('a', 'z'));
+    }
+    return s;
+  };
+  std::function<json::value(int)> value = [&](int depth) -> json::value {
+    switch (depth > 3 ? pick(0, 6) : pick(0, 8)) {
+      case 0: return json::value(text());
+      case 1: return json::value(static_cast<std::int64_t>(rng()) * (pick(0, 1) ? 1 : -1));
+      case 2: return json::value(pick(0, 1) ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max());
+      case 3: return json::value(std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(pick(0, 9)));
+      case 4: return json::value(std::ldexp(static_cast<double>(rng()) / 7.0, pick(-1100, 1100)) * (pick(0, 1) ? 1 : -1));
+      case 5: return pick(0, 1) ? json::value(true) : json::value(nullptr);
+      case 6: return json::value(pick(0, 1) ? 0.5 : -0.0);
+      case 7: {
+        json::array a;
+        for (int i = pick(0, 4); i > 0; --i) a.push_back(value(depth + 1));
+        return a;
+      }
+      default: {
+        json::object o;
+        for (int i = pick(0, 4); i > 0; --i) o[text()] = value(depth + 1);
+        return o;
+      }
+    }
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const auto v = value(0);
+    std::string written;
+    append_json(written, v);
+    ASSERT_EQ(written, json::serialize(v));
+  }
+  std::string inf;
+  append_json(inf, json::value(std::numeric_limits<double>::infinity()));
+  EXPECT_EQ(inf, json::serialize(json::value(std::numeric_limits<double>::infinity())));
 }
 
 // An Anthropic client to an OpenAI deployment (and back) is a translation: never spliced.
