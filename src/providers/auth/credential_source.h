@@ -66,13 +66,17 @@ class CredentialSource : public std::enable_shared_from_this<CredentialSource> {
         [this](auto handler) {
           auto executor = boost::asio::get_associated_executor(handler);
           auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-          request_fetch([shared, executor](const Fetched& f) {
-            boost::asio::post(executor, [shared, f]() mutable { (*shared)(f); });
+          // waiters_ and fetching_ belong to the credential thread: the caller (an I/O thread,
+          // several at once on a cold cache) joins them there, never touches them itself.
+          boost::asio::post(credential_executor(), [self = shared_from_this(), shared, executor] {
+            self->request_fetch([shared, executor](const Fetched& f) {
+              boost::asio::post(executor, [shared, f]() mutable { (*shared)(f); });
+            });
           });
         },
         token);
   }
-  // Starts a fetch on the credential thread unless one runs; `waiter` (may be empty) is told the result.
+  // On the credential thread only: starts a fetch unless one runs; `waiter` (may be empty) is told the result.
   void request_fetch(Waiter waiter);
   static http::Awaitable<void> run_fetch(std::shared_ptr<CredentialSource> self);
   void store(const Fetched& fetched);
