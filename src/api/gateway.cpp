@@ -261,7 +261,7 @@ std::optional<http::Response> Gateway::answer_directly(const http::Request& req,
     return client_error(format, bh::status::unauthorized, errors::ErrorClass::authentication,
                         "invalid or missing API key for this gateway", version);
   if (is_stored_response) {
-    if (auto stored = answer_stored_response(req, path, *responses_, router.config().general)) return stored;
+    if (auto stored = answer_stored_response(req, path, *responses_, router.state(), router.config().general)) return stored;
     return client_error(format, bh::status::not_found, errors::ErrorClass::not_found,
                         "no route for " + std::string(req.method_string()) + " " + std::string(path), version);
   }

@@ -274,7 +274,8 @@ http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view pa
 }
 
 std::optional<http::Response> answer_stored_response(const http::Request& req, std::string_view path,
-                                                     ResponseStore& store, const config::GeneralSettings& general) {
+                                                     ResponseStore& store, state::StateStore& shared,
+                                                     const config::GeneralSettings& general) {
   constexpr std::string_view kPrefix = "/v1/responses/";
   if (!path.starts_with(kPrefix)) return std::nullopt;
   const std::string id(path.substr(kPrefix.size()));
@@ -295,6 +296,7 @@ std::optional<http::Response> answer_stored_response(const http::Request& req, s
   }
   if (req.method() == bh::verb::delete_) {
     if (!store.erase(id, caller)) return not_found();
+    shared.delete_shared(std::string(kSharedPrefix) + id);  // else the next lookup would fetch it back
     http::Response res{bh::status::ok, version};
     res.set(bh::field::content_type, "application/json");
     res.body() = json::serialize(json::object{{"id", id}, {"object", "response"}, {"deleted", true}});

@@ -87,9 +87,10 @@ http::Awaitable<void> fetch_shared(const http::Request& request, std::string_vie
                                    state::StateStore& shared);
 
 // `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}` (of the caller's own responses: see
-// response_owner.h); nullopt when the path is not one.
+// response_owner.h; a delete removes the Redis copy too); nullopt when the path is not one.
 std::optional<http::Response> answer_stored_response(const http::Request& request, std::string_view path,
-                                                     ResponseStore& store, const config::GeneralSettings& general);
+                                                     ResponseStore& store, state::StateStore& shared,
+                                                     const config::GeneralSettings& general);
 
 // Offered built-in tools that the answering (translated) deployment could not run, for the
 // `x-switchyard-omitted-tools` header (never silently dropped).

@@ -287,6 +287,11 @@ void RedisStore::put_shared(const std::string& key, std::string value, std::chro
              nullptr});
 }
 
+// Queued on the same connection as the puts and lookups: a lookup after it finds nothing.
+void RedisStore::delete_shared(const std::string& key) {
+  if (up_.load(std::memory_order_relaxed)) enqueue({{"DEL", "switchyard:shared:" + key}, nullptr});
+}
+
 http::Awaitable<std::optional<std::string>> RedisStore::get_shared(std::string key) {
   if (!up_.load(std::memory_order_relaxed)) {
     const std::optional<std::string> none;

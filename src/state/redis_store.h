@@ -67,6 +67,7 @@ class RedisStore final : public StateStore {
   WindowUsage usage(const std::string& subject, core::Nanos now) const override;
   SharedStatus shared_status() const override;
   void put_shared(const std::string& key, std::string value, std::chrono::seconds ttl) override;
+  void delete_shared(const std::string& key) override;
   http::Awaitable<std::optional<std::string>> get_shared(std::string key) override;
 
   bool redis_up() const { return up_.load(std::memory_order_relaxed); }

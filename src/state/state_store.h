@@ -96,9 +96,10 @@ class StateStore {
   virtual WindowUsage usage(const std::string& subject, core::Nanos now) const = 0;
   virtual SharedStatus shared_status() const { return {}; }
 
-  // Values shared across instances (the Responses API store): a put with a TTL that is never
-  // waited for, and a lookup. Without Redis there is nothing shared (nullopt).
+  // Values shared across instances (the Responses API store): a put with a TTL and a delete,
+  // never waited for, and a lookup. Without Redis there is nothing shared (nullopt).
   virtual void put_shared(const std::string& /*key*/, std::string /*value*/, std::chrono::seconds /*ttl*/) {}
+  virtual void delete_shared(const std::string& /*key*/) {}
   virtual http::Awaitable<std::optional<std::string>> get_shared(std::string /*key*/) {
     const std::optional<std::string> none;
     co_return none;

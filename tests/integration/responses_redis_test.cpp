@@ -66,6 +66,21 @@ TEST(ResponsesRedis, AnotherInstanceReadsAndContinuesAStoredResponse) {
 
   // An id no instance stored is still OpenAI's 404.
   EXPECT_EQ(request(ports[1], "GET", "/v1/responses/resp_nobody").status, 404);
+
+  // A delete removes the Redis copy too: the deleting instance does not fetch it back, and a
+  // third instance (which never held it) does not find it. (Before, the GET after the DELETE
+  // found nothing locally, fetched the Redis copy and answered 200.)
+  const auto deleted = request(ports[1], "DELETE", "/v1/responses/" + id);
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(json::parse(deleted.body).at("deleted"), json::value(true));
+  const auto after = request(ports[1], "GET", "/v1/responses/" + id);
+  EXPECT_EQ(after.status, 404) << after.body;
+  gateways.push_back(std::make_unique<Process>(
+      std::vector<std::string>{binary_path(), "serve", "--config", file.string(), "--port", "0"}));
+  const auto third = gateways.back()->wait_for_port();
+  ASSERT_TRUE(third) << gateways.back()->output();
+  ASSERT_TRUE(gateways.back()->wait_for_line("connected")) << gateways.back()->output();
+  EXPECT_EQ(request(*third, "GET", "/v1/responses/" + id).status, 404);
 }
 
 }  // namespace
