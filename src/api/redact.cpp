@@ -9,7 +9,8 @@
 namespace switchyard::api {
 namespace {
 constexpr std::string_view kRedacted = "[redacted]";
-constexpr std::size_t kMinSecretLength = 6;  // shorter values ("1", "us") would redact noise
+// Shorter values ("1", "us") would redact noise: the same floor as the learned secrets.
+using providers::auth::learned_secrets::kMinSecretLength;
 
 // Param names whose values are credentials.
 bool is_secret_param(std::string_view name) {
@@ -71,20 +72,26 @@ Redactor::Redactor(const config::Config& config) {
     for (const auto& [name, value] : d.params)
       if (is_secret_param(name)) add(value);
   }
-  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  // Longest first; equal lengths in order, so that std::unique sees every duplicate.
+  std::sort(secrets_.begin(), secrets_.end(),
+            [](const auto& a, const auto& b) { return a.size() != b.size() ? a.size() > b.size() : a < b; });
   secrets_.erase(std::unique(secrets_.begin(), secrets_.end()), secrets_.end());
 }
 
 std::string Redactor::operator()(std::string_view text) const {
   std::string out(text);
-  // Credentials fetched at run time and keys from the environment alone: one atomic load, no lock.
+  // The config's secrets and those met at run time (fetched credentials, keys from the environment
+  // alone: one atomic load) in one walk, longest first across both lists, so that a secret that
+  // contains another one goes whole, whichever list each is in.
   const auto learned = providers::auth::learned_secrets::snapshot();
-  for (const auto& secret : *learned)
+  auto mine = secrets_.begin();
+  auto theirs = learned->begin();
+  while (mine != secrets_.end() || theirs != learned->end()) {
+    const bool take_mine = theirs == learned->end() || (mine != secrets_.end() && mine->size() >= theirs->size());
+    const std::string& secret = take_mine ? *mine++ : *theirs++;
     for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + kRedacted.size()))
       out.replace(at, secret.size(), kRedacted);
-  for (const auto& secret : secrets_)
-    for (auto at = out.find(secret); at != std::string::npos; at = out.find(secret, at + kRedacted.size()))
-      out.replace(at, secret.size(), kRedacted);
+  }
   redact_after(out, "Bearer ", 8, true);
   redact_after(out, "bearer ", 8, true);
   redact_after(out, "Basic ", 8, true);

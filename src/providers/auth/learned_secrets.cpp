@@ -8,8 +8,6 @@
 namespace switchyard::providers::auth::learned_secrets {
 namespace {
 
-constexpr std::size_t kMinSecretLength = 6;
-
 struct Registry {
   std::mutex mutex;  // writers only
   std::map<const void*, std::vector<std::string>> by_owner;

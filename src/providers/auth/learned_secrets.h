@@ -8,11 +8,15 @@
 // list is one immutable snapshot behind an atomic shared_ptr, replaced whole on every change.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace switchyard::providers::auth::learned_secrets {
+
+// Values shorter than this are not secrets worth redacting (they would redact noise).
+inline constexpr std::size_t kMinSecretLength = 6;
 
 // Replaces what `owner` (a credential source) contributed; values shorter than 6 characters are
 // ignored (they would redact noise), as in the redactor.
