@@ -26,6 +26,7 @@ class JsonWriter {
     buffer_[used_++] = c;
   }
   void raw(std::string_view s) {
+    if (s.empty()) return;  // memcpy from an empty view's null data() is undefined
     if (s.size() > kBufferBytes - used_) {
       flush();
       if (s.size() > kBufferBytes) return static_cast<void>(out_.append(s));
