@@ -34,5 +34,18 @@ TEST(LearnedSecrets, LongestFirstAndShortValuesIgnored) {
   EXPECT_EQ(std::count(after->begin(), after->end(), "tok-abcdef"), 0);
 }
 
+// A config secret that contains a learned one goes whole: one walk over both lists, longest first
+// (learned secrets first used to leave the config secret's ends in the text).
+TEST(LearnedSecrets, AConfigSecretContainingALearnedOneGoesWhole) {
+  int owner = 0;
+  learned_secrets::set(&owner, {"inner-token-42"});
+  config::Config cfg;
+  cfg.general.master_key = "master-inner-token-42-tail";
+  const api::Redactor redact(cfg);
+  EXPECT_EQ(redact("key master-inner-token-42-tail end"), "key [redacted] end");
+  EXPECT_EQ(redact("token inner-token-42 end"), "token [redacted] end");
+  learned_secrets::forget(&owner);
+}
+
 }  // namespace
 }  // namespace switchyard::providers::auth
