@@ -1,7 +1,5 @@
 #include "api/gateway.h"
 
-#include <openssl/crypto.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -93,15 +91,11 @@ json::object models_list(const router::Router& router, bool anthropic_shape) {
 }
 
 // Admin endpoints take the master_key only (client keys may call models, not manage the
-// gateway); without a master_key the gateway has no auth and they are open, like the rest.
-// Admin access. Without a master key the admin endpoints are open only when the whole gateway is
-// (no client keys either): client keys alone never grant reload or cooldown clearing.
+// gateway). Without a master key they are open only when the whole gateway is (no client keys
+// either): client keys alone never grant reload or cooldown clearing.
 bool master_key_presented(const http::RequestHead& req, const config::GeneralSettings& general) {
-  const auto& master_key = general.master_key;
-  if (master_key.empty()) return general.keys.empty();
-  const auto presented = presented_key(req);
-  return presented.size() == master_key.size() &&
-         CRYPTO_memcmp(presented.data(), master_key.data(), master_key.size()) == 0;  // constant time
+  if (general.master_key.empty()) return general.keys.empty();
+  return same_secret(presented_key(req), general.master_key);
 }
 
 core::WireFormat client_format_of(const http::RequestHead& req) {

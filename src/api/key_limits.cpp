@@ -8,12 +8,12 @@
 
 namespace switchyard::api {
 namespace bh = http::beast_http;
-namespace {
-
 bool same_secret(std::string_view presented, const std::string& secret) {
   return !secret.empty() && presented.size() == secret.size() &&
          CRYPTO_memcmp(presented.data(), secret.data(), secret.size()) == 0;
 }
+
+namespace {
 
 state::RateLimits limits_of(const config::ApiKey& key) {
   state::RateLimits l;

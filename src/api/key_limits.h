@@ -17,6 +17,10 @@ namespace switchyard::api {
 // The key a client presented: `Authorization: Bearer K` (OpenAI SDK) or `x-api-key: K` (Anthropic).
 std::string_view presented_key(const http::RequestHead& request);
 
+// `presented` is `secret` (never an empty one), compared in constant time: the time taken does not
+// tell how much of a guess was right.
+bool same_secret(std::string_view presented, const std::string& secret);
+
 // True when the gateway has no auth (no master_key, no keys), or the presented key is the
 // master_key or one of the keys. Compared in constant time.
 bool key_authorized(const http::RequestHead& request, const config::GeneralSettings& general);

@@ -1,6 +1,5 @@
 #include "api/response_owner.h"
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <array>
@@ -28,10 +27,7 @@ std::string key_fingerprint(std::string_view key) {
 StoreCaller store_caller(const http::RequestHead& request, const config::GeneralSettings& general) {
   if (general.master_key.empty() && general.keys.empty()) return {.owner = {}, .sees_all = true};
   const auto presented = presented_key(request);
-  const auto& master = general.master_key;
-  const bool is_master = !master.empty() && presented.size() == master.size() &&
-                         CRYPTO_memcmp(presented.data(), master.data(), master.size()) == 0;
-  return {.owner = key_fingerprint(presented), .sees_all = is_master};
+  return {.owner = key_fingerprint(presented), .sees_all = same_secret(presented, general.master_key)};
 }
 
 }  // namespace switchyard::api
