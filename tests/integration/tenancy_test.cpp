@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "chat_client.h"
+#include "cred_stack.h"
 #include "harness.h"
 
 namespace switchyard::testing {
@@ -178,51 +179,15 @@ TEST(Tenancy, StoredResponsesStayScopedAcrossInstancesThroughRedis) {
 constexpr std::string_view kRole = "arn:aws:iam::123456789012:role/switchyard-gateway";
 constexpr std::string_view kBedrockModel = "anthropic.claude-3-5-sonnet-20240620-v1:0";
 
-// The gateway with only `env` in its environment ("$BASE" is the mock's URL).
-struct CloudStack {
-  MockProcess mock;
-  std::unique_ptr<Process> gateway;
-  std::uint16_t port = 0;
-
-  CloudStack(const std::string& tag, const std::string& mock_yaml, std::string deployments, std::vector<std::string> env) {
-    mock = start_mock(mock_yaml);
-    if (mock.port == 0) throw std::runtime_error("mock did not start: " + mock.process->output());
-    const auto base = "http://127.0.0.1:" + std::to_string(mock.port);
-    const auto expand = [&](std::string& s) {
-      for (auto at = s.find("$BASE"); at != std::string::npos; at = s.find("$BASE", at + base.size()))
-        s.replace(at, 5, base);
-    };
-    std::string cfg = "model_list:\n" + deployments + "router_settings:\n  num_retries: 0\n";
-    expand(cfg);
-    const auto file = write_temp_file("tenancy-" + tag + ".yaml", cfg);
-    std::vector<std::string> argv{"/usr/bin/env", "-i", "HOME=" + (temp_dir() / ("home-" + tag)).string(),
-                                  "PATH=/usr/bin:/bin"};
-    for (auto& e : env) {
-      expand(e);
-      argv.push_back(e);
-    }
-    for (std::string a : {binary_path(), std::string("serve"), std::string("--config"), file.string(),
-                                std::string("--port"), std::string("0")})
-      argv.push_back(a);
-    gateway = std::make_unique<Process>(argv);
-    const auto p = gateway->wait_for_port();
-    if (!p) throw std::runtime_error("gateway did not start: " + gateway->output());
-    port = *p;
-  }
-  HttpResult chat(const std::string& group) const {
-    return post_chat(port, Client::openai, chat_body(Client::openai, group, false));
-  }
-};
-
 TEST(Tenancy, AFailingCredentialSourcesMessageStaysInTheGatewayLog) {
   const auto token = write_temp_file("tenancy-irsa-forged", "forged-web-identity-token");
-  CloudStack s("irsa-forged",
-               "aws: {region: us-east-1, access_key_id: AKIDTENANCYBASE, secret_access_key: 'tenancy/Secret+Key/000000000000000000', "
-               "web_identity_token: 'the-real-token', role_arn: '" + std::string(kRole) + "'}\n",
-               "  - model_name: bedrock\n    litellm_params: {model: 'bedrock/" + std::string(kBedrockModel) +
-                   "', api_base: '$BASE', aws_region_name: us-east-1}\n",
-               {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + token.string(),
-                "AWS_ENDPOINT_URL_STS=$BASE"});
+  CredStack s("irsa-forged",
+              "aws: {region: us-east-1, access_key_id: AKIDTENANCYBASE, secret_access_key: 'tenancy/Secret+Key/000000000000000000', "
+              "web_identity_token: 'the-real-token', role_arn: '" + std::string(kRole) + "'}\n",
+              "  - model_name: bedrock\n    litellm_params: {model: 'bedrock/" + std::string(kBedrockModel) +
+                  "', api_base: '$BASE', aws_region_name: us-east-1}\n",
+              {"AWS_ROLE_ARN=" + std::string(kRole), "AWS_WEB_IDENTITY_TOKEN_FILE=" + token.string(),
+               "AWS_ENDPOINT_URL_STS=$BASE"});
   const auto r = s.chat("bedrock");
   EXPECT_EQ(r.status, 401) << r.body;
   // The error body keeps its contract (group/deployment: class: message) with a generic line.
@@ -242,11 +207,11 @@ TEST(Tenancy, AFailingCredentialSourcesMessageStaysInTheGatewayLog) {
 }
 
 TEST(Tenancy, AFailingEntraTokenEndpointNamesNoTenantToTheClient) {
-  CloudStack s("entra-wrong",
-               "azure: {tenant_id: tenant-1, client_id: app-1, client_secret: entra-secret-1}\n",
-               "  - model_name: azure\n    litellm_params: {model: azure/gpt-4o-prod, api_base: '$BASE', api_version: "
-               "'2024-06-01', tenant_id: tenant-secretive-77, client_id: app-1, client_secret: not-the-secret}\n",
-               {"AZURE_AUTHORITY_HOST=$BASE"});
+  CredStack s("entra-wrong",
+              "azure: {tenant_id: tenant-1, client_id: app-1, client_secret: entra-secret-1}\n",
+              "  - model_name: azure\n    litellm_params: {model: azure/gpt-4o-prod, api_base: '$BASE', api_version: "
+              "'2024-06-01', tenant_id: tenant-secretive-77, client_id: app-1, client_secret: not-the-secret}\n",
+              {"AZURE_AUTHORITY_HOST=$BASE"});
   const auto r = s.chat("azure");
   EXPECT_EQ(r.status, 401) << r.body;
   EXPECT_NE(r.body.find("credentials"), std::string::npos) << r.body;
@@ -257,12 +222,12 @@ TEST(Tenancy, AFailingEntraTokenEndpointNamesNoTenantToTheClient) {
 
 TEST(Tenancy, AFetchedTokenEchoedByTheUpstreamIsRedactedForClientAndLog) {
   // Managed identity: nothing secret in the config or the environment; the token is fetched.
-  CloudStack s("entra-echo",
-               "azure: {tenant_id: tenant-1, client_id: app-1, client_secret: entra-secret-1}\n"
-               "models:\n  gpt-4o-echo: {fault: server_error, echo_credential: true}\n",
-               "  - model_name: azure\n    litellm_params: {model: azure/gpt-4o-echo, api_base: '$BASE', api_version: "
-               "'2024-06-01'}\n",
-               {"AZURE_POD_IDENTITY_AUTHORITY_HOST=$BASE"});
+  CredStack s("entra-echo",
+              "azure: {tenant_id: tenant-1, client_id: app-1, client_secret: entra-secret-1}\n"
+              "models:\n  gpt-4o-echo: {fault: server_error, echo_credential: true}\n",
+              "  - model_name: azure\n    litellm_params: {model: azure/gpt-4o-echo, api_base: '$BASE', api_version: "
+              "'2024-06-01'}\n",
+              {"AZURE_POD_IDENTITY_AUTHORITY_HOST=$BASE"});
   const auto r = s.chat("azure");
   EXPECT_EQ(r.status, 502) << r.body;  // an upstream 500 is a bad gateway to the client
   const auto stats = json::parse(request(s.mock.port, "GET", "/mock/stats").body);
