@@ -9,6 +9,7 @@
 #include "api/client_errors.h"
 #include "api/litellm_controls.h"
 #include "api/passing.h"
+#include "core/digest.h"
 #include "providers/responses_call.h"
 #include "providers/responses_codec.h"
 
@@ -31,13 +32,7 @@ http::Response openai_error(unsigned version, bh::status status, std::string_vie
 std::string new_response_id() {
   unsigned char bytes[24];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "resp_";
-  for (const unsigned char b : bytes) {
-    id += kHex[b >> 4];
-    id += kHex[b & 0xf];
-  }
-  return id;
+  return "resp_" + core::hex_lower({reinterpret_cast<const char*>(bytes), sizeof bytes});
 }
 
 // Stored output items share the store with responses, under this prefix (ids never contain ':').

@@ -1,8 +1,7 @@
 #include "config/deployment_id.h"
 
+#include "core/digest.h"
 #include "core/url_userinfo.h"
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <map>
@@ -20,16 +19,7 @@ std::string hash_hex(const std::vector<std::string_view>& fields) {
     data.append(f);
     data.push_back('\0');
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return core::sha256_hex(data);
 }
 
 std::vector<std::string_view> param_fields(const Deployment& d) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/digest.h"
 #include "core/text.h"
 
 namespace switchyard::providers::aws {
@@ -24,18 +25,6 @@ using Digest = std::array<unsigned char, kSha256Bytes>;
 
 const unsigned char* bytes_of(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 std::string_view view_of(const Digest& d) { return {reinterpret_cast<const char*>(d.data()), d.size()}; }
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xf];
-  }
-  return out;
-}
 
 Digest hmac_sha256(std::string_view key, std::string_view data) {
   Digest out{};
@@ -230,13 +219,6 @@ std::string uri_encode(std::string_view s, bool encode_slash) {
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
-  Digest out{};
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &length, EVP_sha256(), nullptr);
-  return hex(view_of(out));
-}
-
 std::string amz_date(system_clock::time_point t) {
   const auto day_start = floor<days>(t);
   const year_month_day date{day_start};
@@ -269,7 +251,7 @@ CanonicalRequest canonical_request(std::string_view method, std::string_view tar
     if (!out.signed_headers.empty()) out.signed_headers += ';';
     out.signed_headers += name;
   }
-  out.text.append("\n").append(out.signed_headers).append("\n").append(sha256_hex(payload));
+  out.text.append("\n").append(out.signed_headers).append("\n").append(core::sha256_hex(payload));
   return out;
 }
 
@@ -283,7 +265,7 @@ std::string string_to_sign(std::string_view amz_date_value, std::string_view sco
                            std::string_view canonical_request_text) {
   std::string out(kAlgorithm);
   out.append("\n").append(amz_date_value).append("\n").append(scope).append("\n");
-  out.append(sha256_hex(canonical_request_text));
+  out.append(core::sha256_hex(canonical_request_text));
   return out;
 }
 
@@ -294,7 +276,7 @@ std::string signature(std::string_view secret_access_key, std::string_view amz_d
   const auto region_key = hmac_sha256(view_of(date_key), region);
   const auto service_key = hmac_sha256(view_of(region_key), service);
   const auto signing_key = hmac_sha256(view_of(service_key), kScopeTerminator);
-  return hex(view_of(hmac_sha256(view_of(signing_key), string_to_sign_text)));
+  return core::hex_lower(view_of(hmac_sha256(view_of(signing_key), string_to_sign_text)));
 }
 
 Headers sign(const SigningInput& in, const Credentials& credentials) {

@@ -37,8 +37,6 @@ struct SigningInput {
 // every other byte as %XX with upper-case hex; '/' kept unless `encode_slash`.
 std::string uri_encode(std::string_view s, bool encode_slash);
 
-std::string sha256_hex(std::string_view data);
-
 // "20150830T123600Z" (ISO 8601 basic, UTC), the x-amz-date format.
 std::string amz_date(std::chrono::system_clock::time_point t);
 

@@ -1,0 +1,16 @@
+// Hex digits and SHA-256 digests, shared by SigV4 signing, deployment ids, Responses ids and the
+// Responses store's key fingerprints (OpenSSL's libcrypto; no I/O).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace switchyard::core {
+
+// Two lower-case hex digits per byte of `bytes`.
+std::string hex_lower(std::string_view bytes);
+
+// SHA-256 of `data` as 64 lower-case hex digits.
+std::string sha256_hex(std::string_view data);
+
+}  // namespace switchyard::core
