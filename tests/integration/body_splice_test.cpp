@@ -23,14 +23,12 @@ struct Stack {
     mock = start_mock("models:\n  gpt-plain: {reply: \"from openai\"}\n  claude-direct: {reply: \"from claude\"}\n");
     if (mock.port == 0) throw std::runtime_error("mock did not start: " + mock.process->output());
     const std::string base = "http://127.0.0.1:" + std::to_string(mock.port);
-    const auto file = write_temp_file("body-splice.yaml",
-                                      "model_list:\n"
-                                      "  - {model_name: gpt, litellm_params: {model: openai/gpt-plain, api_base: '" + base + "/v1', api_key: sk-x}}\n"
-                                      "  - {model_name: claude, litellm_params: {model: anthropic/claude-direct, api_base: '" + base + "', api_key: sk-ant-x}}\n");
-    gateway = std::make_unique<Process>(std::vector<std::string>{binary_path(), "serve", "--config", file.string(), "--port", "0"});
-    const auto p = gateway->wait_for_port();
-    if (!p) throw std::runtime_error("gateway did not start: " + gateway->output());
-    port = *p;
+    auto started = start_gateway(
+        "model_list:\n"
+        "  - {model_name: gpt, litellm_params: {model: openai/gpt-plain, api_base: '" + base + "/v1', api_key: sk-x}}\n"
+        "  - {model_name: claude, litellm_params: {model: anthropic/claude-direct, api_base: '" + base + "', api_key: sk-ant-x}}\n");
+    gateway = std::move(started.process);
+    port = started.port;
   }
   json::object model_stats(std::string_view model) const {
     return json::parse(request(mock.port, "GET", "/mock/stats").body).at("models").at(model).as_object();

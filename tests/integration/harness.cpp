@@ -214,6 +214,18 @@ std::string Process::output() const {
   return output_;
 }
 
+GatewayProcess start_gateway(std::string_view config_yaml, std::vector<std::string> extra_args) {
+  std::vector<std::string> argv{binary_path(), "serve", "--config", write_temp_file("gateway.yaml", config_yaml).string(),
+                                "--port", "0"};
+  for (auto& a : extra_args) argv.push_back(std::move(a));
+  GatewayProcess g;
+  g.process = std::make_unique<Process>(std::move(argv));
+  const auto port = g.process->wait_for_port();
+  if (!port) throw std::runtime_error("gateway did not start: " + g.process->output());
+  g.port = *port;
+  return g;
+}
+
 MockProcess start_mock(std::string_view config_yaml, std::vector<std::string> extra_args) {
   std::vector<std::string> argv{binary_path(), "mock"};
   // A port may be given (a config that must name the mock's address before it starts).

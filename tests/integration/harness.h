@@ -100,6 +100,14 @@ struct MockProcess {
 };
 MockProcess start_mock(std::string_view config_yaml = {}, std::vector<std::string> extra_args = {});
 
+// `switchyard serve --config F --port 0 [extra_args]`, F written from `config_yaml`; throws with
+// the gateway's output when it does not start listening.
+struct GatewayProcess {
+  std::unique_ptr<Process> process;
+  std::uint16_t port = 0;
+};
+GatewayProcess start_gateway(std::string_view config_yaml, std::vector<std::string> extra_args = {});
+
 struct HttpResult {
   int status = 0;  // 0: no HTTP response (see error)
   Headers headers;

@@ -23,17 +23,15 @@ struct Stack {
     mock = start_mock("models:\n  limited: {fault: rate_limit}\n  fine: {reply: \"all good\"}\n");
     if (mock.port == 0) throw std::runtime_error("mock did not start: " + mock.process->output());
     const auto base = "http://127.0.0.1:" + std::to_string(mock.port) + "/v1";
-    const auto cfg = write_temp_file("upstream-answers.yaml",
-                                     "model_list:\n"
-                                     "  - {model_name: limited-plain, litellm_params: {model: openai/limited, api_base: '" + base + "', api_key: k}}\n"
-                                     "  - {model_name: limited-stream, litellm_params: {model: openai/limited, api_base: '" + base + "', api_key: k}}\n"
-                                     "  - {model_name: fine, litellm_params: {model: openai/fine, api_base: '" + base + "', api_key: k}}\n"
-                                     "router_settings: {num_retries: 0}\n");
-    gateway = std::make_unique<Process>(
-        std::vector<std::string>{binary_path(), "serve", "--config", cfg.string(), "--port", "0", "--threads", "1"});
-    const auto p = gateway->wait_for_port();
-    if (!p) throw std::runtime_error("gateway did not start: " + gateway->output());
-    port = *p;
+    auto started = start_gateway(
+        "model_list:\n"
+        "  - {model_name: limited-plain, litellm_params: {model: openai/limited, api_base: '" + base + "', api_key: k}}\n"
+        "  - {model_name: limited-stream, litellm_params: {model: openai/limited, api_base: '" + base + "', api_key: k}}\n"
+        "  - {model_name: fine, litellm_params: {model: openai/fine, api_base: '" + base + "', api_key: k}}\n"
+        "router_settings: {num_retries: 0}\n",
+        {"--threads", "1"});
+    gateway = std::move(started.process);
+    port = started.port;
   }
   HttpResult chat(const std::string& model, bool stream) const {
     const std::string body = R"({"model":")" + model + R"(","messages":[{"role":"user","content":"hi"}])" +
