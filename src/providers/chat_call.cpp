@@ -91,7 +91,7 @@ bool openai_shaping_stays_top_level(const json::object& body) {
   if (const auto* messages = body.if_contains("messages")) {
     if (const auto* list = messages->if_array()) {
       for (const auto& m : *list)
-        if (const auto* o = m.if_object() ? &m.get_object() : nullptr; o ? message_needs_nested_edit(*o) : holds_cache_control(m))
+        if (const auto* o = m.if_object(); o ? message_needs_nested_edit(*o) : holds_cache_control(m))
           return false;
     } else if (holds_cache_control(*messages)) {
       return false;
