@@ -179,6 +179,10 @@ int run_serve(const ServeOptions& o) {
   operations.reload = [reloader] { return reloader->reload(); };
   http::ServerOptions options;
   apply_limits(o, loaded.config->general.limits, options, operations);
+  if (const auto metrics = operations.metrics)
+    options.on_idle_connections_closed = [metrics](std::size_t closed) {
+      metrics->add(api::Family::idle_connections_closed, {}, static_cast<double>(closed));
+    };
   auto gateway = std::make_shared<api::Gateway>(std::move(router), std::move(operations));
   reloader->attach(gateway);
   options.host = o.host;
