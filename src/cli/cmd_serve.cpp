@@ -245,7 +245,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "on SIGTERM/SIGINT: stop accepting and wait this long for requests in flight (default 10)")
       ->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--max-connections", o->max_connections,
-                  "open client connections at most; more wait in the listen backlog (default 0: no cap; "
+                  "open client connections at most; at the cap idle keep-alive ones are closed for new clients, "
+                  "else these wait in the listen backlog (default 0: no cap; "
                   "general_settings.max_connections)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-in-flight", o->max_in_flight,
