@@ -18,8 +18,8 @@ namespace switchyard::http {
 namespace asio = boost::asio;
 namespace {
 
-// A freed slot wakes the waiting accept loops; this only bounds a wait no wake-up ends (none is
-// expected: see make_room).
+// A freed slot or a connection becoming idle wakes the sleeping accept loops; this only bounds a
+// sleep no wake-up ends (none is expected: see make_room and became_idle).
 constexpr std::chrono::seconds kSlotWaitLimit{1};
 
 // Connections waiting in a listening socket's accept queue (Linux reports it in TCP_INFO's
@@ -64,10 +64,10 @@ void ConnectionCap::wake_sleepers() {
 Awaitable<void> ConnectionCap::make_room(std::size_t thread, int listener) {
   auto& t = *threads_[thread];
   SteadyTimer wake(co_await asio::this_coro::executor, kSlotWaitLimit);
-  // Cleared however the wait ends (the frame may also be destroyed with the io_context).
   t.wake = &wake;
   t.waiting.store(true);
-  sleepers_.fetch_add(1);
+  sleepers_.fetch_add(1);  // seq_cst, paired with release(): see the load below
+  // Cleared however the sleep ends (the frame may also be destroyed with the io_context).
   struct Sleeping {
     PerThread& t;
     std::atomic<int>& sleepers;
@@ -77,7 +77,8 @@ Awaitable<void> ConnectionCap::make_room(std::size_t thread, int listener) {
       t.wake = nullptr;
     }
   } sleeping{t, sleepers_};
-  // A wake-up is posted to this thread: it runs after the wait below has started.
+  // Either this sees a slot freed meanwhile, or release() sees this sleeper. A wake-up is posted
+  // to this thread, so it runs after the wait below has started.
   if (open_.load() < max_) co_return;
   request_shedding(clients_waiting(listener));
   auto [ec] = co_await wake.async_wait(asio::as_tuple(kUseAwaitable));
