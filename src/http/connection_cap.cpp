@@ -119,15 +119,32 @@ void ConnectionCap::report(std::size_t thread, const std::vector<Clock::time_poi
     const auto n = std::min(round_.wanted, all.size());
     std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n), all.end());
     for (std::size_t i = 0; i < n; ++i) ++share[all[i].second];
-    round_.running = false;
-    round_.wanted = 0;
+    round_.closers_left =
+        static_cast<std::size_t>(std::count_if(share.begin(), share.end(), [](std::size_t s) { return s > 0; }));
+    if (round_.closers_left == 0) {
+      round_.running = false;  // nothing idle: the accept loops wait for a slot or an idle connection
+      round_.wanted = 0;
+      return;
+    }
   }
   // Each thread closes its share, its oldest idle (those it reported, unless they woke meanwhile).
   for (std::size_t i = 0; i < threads_.size(); ++i)
-    if (share[i] > 0)
-      asio::post(threads_[i]->context, [this, i, n = share[i]] {
-        if (const auto closed = threads_[i]->idle.close_oldest(n); closed > 0 && on_shed_) on_shed_(closed);
-      });
+    if (share[i] > 0) asio::post(threads_[i]->context, [this, i, n = share[i]] { close_share(i, n); });
+}
+
+void ConnectionCap::close_share(std::size_t thread, std::size_t n) {
+  auto& t = *threads_[thread];
+  if (const auto closed = t.idle.close_oldest(n); closed > 0 && on_shed_) on_shed_(closed);
+  // The cancelled sessions' completions are queued on this thread ahead of this post: when it
+  // runs, they have ended and given their slots back.
+  asio::post(t.context, [this] { end_round(); });
+}
+
+void ConnectionCap::end_round() {
+  std::lock_guard lock(round_.mutex);
+  if (--round_.closers_left > 0) return;
+  round_.running = false;
+  round_.wanted = 0;
 }
 
 void ConnectionCap::log_burst(std::size_t clients) {

@@ -47,6 +47,7 @@ class ConnectionCap {
   void add_thread(boost::asio::io_context& context);
   IdleConnections& idle_connections(std::size_t thread) { return threads_[thread]->idle; }
 
+  bool limited() const { return max_ != 0; }
   bool try_take();
   void release();
   // A session's connection is idle again: an accept loop sleeping for room can now close it.
@@ -84,16 +85,20 @@ class ConnectionCap {
     SteadyTimer* wake = nullptr;       // the accept loop sleeps on it (make_room); a freed slot cancels it
     std::atomic<bool> waiting{false};  // the accept loop sleeps for a slot
   };
-  // A shedding round (see above); only one runs at a time.
+  // A shedding round (see above); only one runs at a time, from the first report asked for until
+  // the sessions it closed have given their slots back (a round started before would close more).
   struct Round {
     std::mutex mutex;
     bool running = false;
     std::size_t wanted = 0;        // connections to close
     std::size_t reports_left = 0;  // threads yet to report
+    std::size_t closers_left = 0;  // threads yet to close their share
     std::vector<std::pair<Clock::time_point, std::size_t>> candidates;  // idle deadline, thread
   };
   void request_shedding(std::size_t clients_waiting);
   void report(std::size_t thread, const std::vector<Clock::time_point>& oldest_idle);
+  void close_share(std::size_t thread, std::size_t n);
+  void end_round();
   void log_burst(std::size_t clients_waiting);
   void wake_sleepers();
 

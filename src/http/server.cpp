@@ -413,22 +413,24 @@ Awaitable<void> pause(std::chrono::milliseconds how_long) {
   (void)ec;
 }
 
-// Takes a connection slot (max_connections). At the cap, waits for a client to wait on this
-// listening socket, then makes room (idle keep-alive connections closed, see connection_cap.h)
-// and waits for a slot to free. False: the acceptor was closed.
+// Takes a connection slot (max_connections) for the next connection. With a cap, only once a
+// client waits on this listening socket: a slot taken before accepting would be held back from
+// the connections by every accept loop that has nobody to accept (with N threads, N - 1 fewer
+// connections, and room made for nobody). At the cap it makes room (idle keep-alive connections
+// closed, see connection_cap.h) and waits for a slot to free. False: the acceptor was closed.
 Awaitable<bool> take_connection_slot(Acceptor& acceptor, ConnectionCap& cap, std::size_t thread) {
-  while (!cap.try_take()) {
+  if (!cap.limited()) co_return cap.try_take();
+  for (;;) {
     auto [ec] = co_await acceptor.async_wait(Acceptor::wait_read, kUseTuple);
     if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return false;
     if (ec) {
       co_await pause(kAcceptBackoffFirst);  // not expected of a listening socket: do not spin
       continue;
     }
-    if (cap.try_take()) break;
+    if (cap.try_take()) co_return true;
     co_await cap.make_room(thread, acceptor.native_handle());
     if (!acceptor.is_open()) co_return false;
   }
-  co_return true;
 }
 
 Awaitable<void> accept_loop(Acceptor& acceptor, std::size_t thread, const Handler& handler,

@@ -433,8 +433,26 @@ TEST(HttpHardening, ConnectionCapClosesIdleKeepAliveConnectionsForNewClients) {
     // each time, so each round closed one connection.
     const auto metrics = request(s.port, "GET", "/metrics");
     EXPECT_EQ(metrics.status, 200);
-    EXPECT_NE(metrics.body.find("\nswitchyard_idle_connections_closed_total 2\n"), std::string::npos) << metrics.body;
+    EXPECT_NE(metrics.body.find("\nswitchyard_idle_connections_closed_total 2\n"), std::string::npos)
+        << metrics.body << s.gateway->output();
   }
+}
+
+// The cap counts connections, not accept loops: an I/O thread with nobody to accept holds no slot
+// (one taken before accepting would leave N - 1 fewer for N threads, and make room for nobody).
+TEST(HttpHardening, ConnectionCapCountsConnectionsNotAcceptLoops) {
+  Stack s("models: {}\n", kOneModel, "", {"--max-connections", "6", "--threads", "4"});
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<RawClient>(s.port));
+    clients.back()->set_read_timeout(std::chrono::seconds(5));
+    std::string got;
+    ASSERT_TRUE(clients.back()->send_all(kHealth));
+    ASSERT_TRUE(clients.back()->read_until("alive", got)) << "connection " << i << " waited under the cap: " << got;
+  }
+  std::vector<bool> closed(clients.size(), false);
+  EXPECT_EQ(closed_by_server(clients, closed), 0) << "a connection was closed under the cap";
+  EXPECT_EQ(s.gateway->output().find("closing idle keep-alive connections"), std::string::npos) << s.gateway->output();
 }
 
 // A connection in the middle of a slow stream is never closed to make room, nor one whose next
