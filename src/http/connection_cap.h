@@ -1,6 +1,6 @@
-// max_connections over every I/O thread. An accept loop takes a slot before accepting; the
-// session gives it back when it ends. At the cap, an accept loop waits until a client is waiting
-// on its listening socket, then makes room: it closes idle keep-alive connections, as many as
+// max_connections over every I/O thread. An accept loop takes a slot once a client waits on its
+// listening socket (server.cpp, take_connection_slot), and the session gives it back when it
+// ends. At the cap, the accept loop makes room: it closes idle keep-alive connections, as many as
 // clients wait on that socket (at most kMaxShedBurst), the oldest idle over all threads first,
 // and sleeps until a slot frees: the session that gives a slot back, or whose connection becomes
 // idle, wakes the accept loops that wait (no polling). Busy connections are never closed: when
@@ -9,7 +9,8 @@
 // A shedding round, since each thread's connections are touched only on that thread: every
 // thread reports the idle deadlines of its oldest idle connections; the last to report picks the
 // oldest overall and asks each thread to close its share (a mutex guards the round: the cold
-// path, never taken per request or per connection).
+// path, never taken per request or per connection). The round ends when the closed sessions have
+// given their slots back; an accept loop asking meanwhile waits for those.
 //
 // The common path: taking a slot is one compare-exchange per connection, giving it back one
 // fetch_sub and one load of the sleeping accept loops' count (a post only when one sleeps). Per
