@@ -10,7 +10,12 @@
 namespace switchyard::errors {
 namespace {
 using EC = ErrorClass;
-constexpr std::array<Rule, 22> kGoogle = {{
+constexpr std::array<Rule, 23> kGoogle = {{
+    // A key with no allowance at all for the model ("…limit: 0, model: gemini-2.5-pro", "doesn't
+    // have a free quota tier") is refused whatever the quota window says: its RetryInfo and
+    // per-minute quota ids promise a retry that never succeeds.
+    {.id = "google.no_quota_for_model", .error_class = EC::quota_exhausted,
+     .message = "limit: 0, model|doesn't have a free quota tier|does not have a free quota tier"},
     // A daily quota outlasts any retry; when a body lists both, the daily one decides.
     {.id = "google.quota_per_day", .error_class = EC::quota_exhausted, .marker = "PerDay"},
     {.id = "google.quota_per_minute", .error_class = EC::rate_limit, .marker = "PerMinute"},
