@@ -5,7 +5,7 @@
 // deployments, reached directly, translated, and after credit-balance fallbacks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateText, stepCountIs, streamText, tool } from 'ai';
+import { APICallError, generateText, stepCountIs, streamText, tool } from 'ai';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
@@ -25,7 +25,10 @@ const FALLBACKS = {
 const MOCK = mockYaml.replace('default:', `  aa-tools: {reply: "It is sunny.", tool_call: {name: get_weather, arguments: {city: Paris}}}
   aa-tools-oa: {reply: "It is sunny.", tool_call: {name: get_weather, arguments: {city: Paris}}}
   aa-think: {reply: "${REPLY.anthropic}", tool_call: {name: get_weather, arguments: {city: Paris}}}
+  aa-image-oa: {reply: "${REPLY.openai}"}
+  compat-think: {reply: "${REPLY.anthropic}"}
 default:`);
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 let stack;
 let anthropic;
@@ -38,6 +41,8 @@ before(async () => {
       `  - {model_name: aa-tools, litellm_params: {model: anthropic/aa-tools, api_base: '${base}', api_key: sk-test}}
   - {model_name: aa-tools-oa, litellm_params: {model: openai_compatible/aa-tools-oa, api_base: '${base}/v1', api_key: sk-test}}
   - {model_name: aa-think, litellm_params: {model: anthropic/aa-think, api_base: '${base}', api_key: sk-test}}
+  - {model_name: aa-image-oa, litellm_params: {model: openai_compatible/aa-image-oa, api_base: '${base}/v1', api_key: sk-test}}
+  - {model_name: compat-think, litellm_params: {model: anthropic/compat-think, api_base: '${base}', api_key: sk-test}}
 router_settings:`),
   });
   anthropic = createAnthropic({ baseURL: `${stack.url}/v1`, apiKey: 'sk-ant-unused' });
@@ -131,6 +136,31 @@ describe('@ai-sdk/anthropic through the gateway (/v1/messages)', () => {
     assert.match(JSON.stringify(result.content), /clear/);
   });
 
+  test('system prompt and an image reach an OpenAI-format deployment as a system message and a data URL', async () => {
+    const result = await generateText({
+      model: anthropic('aa-image-oa'), system: 'Answer briefly.', maxRetries: 0,
+      messages: [{ role: 'user', content: [
+        { type: 'text', text: 'What is in this picture?' },
+        { type: 'image', image: Buffer.from(PNG, 'base64'), mediaType: 'image/png' },
+      ] }],
+    });
+    assert.equal(result.text, REPLY.openai);
+    const [system, user] = (await mockBody('aa-image-oa')).messages;
+    assert.deepEqual(system, { role: 'system', content: 'Answer briefly.' });
+    assert.deepEqual(user.content.map((p) => p.type), ['text', 'image_url']);
+    assert.equal(user.content[1].image_url.url, `data:image/png;base64,${PNG}`);
+  });
+
+  test('a rate-limited group: APICallError 429, retryable, with the upstream reason', async () => {
+    await assert.rejects(generateText({ model: anthropic('limited'), prompt: 'Say hello', maxRetries: 0 }), (e) => {
+      assert.ok(APICallError.isInstance(e), String(e));
+      assert.equal(e.statusCode, 429);
+      assert.equal(e.isRetryable, true);
+      assert.match(e.message, /rate_limit: Rate limit reached/);
+      return true;
+    });
+  });
+
   const thinking = { anthropic: { thinking: { type: 'enabled', budgetTokens: 1024 } } };
 
   test('thinking: reasoning text and its signature, whole and streamed', async () => {
@@ -200,6 +230,18 @@ describe('@ai-sdk/openai-compatible through the gateway', () => {
     assert.equal(await result.finishReason, 'stop');
     assertUsage(await result.usage);
     assert.equal((await result.response).headers['x-switchyard-fallback-path'], 'compat-stream,anthropic-ok');
+  });
+
+  test('reasoningEffort to Claude: reasoning streamed back as reasoning_content', async () => {
+    const result = streamText({
+      model: compat.chatModel('compat-think'), prompt: 'Six times seven?', maxRetries: 0,
+      providerOptions: { switchyard: { reasoningEffort: 'low' } },
+    });
+    let reasoning = '';
+    for await (const part of result.fullStream) if (part.type === 'reasoning-delta') reasoning += part.text;
+    assert.ok(reasoning.length > 0);
+    assert.equal(await result.text, REPLY.anthropic);
+    assert.deepEqual((await mockBody('compat-think')).thinking, { type: 'enabled', budget_tokens: 1024 });
   });
 
   test('generateText and a streamed tool loop to an OpenAI-format deployment', async () => {

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatAnthropic } from '@langchain/anthropic';
-import { HumanMessage } from '@langchain/core/messages';
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 import { startStack } from './stack.mjs';
@@ -22,6 +22,7 @@ const MOCK = mockYaml.replace('default:', `  lca-tools: {reply: "It is sunny.", 
   lca-extract-oa: {reply: "not a tool call", tool_call: {name: extract, arguments: ${JSON.stringify(OBJECT)}}}
   lca-json-oa: {reply: '${JSON.stringify(OBJECT)}'}
   lca-think: {reply: "${REPLY.anthropic}"}
+  lca-cache: {reply: "${REPLY.anthropic}"}
 default:`);
 
 let stack;
@@ -35,6 +36,7 @@ before(async () => {
   - {model_name: lca-extract-oa, litellm_params: {model: openai_compatible/lca-extract-oa, api_base: '${base}/v1', api_key: sk-test}}
   - {model_name: lca-json-oa, litellm_params: {model: openai_compatible/lca-json-oa, api_base: '${base}/v1', api_key: sk-test}}
   - {model_name: lca-think, litellm_params: {model: anthropic/lca-think, api_base: '${base}', api_key: sk-test}}
+  - {model_name: lca-cache, litellm_params: {model: anthropic/lca-cache, api_base: '${base}', api_key: sk-test}}
 router_settings:`),
   });
 });
@@ -165,6 +167,38 @@ describe('LangChain ChatAnthropic through the gateway', () => {
     const format = (await mockBody('lca-json-oa')).response_format;
     assert.equal(format?.type, 'json_schema', JSON.stringify(format));
     assert.deepEqual(Object.keys(format.json_schema.schema.properties), ['city', 'temperature']);
+  });
+
+  test('system prompt, stop sequences and temperature reach an OpenAI-format deployment in its form', async () => {
+    const message = await chat('openai-ok', { stopSequences: ['END'], temperature: 0.2 })
+      .invoke([new SystemMessage('Answer briefly.'), new HumanMessage('Say hello')]);
+    assert.equal(message.content, REPLY.openai);
+    const body = await mockBody('openai-ok');
+    assert.deepEqual(body.messages, [{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: 'Say hello' }]);
+    assert.deepEqual(body.stop, ['END']);
+    assert.equal(body.temperature, 0.2);
+  });
+
+  test('prompt caching: a cache_control breakpoint is written, then read (usage_metadata.input_token_details)', async () => {
+    const messages = [
+      new SystemMessage({ content: [{ type: 'text', text: 'Long stable instructions worth caching', cache_control: { type: 'ephemeral' } }] }),
+      new HumanMessage('Say hello'),
+    ];
+    const first = await chat('lca-cache').invoke(messages);
+    const second = await chat('lca-cache').invoke(messages);
+    assert.ok(first.usage_metadata.input_token_details.cache_creation > 0, JSON.stringify(first.usage_metadata));
+    assert.equal(second.usage_metadata.input_token_details.cache_read, first.usage_metadata.input_token_details.cache_creation,
+      JSON.stringify(second.usage_metadata));
+  });
+
+  test('an upstream 400: Anthropic-shaped error with its status and reason', async () => {
+    await assert.rejects(chat('bad').invoke('Say hello'), (e) => {
+      assert.equal(e.status, 400, String(e));
+      assert.equal(e.error?.type, 'error', JSON.stringify(e.error));
+      assert.equal(e.error?.error?.type, 'invalid_request_error', JSON.stringify(e.error));
+      assert.match(e.error.error.message, /roles must alternate/);
+      return true;
+    });
   });
 
   test('thinking: a signed thinking block comes back and is accepted in the next turn', async () => {

@@ -24,7 +24,10 @@ const MOCK = mockYaml.replace('default:', `  lc-json-compat: {reply: '${JSON.str
   lc-json-claude: {reply: "not JSON", tool_call: {name: json_tool_call, arguments: ${JSON.stringify(OBJECT)}}}
   lc-extract: {reply: "not a tool call", tool_call: {name: extract, arguments: ${JSON.stringify(OBJECT)}}}
   lc-tools: {reply: "It is sunny.", tool_call: {name: get_weather, arguments: {city: Paris}}}
+  lc-claude: {reply: "${REPLY.anthropic}"}
 default:`);
+// A 1x1 PNG, as a data URL the way applications send images.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 let stack;
 const headersSeen = [];  // each response's headers, in order, from the SDK's own fetch
@@ -36,6 +39,8 @@ before(async () => {
   - {model_name: lc-json-claude, litellm_params: {model: anthropic/lc-json-claude, api_base: '${base}', api_key: sk-test}}
   - {model_name: lc-extract, litellm_params: {model: anthropic/lc-extract, api_base: '${base}', api_key: sk-test}}
   - {model_name: lc-tools, litellm_params: {model: anthropic/lc-tools, api_base: '${base}', api_key: sk-test}}
+  - {model_name: lc-claude, litellm_params: {model: anthropic/lc-claude, api_base: '${base}', api_key: sk-test}}
+  - {model_name: gpt-5-on-claude, litellm_params: {model: anthropic/lc-claude, api_base: '${base}', api_key: sk-test}}
 router_settings:`),
   });
 });
@@ -160,6 +165,50 @@ describe('LangChain ChatOpenAI through the gateway (Chat Completions)', () => {
   });
 });
 
+describe('LangChain ChatOpenAI through the gateway: images, reasoning, errors', () => {
+  test('an image (data URL) reaches an Anthropic deployment as a base64 image block', async () => {
+    const message = await chat('lc-claude').invoke([new HumanMessage({ content: [
+      { type: 'text', text: 'What is in this picture?' },
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } },
+    ] })]);
+    assert.equal(message.content, REPLY.anthropic);
+    const content = (await mockBody('lc-claude')).messages[0].content;
+    assert.deepEqual(content.map((b) => b.type), ['text', 'image']);
+    assert.deepEqual(content[1].source, { type: 'base64', media_type: 'image/png', data: PNG });
+  });
+
+  // LangChain sends `reasoning` only for model names it knows reason (o1/o3/o4/gpt-5…), so the
+  // group is named like one; the gateway turns reasoning_effort into Anthropic thinking.
+  test('reasoning_effort to Claude: thinking requested, reasoning_content back, whole and streamed', async () => {
+    const model = chat('gpt-5-on-claude', { reasoning: { effort: 'low' }, streamUsage: true });
+    const message = await model.invoke('What is six times seven?');
+    assert.equal(message.content, REPLY.anthropic);
+    assert.ok(message.additional_kwargs.reasoning_content?.length > 0, JSON.stringify(message.additional_kwargs));
+    assert.deepEqual((await mockBody('lc-claude')).thinking, { type: 'enabled', budget_tokens: 1024 });
+    const { whole } = await streamAll(model, 'What is six times seven?');
+    assert.equal(whole.content, REPLY.anthropic);
+    assert.equal(whole.additional_kwargs.reasoning_content, message.additional_kwargs.reasoning_content);
+    assertUsage(whole.usage_metadata);
+  });
+
+  test('a rate-limited group: the 429 reaches LangChain with its status and the upstream reason', async () => {
+    await assert.rejects(chat('limited').invoke('Say hello'), (e) => {
+      assert.equal(e.status, 429, String(e));
+      assert.equal(e.lc_error_code, 'MODEL_RATE_LIMIT', String(e));
+      assert.match(e.message, /rate_limit: Rate limit reached/);
+      return true;
+    });
+  });
+
+  test('an unknown model: 404 naming the model', async () => {
+    await assert.rejects(chat('no-such-group').invoke('Say hello'), (e) => {
+      assert.equal(e.status, 404, String(e));
+      assert.match(e.message, /no-such-group/);
+      return true;
+    });
+  });
+});
+
 describe('LangChain ChatOpenAI through the gateway (useResponsesApi)', () => {
   test('invoke over /v1/responses: Anthropic answers after a fallback', async () => {
     const message = await chat('lc-resp', { useResponsesApi: true }).invoke('Say hello in a few words');
@@ -175,6 +224,18 @@ describe('LangChain ChatOpenAI through the gateway (useResponsesApi)', () => {
     assert.equal(whole.text, REPLY.anthropic);
     assertUsage(whole.usage_metadata);
     assertFellBack('lc-resp-stream');
+  });
+
+  // Known gap, kept visible (node:test reports it as TODO, not as a pass): on the Responses pivot
+  // to a chat provider the gateway asks Claude to think (reasoning.effort → thinking) but drops
+  // the thinking from the answer (no `reasoning` output item, reasoning_tokens 0), so a client
+  // asking for a reasoning summary gets none. The Chat Completions path returns it (test above).
+  test('reasoning summary over /v1/responses from Claude', { todo: 'the Responses pivot drops reasoning_content' }, async () => {
+    const message = await chat('gpt-5-on-claude', { useResponsesApi: true, reasoning: { effort: 'low', summary: 'auto' } })
+      .invoke('What is six times seven?');
+    assert.equal(message.text, REPLY.anthropic);
+    assert.deepEqual((await mockBody('lc-claude')).thinking, { type: 'enabled', budget_tokens: 1024 });
+    assert.ok(message.additional_kwargs.reasoning?.summary?.[0]?.text?.length > 0, JSON.stringify(message.additional_kwargs));
   });
 
   test('tool call over /v1/responses, then its output sent back', async () => {
