@@ -330,6 +330,18 @@ json::object text_part(std::string_view text) {
   return {{"type", "output_text"}, {"text", text}, {"annotations", json::array{}}, {"logprobs", json::array{}}};
 }
 
+// The provider's thinking, as the chat pivot carries it (reasoning_content: Claude, Gemini), is a
+// reasoning item whose summary is that text, as LiteLLM maps it: what a Responses client asking
+// for reasoning (LangChain, the AI SDK, Codex) shows. No encrypted_content: a reasoning item sent
+// back is context the chat pivot drops (responses_input_to_chat), so there is nothing to carry.
+json::object summary_part(std::string_view text) { return {{"type", "summary_text"}, {"text", text}}; }
+
+json::object reasoning_item(const std::string& id, std::string_view text) {
+  json::array summary;
+  if (!text.empty()) summary.push_back(summary_part(text));
+  return {{"id", id}, {"type", "reasoning"}, {"summary", std::move(summary)}};
+}
+
 json::object function_call_item(const std::string& id, std::string_view call_id, std::string_view name,
                                 std::string_view arguments, std::string_view status) {
   return {{"id", id}, {"type", "function_call"}, {"status", status},
@@ -363,6 +375,8 @@ json::object chat_response_to_responses(const json::object& completion, const Re
     const auto& choice = choices->front().get_object();
     finish = std::string(str(choice, "finish_reason"));
     if (const auto* message = object_at(choice, "message")) {
+      if (const auto thought = str(*message, "reasoning_content"); !thought.empty())
+        output.push_back(reasoning_item("rs_" + suffix, thought));
       json::array content;
       std::string text(str(*message, "content"));
       if (const auto* calls = array_at(*message, "tool_calls"))  // structured output (forced tool)
@@ -462,6 +476,10 @@ class ChatToResponses final : public StreamTranslator {
       if (const auto finish = str(choice, "finish_reason"); !finish.empty()) finish_ = std::string(finish);
       const auto* delta = object_at(choice, "delta");
       if (!delta) continue;
+      if (const auto thought = str(*delta, "reasoning_content"); !thought.empty()) {
+        reasoning_delta(thought, out);
+        out.content = true;
+      }
       if (const auto text = str(*delta, "content"); !text.empty()) {
         text_delta(text, out);
         out.content = true;
@@ -497,7 +515,44 @@ class ChatToResponses final : public StreamTranslator {
     emit("response.in_progress", {{"response", response_}}, out);
   }
 
+  // A reasoning item with one summary part, streamed as OpenAI streams a reasoning summary. Each
+  // burst of thinking (before the answer, between tool calls) is an item of its own.
+  void reasoning_delta(std::string_view text, TranslatedChunk& out) {
+    if (message_open_) close_message(out);
+    if (tool_open_) close_tool(out);
+    if (!reasoning_open_) {
+      reasoning_open_ = true;
+      reasoning_id_ = "rs_" + suffix_ + (reasoning_count_ == 0 ? "" : "_" + std::to_string(reasoning_count_));
+      ++reasoning_count_;
+      reasoning_text_.clear();
+      reasoning_index_ = static_cast<std::int64_t>(output_.size());
+      output_.push_back(reasoning_item(reasoning_id_, ""));
+      emit("response.output_item.added", {{"output_index", reasoning_index_}, {"item", output_.back()}}, out);
+      emit("response.reasoning_summary_part.added",
+           {{"item_id", reasoning_id_}, {"output_index", reasoning_index_}, {"summary_index", 0}, {"part", summary_part("")}},
+           out);
+    }
+    reasoning_text_ += text;
+    emit("response.reasoning_summary_text.delta",
+         {{"item_id", reasoning_id_}, {"output_index", reasoning_index_}, {"summary_index", 0}, {"delta", text}}, out);
+  }
+
+  void close_reasoning(TranslatedChunk& out) {
+    reasoning_open_ = false;
+    emit("response.reasoning_summary_text.done",
+         {{"item_id", reasoning_id_}, {"output_index", reasoning_index_}, {"summary_index", 0}, {"text", reasoning_text_}},
+         out);
+    emit("response.reasoning_summary_part.done",
+         {{"item_id", reasoning_id_}, {"output_index", reasoning_index_}, {"summary_index", 0},
+          {"part", summary_part(reasoning_text_)}},
+         out);
+    auto& item = output_[static_cast<std::size_t>(reasoning_index_)].get_object();
+    item = reasoning_item(reasoning_id_, reasoning_text_);
+    emit("response.output_item.done", {{"output_index", reasoning_index_}, {"item", item}}, out);
+  }
+
   void text_delta(std::string_view text, TranslatedChunk& out) {
+    if (reasoning_open_) close_reasoning(out);
     if (tool_open_) close_tool(out);
     if (!message_open_) {
       message_open_ = true;
@@ -539,6 +594,7 @@ class ChatToResponses final : public StreamTranslator {
       return;
     }
     if (!tool_open_ || index != tool_chat_index_) {
+      if (reasoning_open_) close_reasoning(out);
       if (message_open_) close_message(out);
       if (tool_open_) close_tool(out);
       tool_open_ = true;
@@ -569,6 +625,7 @@ class ChatToResponses final : public StreamTranslator {
   }
 
   void complete(TranslatedChunk& out) {
+    if (reasoning_open_) close_reasoning(out);
     if (message_open_) close_message(out);
     if (tool_open_) close_tool(out);
     response_["output"] = output_;
@@ -596,6 +653,10 @@ class ChatToResponses final : public StreamTranslator {
   std::int64_t tool_index_ = 0;
   int tool_count_ = 0;
   std::string tool_id_, tool_call_id_, tool_name_, arguments_;
+  bool reasoning_open_ = false;
+  std::int64_t reasoning_index_ = 0;
+  int reasoning_count_ = 0;
+  std::string reasoning_id_, reasoning_text_;
 };
 
 // Anthropic Messages events → chat chunks (the existing translator) → Responses events.

@@ -226,16 +226,26 @@ describe('LangChain ChatOpenAI through the gateway (useResponsesApi)', () => {
     assertFellBack('lc-resp-stream');
   });
 
-  // Known gap, kept visible (node:test reports it as TODO, not as a pass): on the Responses pivot
-  // to a chat provider the gateway asks Claude to think (reasoning.effort → thinking) but drops
-  // the thinking from the answer (no `reasoning` output item, reasoning_tokens 0), so a client
-  // asking for a reasoning summary gets none. The Chat Completions path returns it (test above).
-  test('reasoning summary over /v1/responses from Claude', { todo: 'the Responses pivot drops reasoning_content' }, async () => {
-    const message = await chat('gpt-5-on-claude', { useResponsesApi: true, reasoning: { effort: 'low', summary: 'auto' } })
-      .invoke('What is six times seven?');
+  // The gateway asks Claude to think (reasoning.effort → thinking) and returns the thinking as a
+  // reasoning item's summary; the item LangChain sends back next turn is context the pivot drops.
+  test('reasoning summary over /v1/responses from Claude, whole and streamed, and sent back', async () => {
+    const model = chat('gpt-5-on-claude', { useResponsesApi: true, reasoning: { effort: 'low', summary: 'auto' } });
+    const question = new HumanMessage('What is six times seven?');
+    const message = await model.invoke([question]);
     assert.equal(message.text, REPLY.anthropic);
     assert.deepEqual((await mockBody('lc-claude')).thinking, { type: 'enabled', budget_tokens: 1024 });
-    assert.ok(message.additional_kwargs.reasoning?.summary?.[0]?.text?.length > 0, JSON.stringify(message.additional_kwargs));
+    const summary = message.additional_kwargs.reasoning?.summary?.[0]?.text;
+    assert.ok(summary?.length > 0, JSON.stringify(message.additional_kwargs));
+    assert.deepEqual(message.content.find((b) => b.type === 'reasoning')?.reasoning, summary);
+
+    const { whole } = await streamAll(model, [question]);
+    assert.equal(whole.text, REPLY.anthropic);
+    assert.equal(whole.additional_kwargs.reasoning?.summary?.map((s) => s.text).join(''), summary,
+      JSON.stringify(whole.additional_kwargs));
+
+    const next = await model.invoke([question, message, new HumanMessage('And seven times six?')]);
+    assert.equal(next.text, REPLY.anthropic);
+    assert.deepEqual((await mockBody('lc-claude')).messages.map((m) => m.role), ['user', 'assistant', 'user']);
   });
 
   test('tool call over /v1/responses, then its output sent back', async () => {
