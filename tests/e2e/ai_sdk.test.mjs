@@ -105,8 +105,9 @@ describe('Vercel AI SDK through the gateway', () => {
   });
 
   // The SDK sends reasoning options only for model names it knows reason (gpt-5…, o-series),
-  // hence the group's name. Claude's thinking comes back as a reasoning item's summary; in the
-  // tool loop's second step the SDK refers to that stored item by item_reference.
+  // hence the group's name. Claude's thinking comes back as a reasoning item's summary (its signed
+  // blocks in encrypted_content); in the tool loop's second step the SDK refers to that stored
+  // item by item_reference.
   const reasoning = { openai: { reasoningEffort: 'low', reasoningSummary: 'auto' } };
 
   test('reasoning summary from Claude (Responses API), whole and streamed', async () => {
@@ -134,6 +135,12 @@ describe('Vercel AI SDK through the gateway', () => {
     assert.match(result.text, /Tool output: .*clear/);
     assert.ok(result.steps[1].request.body.input.some((i) => i.type === 'item_reference' && i.id.startsWith('rs_')),
       JSON.stringify(result.steps[1].request.body.input));
+    // The stored reasoning item carried Claude's signed thinking: it precedes the tool_use again,
+    // as Anthropic requires when continuing a thinking turn (the mock checks the signature).
+    const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
+    const assistant = stats.models['think-ai'].last_body.messages[1];
+    assert.deepEqual(assistant.content.map((b) => b.type), ['thinking', 'tool_use'], JSON.stringify(assistant));
+    assert.match(assistant.content[0].signature, /^mock-sig-/);
   });
 
   test('embed and embedMany (/v1/embeddings) after a credit-balance fallback', async () => {

@@ -227,7 +227,7 @@ describe('LangChain ChatOpenAI through the gateway (useResponsesApi)', () => {
   });
 
   // The gateway asks Claude to think (reasoning.effort → thinking) and returns the thinking as a
-  // reasoning item's summary; the item LangChain sends back next turn is context the pivot drops.
+  // reasoning item's summary, its signed blocks in encrypted_content, which LangChain sends back.
   test('reasoning summary over /v1/responses from Claude, whole and streamed, and sent back', async () => {
     const model = chat('gpt-5-on-claude', { useResponsesApi: true, reasoning: { effort: 'low', summary: 'auto' } });
     const question = new HumanMessage('What is six times seven?');
@@ -245,7 +245,11 @@ describe('LangChain ChatOpenAI through the gateway (useResponsesApi)', () => {
 
     const next = await model.invoke([question, message, new HumanMessage('And seven times six?')]);
     assert.equal(next.text, REPLY.anthropic);
-    assert.deepEqual((await mockBody('lc-claude')).messages.map((m) => m.role), ['user', 'assistant', 'user']);
+    const sent = (await mockBody('lc-claude')).messages;
+    assert.deepEqual(sent.map((m) => m.role), ['user', 'assistant', 'user']);
+    // The reasoning item LangChain sent back carried Claude's signed thinking (encrypted_content).
+    assert.deepEqual(sent[1].content.map((b) => b.type), ['thinking', 'text'], JSON.stringify(sent[1]));
+    assert.match(sent[1].content[0].signature, /^mock-sig-/);
   });
 
   test('tool call over /v1/responses, then its output sent back', async () => {

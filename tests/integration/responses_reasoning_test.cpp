@@ -1,8 +1,10 @@
 // POST /v1/responses with `reasoning` to a Claude deployment (the chat pivot): the gateway asks
 // Claude to think, and the thinking comes back as a reasoning item whose summary is the thinking
 // text, before the answer, whole and streamed (OpenAI's reasoning-summary events), as LangChain
-// (useResponsesApi), the AI SDK and Codex read it. Before, the thinking was requested (and billed)
-// but dropped from the Response.
+// (useResponsesApi), the AI SDK and Codex read it, with the signed thinking blocks in its
+// encrypted_content, so the item sent back puts Claude's signed thinking before the tool_use of
+// the turn being continued (Anthropic requires it). Before, the thinking was requested (and
+// billed) but dropped from the Response.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -56,6 +58,8 @@ std::string claude_thinking() {
 
 const json::object kReasoning{{"effort", "low"}, {"summary", "auto"}};
 
+constexpr std::string_view kCarrier = "switchyard.thinking_blocks.v1:";
+
 void expect_reasoning_item(const json::value& item, const std::string& thought) {
   ASSERT_EQ(item.at("type"), "reasoning") << json::serialize(item);
   EXPECT_TRUE(item.at("id").as_string().starts_with("rs_")) << json::serialize(item);
@@ -63,6 +67,14 @@ void expect_reasoning_item(const json::value& item, const std::string& thought) 
   ASSERT_EQ(summary.size(), 1u) << json::serialize(item);
   EXPECT_EQ(summary[0].at("type"), "summary_text");
   EXPECT_EQ(summary[0].at("text").as_string(), thought);
+  // The signed thinking block, whole, in encrypted_content.
+  const std::string carried(item.at("encrypted_content").as_string());
+  ASSERT_TRUE(carried.starts_with(kCarrier)) << carried;
+  const auto blocks = json::parse(carried.substr(kCarrier.size()));
+  ASSERT_EQ(blocks.as_array().size(), 1u) << carried;
+  EXPECT_EQ(blocks.at(0).at("type"), "thinking");
+  EXPECT_EQ(blocks.at(0).at("thinking").as_string(), thought);
+  EXPECT_TRUE(blocks.at(0).at("signature").as_string().starts_with("mock-sig-")) << carried;
 }
 
 TEST(ResponsesReasoning, ClaudeThinkingIsAReasoningItemBeforeTheAnswer) {
@@ -128,7 +140,13 @@ TEST(ResponsesReasoning, StreamedAsReasoningSummaryEventsThenTheAnswer) {
   EXPECT_EQ(output[1].at("content").at(0).at("text").as_string(), kReply);
 }
 
-TEST(ResponsesReasoning, BeforeAToolCallAndDroppedWhenSentBack) {
+json::object last_body(const std::string& model) {
+  const auto stats = json::parse(request(stack().mock.port, "GET", "/mock/stats").body);
+  return stats.at("models").at(model).at("last_body").as_object();
+}
+
+TEST(ResponsesReasoning, SentBackItPutsTheSignedThinkingBeforeTheToolUse) {
+  const auto thought = claude_thinking();
   const json::array tools{{{"type", "function"}, {"name", "calc"},
                            {"parameters", {{"type", "object"}, {"properties", {{"expr", {{"type", "string"}}}}}}}}};
   for (const bool stream : {false, true}) {
@@ -139,19 +157,36 @@ TEST(ResponsesReasoning, BeforeAToolCallAndDroppedWhenSentBack) {
     const auto response = stream ? read_events(r).completed : json::parse(r.body).as_object();
     const auto& output = response.at("output").as_array();
     ASSERT_EQ(output.size(), 2u) << json::serialize(response);
-    EXPECT_EQ(output[0].at("type"), "reasoning");
+    expect_reasoning_item(output[0], thought);
     EXPECT_EQ(output[1].at("type"), "function_call");
     // The next turn sends the reasoning item back with the call and its output (as clients do
-    // with store: false): context the chat pivot leaves out; the call and its output go on.
+    // with store: false). The mock, like Anthropic, refuses a signature it did not issue.
     json::array input{{{"role", "user"}, {"content", "6*7?"}}};
     for (const auto& item : output) input.push_back(item);
     input.push_back({{"type", "function_call_output"}, {"call_id", output[1].at("call_id")}, {"output", "42"}});
     const auto next = stack().post("/v1/responses", {{"model", "claude-tools"}, {"input", input}, {"tools", tools},
                                                      {"reasoning", kReasoning}, {"store", false}});
     ASSERT_EQ(next.status, 200) << next.body;
-    const auto answer = json::parse(next.body).as_object();
-    EXPECT_EQ(answer.at("output").at(0).at("type"), "reasoning") << next.body;
+    const auto upstream = last_body("claude-thinks-tools");
+    const auto& assistant = upstream.at("messages").at(1).as_object();
+    ASSERT_EQ(assistant.at("role"), "assistant") << json::serialize(upstream);
+    const auto& content = assistant.at("content").as_array();
+    ASSERT_EQ(content.size(), 2u) << json::serialize(assistant);
+    EXPECT_EQ(content[0].at("type"), "thinking");
+    EXPECT_EQ(content[0].at("thinking").as_string(), thought);
+    const auto carried = json::parse(std::string(output[0].at("encrypted_content").as_string()).substr(kCarrier.size()));
+    EXPECT_EQ(content[0].at("signature"), carried.at(0).at("signature"));
+    EXPECT_EQ(content[1].at("type"), "tool_use");
   }
+  // Encrypted content that is not ours (OpenAI's own) is still context the pivot leaves out.
+  json::array input{{{"role", "user"}, {"content", "6*7?"}},
+                    {{"type", "reasoning"}, {"id", "rs_openai"}, {"summary", json::array{}}, {"encrypted_content", "gAAAAB-openai"}},
+                    {{"role", "assistant"}, {"content", "Forty-two."}},
+                    {{"role", "user"}, {"content", "Thanks"}}};
+  const auto foreign = stack().post("/v1/responses", {{"model", "claude"}, {"input", input}, {"store", false}});
+  ASSERT_EQ(foreign.status, 200) << foreign.body;
+  const auto upstream = last_body("claude-thinks");
+  EXPECT_EQ(json::serialize(upstream.at("messages").at(1).at("content")), R"([{"type":"text","text":"Forty-two."}])");
 }
 
 }  // namespace
