@@ -122,6 +122,7 @@ std::variant<json::array, ResponsesRefusal> chat_messages(const json::object& re
       if (auto* r = std::get_if<ResponsesRefusal>(&converted)) return *r;
       messages.push_back({{"role", chat_role(role)}, {"content", std::move(std::get<json::value>(converted))}});
       open_assistant = nullptr;
+      pending_thinking.clear();  // reasoning with no answer of its own: it belongs to no turn
     } else if (type == "function_call") {
       if (!open_assistant) {
         new_assistant(nullptr);
@@ -142,6 +143,7 @@ std::variant<json::array, ResponsesRefusal> chat_messages(const json::object& re
                           {"tool_call_id", str(item, "call_id")},
                           {"content", output ? text_of_parts(*output) : std::string()}});
       open_assistant = nullptr;
+      pending_thinking.clear();
     } else if (type == "reasoning") {
       // A previous turn's reasoning: the thinking blocks this gateway carried (signed, for Claude),
       // else context a chat model cannot read (OpenAI's own encrypted reasoning): skipped.
