@@ -59,9 +59,31 @@ ResponseStore::Shard& ResponseStore::shard_of(const std::string& id) const {
 
 void ResponseStore::put(const std::string& id, Entry entry) {
   auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  put_locked(s, id, std::move(entry));
+}
+
+bool ResponseStore::put_fetched(const std::string& id, Entry entry, std::uint64_t forgets_seen) {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  if (forgets_.load(std::memory_order_acquire) != forgets_seen) return false;
+  put_locked(s, id, std::move(entry));
+  return true;
+}
+
+void ResponseStore::forget(const std::string& id) {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  forgets_.fetch_add(1, std::memory_order_acq_rel);
+  const auto it = s.entries.find(id);
+  if (it == s.entries.end()) return;
+  s.bytes -= size_of(it->second.entry);
+  s.entries.erase(it);
+}
+
+void ResponseStore::put_locked(Shard& s, const std::string& id, Entry entry) {
   const auto now = std::chrono::steady_clock::now();
   const auto size = size_of(entry);
-  std::lock_guard lock(s.mutex);
   if (const auto old = s.entries.find(id); old != s.entries.end()) {
     s.bytes -= size_of(old->second.entry);
     s.entries.erase(old);
@@ -259,12 +281,23 @@ bool needs_shared_fetch(const http::Request& req, std::string_view path, const R
   return shared.shared_status().enabled && !missing_keys(req, path, store).empty();
 }
 
+void forget_shared(ResponseStore& store, std::string_view shared_key) {
+  if (shared_key.starts_with(kSharedPrefix)) store.forget(std::string(shared_key.substr(kSharedPrefix.size())));
+}
+
 http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view path, ResponseStore& store,
                                    state::StateStore& shared) {
+  // A delete may land between the GET and the put: then the value is fetched again (a delete in
+  // a burst of them elsewhere: at most kFetchTries, then taken as absent).
+  constexpr int kFetchTries = 3;
   for (auto& key : missing_keys(req, path, store)) {
-    auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
-    if (!value) continue;
-    if (auto entry = shared_entry(*value)) store.put(key, std::move(*entry));  // its owner kept: read as here
+    for (int attempt = 0; attempt < kFetchTries; ++attempt) {
+      const auto forgets_seen = store.forgets();
+      auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
+      if (!value) break;
+      auto entry = shared_entry(*value);
+      if (!entry || store.put_fetched(key, std::move(*entry), forgets_seen)) break;  // its owner kept: read as here
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -44,6 +45,13 @@ class ResponseStore {
   // The entry when `caller` may use it; an entry of another key is as absent as an unknown id.
   std::optional<Entry> get(const std::string& id, const StoreCaller& caller) const;
   bool erase(const std::string& id, const StoreCaller& caller);
+  // Another instance deleted it (whoever owned it): drop this copy. Called on the Redis store's
+  // subscriber thread; it takes only the id's shard lock, like every other call here.
+  void forget(const std::string& id);
+  // A copy fetched from Redis, kept unless a forget() ran since `forgets_seen` (read before the
+  // fetch): the fetched value may predate that delete. False when not kept (fetch again).
+  bool put_fetched(const std::string& id, Entry entry, std::uint64_t forgets_seen);
+  std::uint64_t forgets() const { return forgets_.load(std::memory_order_acquire); }
   std::chrono::seconds ttl() const { return ttl_; }
 
  private:
@@ -59,10 +67,14 @@ class ResponseStore {
     std::size_t bytes = 0;          // of the entries' strings
   };
   Shard& shard_of(const std::string& id) const;
+  void put_locked(Shard& shard, const std::string& id, Entry entry);
   std::size_t max_per_shard_;
   std::size_t max_bytes_per_shard_;
   std::chrono::seconds ttl_;
   mutable std::array<Shard, kShards> shards_;
+  // forget() calls so far; changed under the forgotten id's shard lock, so a put_fetched() of the
+  // same id (same shard) sees it.
+  std::atomic<std::uint64_t> forgets_{0};
 };
 
 // `POST /v1/responses` body → a ChatRequest, with previous_response_id's conversation put in
@@ -74,6 +86,10 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
 
 // Keeps an answered response when the request did not say `store: false`: here, and through
 // `shared` (Redis, when configured) for the other instances.
+// The handler of state::StateStore::on_shared_deleted: another instance (or this one) deleted a
+// shared value; a stored response's or item's local copy is dropped.
+void forget_shared(ResponseStore& store, std::string_view shared_key);
+
 void store_response(ResponseStore& store, state::StateStore& shared, const core::ChatRequest& request,
                     const boost::json::object& response);
 

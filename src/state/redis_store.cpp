@@ -287,9 +287,18 @@ void RedisStore::put_shared(const std::string& key, std::string value, std::chro
              nullptr});
 }
 
-// Queued on the same connection as the puts and lookups: a lookup after it finds nothing.
+// Queued on the same connection as the puts and lookups: a lookup after it finds nothing. The
+// `del` event follows the DEL on that connection, so an instance told to drop its copy that
+// fetches it again finds nothing either.
 void RedisStore::delete_shared(const std::string& key) {
-  if (up_.load(std::memory_order_relaxed)) enqueue({{"DEL", "switchyard:shared:" + key}, nullptr});
+  if (!up_.load(std::memory_order_relaxed)) return;
+  enqueue({{"DEL", "switchyard:shared:" + key}, nullptr});
+  enqueue({{"PUBLISH", kEvents, "del|-|0|0|" + instance_id_ + "|" + key}, nullptr});
+}
+
+void RedisStore::on_shared_deleted(SharedDeletedHandler handler) {
+  const std::lock_guard lock(shared_deleted_mutex_);
+  shared_deleted_ = std::move(handler);
 }
 
 http::Awaitable<std::optional<std::string>> RedisStore::get_shared(std::string key) {
@@ -632,10 +641,21 @@ void RedisStore::subscriber_loop() {
   }
 }
 
-// "cd|cause|until_ms|set_us|origin|id" or "clr|-|0|0|origin|id" (the id last: it may hold '|').
+// "cd|cause|until_ms|set_us|origin|id", "clr|-|0|0|origin|id" or "del|-|0|0|origin|shared key"
+// (the id or key last: it may hold '|'; the same six fields, so an older instance takes a `del`
+// for a deployment it does not have and ignores it).
 void RedisStore::on_event(std::string_view payload) {
   const auto parts = split(payload, '|', 6);
   if (parts.size() != 6) return;
+  if (parts[0] == "del") {
+    SharedDeletedHandler handler;
+    {
+      const std::lock_guard lock(shared_deleted_mutex_);
+      handler = shared_deleted_;
+    }
+    if (handler) handler(parts[5]);
+    return;
+  }
   const auto slot = local_.slot(parts[5]);
   if (!slot) return;  // a deployment this instance does not have
   if (parts[0] == "clr") {

@@ -69,6 +69,7 @@ class RedisStore final : public StateStore {
   void put_shared(const std::string& key, std::string value, std::chrono::seconds ttl) override;
   void delete_shared(const std::string& key) override;
   http::Awaitable<std::optional<std::string>> get_shared(std::string key) override;
+  void on_shared_deleted(SharedDeletedHandler handler) override;
 
   bool redis_up() const { return up_.load(std::memory_order_relaxed); }
   std::uint64_t redis_errors_total() const { return errors_total_.load(std::memory_order_relaxed); }
@@ -158,6 +159,10 @@ class RedisStore final : public StateStore {
   std::mutex subscriber_mutex_;
   int subscriber_fd_ = -1;  // to shut the blocking SUBSCRIBE read down
   bool subscription_stale_ = false;  // subscribed before the writer last saw Redis down
+
+  // Taken by on_shared_deleted() and by the subscriber thread for a `del` event (deletes are rare).
+  std::mutex shared_deleted_mutex_;
+  SharedDeletedHandler shared_deleted_;
 
   std::thread writer_thread_;
   std::thread subscriber_thread_;

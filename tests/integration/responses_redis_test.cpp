@@ -1,5 +1,6 @@
 // The Responses store across instances: with router_settings.redis_url, a response stored by one
-// gateway is read (GET /v1/responses/{id}) and continued (previous_response_id) on another.
+// gateway is read (GET /v1/responses/{id}) and continued (previous_response_id) on another, and a
+// delete on one reaches the local copies of the others.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -81,6 +82,60 @@ TEST(ResponsesRedis, AnotherInstanceReadsAndContinuesAStoredResponse) {
   ASSERT_TRUE(third) << gateways.back()->output();
   ASSERT_TRUE(gateways.back()->wait_for_line("connected")) << gateways.back()->output();
   EXPECT_EQ(request(*third, "GET", "/v1/responses/" + id).status, 404);
+}
+
+// A Redis, a mock and `instances` gateways sharing the Redis, each connected (else a store is not
+// written to Redis) and subscribed to its events (else a delete published before would not reach it).
+struct SharedStack {
+  std::unique_ptr<Process> redis;
+  MockProcess mock;
+  std::vector<GatewayProcess> gateways;
+
+  explicit SharedStack(int instances) {
+    const auto server = redis_server();
+    if (server.empty()) throw std::runtime_error("redis-server not found (apt-get install redis-server)");
+    const auto redis_port = free_port();
+    redis = std::make_unique<Process>(std::vector<std::string>{server, "--port", std::to_string(redis_port), "--bind",
+                                                               "127.0.0.1", "--save", "", "--appendonly", "no"});
+    if (!redis->wait_for_line("Ready to accept connections")) throw std::runtime_error(redis->output());
+    mock = start_mock("models:\n  claude-ok: {reply: \"Hello from Claude\"}\n");
+    const auto config = "model_list:\n  - {model_name: claude, litellm_params: {model: anthropic/claude-ok, api_base: "
+                        "'http://127.0.0.1:" + std::to_string(mock.port) +
+                        "', api_key: x}}\nrouter_settings:\n  redis_url: redis://127.0.0.1:" +
+                        std::to_string(redis_port) + "\n";
+    for (int i = 0; i < instances; ++i) {
+      gateways.push_back(start_gateway(config));
+      if (!gateways.back().process->wait_for_line("subscribed") || !gateways.back().process->wait_for_line("connected"))
+        throw std::runtime_error(gateways.back().process->output());
+    }
+  }
+  std::uint16_t port(std::size_t i) const { return gateways.at(i).port; }
+  HttpResult post(std::size_t i, json::object body) const {
+    body["model"] = "claude";
+    return request(port(i), "POST", "/v1/responses", json::serialize(body));
+  }
+};
+
+// Instance B holds a local copy of R; instance A deletes R: B must stop serving it (GET and
+// previous_response_id answer as for an unknown id), not only once its copy's TTL (6 h) is over.
+// Before the invalidation event B kept answering 200 from its copy.
+TEST(ResponsesRedis, ADeleteOnOneInstanceReachesAnotherInstancesLocalCopy) {
+  SharedStack s(3);
+  const auto stored = s.post(0, {{"input", "My name is Ada."}});
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  const std::string id(json::parse(stored.body).at("id").as_string());
+  // B (instance 1) reads R: it now holds a local copy.
+  ASSERT_TRUE(eventually([&] { return request(s.port(1), "GET", "/v1/responses/" + id).status == 200; }, 5s));
+  // A (instance 2, which never held R) deletes it: fetched from Redis, then removed everywhere.
+  const auto deleted = request(s.port(2), "DELETE", "/v1/responses/" + id);
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_TRUE(eventually([&] { return request(s.port(1), "GET", "/v1/responses/" + id).status == 404; }, 5s))
+      << s.gateways[1].process->output();
+  const auto next = s.post(1, {{"input", "My name?"}, {"previous_response_id", id}});
+  EXPECT_EQ(next.status, 404) << next.body;
+  EXPECT_NE(next.body.find("previous_response_not_found"), std::string::npos) << next.body;
+  // The instance that stored it forgot it as well.
+  EXPECT_EQ(request(s.port(0), "GET", "/v1/responses/" + id).status, 404);
 }
 
 }  // namespace

@@ -46,6 +46,20 @@ TEST(ResponseStore, EraseForgets) {
   EXPECT_FALSE(store.get("resp_a", kAnyone).has_value());
 }
 
+// A delete on another instance: the local copy goes whoever owned it, and a copy fetched from
+// Redis before that delete is not kept (the fetch raced the delete).
+TEST(ResponseStore, AForgottenEntryIsGoneAndAFetchThatRacedTheForgetIsNotKept) {
+  ResponseStore store;
+  store.put("resp_a", {"{}", "[]", key_fingerprint("sk-a")});
+  const auto before = store.forgets();
+  store.forget("resp_a");
+  EXPECT_FALSE(store.holds("resp_a"));
+  EXPECT_FALSE(store.put_fetched("resp_a", {"{}", "[]"}, before));
+  EXPECT_FALSE(store.holds("resp_a"));
+  EXPECT_TRUE(store.put_fetched("resp_a", {"{}", "[]"}, store.forgets()));
+  EXPECT_TRUE(store.holds("resp_a"));
+}
+
 TEST(ResponseStore, AnotherKeysEntryIsAsAbsentAsAnUnknownOne) {
   ResponseStore store;
   const StoreCaller a{.owner = key_fingerprint("sk-a"), .sees_all = false};
