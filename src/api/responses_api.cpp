@@ -35,8 +35,24 @@ std::string new_response_id() {
   return "resp_" + core::hex_lower({reinterpret_cast<const char*>(bytes), sizeof bytes});
 }
 
-// Stored output items share the store with responses, under this prefix (ids never contain ':').
+// Stored output items share the store with responses, under this prefix (response ids never
+// contain ':', so GET /v1/responses/{id} never reaches an item).
 constexpr std::string_view kItemKeyPrefix = "item:";
+
+std::string item_key(std::string_view item_id) { return std::string(kItemKeyPrefix).append(item_id); }
+
+// The store keys of a stored response's output items (kept with it by store_response).
+std::vector<std::string> output_item_keys(std::string_view response_json) {
+  std::vector<std::string> keys;
+  boost::system::error_code ec;
+  const auto response = json::parse(response_json, ec);
+  const auto* output = !ec && response.is_object() ? response.get_object().if_contains("output") : nullptr;
+  if (!output || !output->is_array()) return keys;
+  for (const auto& item : output->get_array())
+    if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
+      keys.push_back(item_key(id->get_string()));
+  return keys;
+}
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -121,14 +137,15 @@ std::optional<ResponseStore::Entry> ResponseStore::get(const std::string& id, co
   return it->second.entry;
 }
 
-bool ResponseStore::erase(const std::string& id, const StoreCaller& caller) {
+std::optional<ResponseStore::Entry> ResponseStore::erase(const std::string& id, const StoreCaller& caller) {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
   const auto it = s.entries.find(id);
-  if (it == s.entries.end() || !caller.may_use(it->second.entry.owner)) return false;
+  if (it == s.entries.end() || !caller.may_use(it->second.entry.owner)) return std::nullopt;
   s.bytes -= size_of(it->second.entry);
+  auto entry = std::move(it->second.entry);
   s.entries.erase(it);
-  return true;
+  return entry;
 }
 
 std::variant<core::ChatRequest, http::Response> decode_responses_request(const http::Request& req,
@@ -188,7 +205,7 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
       if (!o || !o->contains("type") || o->at("type") != "item_reference") continue;
       const auto* id = o->if_contains("id");
       if (!id || !id->is_string()) return bad("an item_reference needs an 'id'", "input");
-      auto stored = store.get(std::string(kItemKeyPrefix) + std::string(id->get_string()), caller);
+      auto stored = store.get(item_key(id->get_string()), caller);
       if (!stored)
         return openai_error(version, bh::status::not_found,
                             "Item with id '" + std::string(id->get_string()) + "' not found.", "input", nullptr);
@@ -254,7 +271,7 @@ std::vector<std::string> missing_keys(const http::Request& req, std::string_view
     for (const auto& item : input->get_array())
       if (const auto* i = item.if_object(); i && i->contains("type") && i->at("type") == "item_reference")
         if (const auto* id = i->if_contains("id"); id && id->is_string()) {
-          auto key = std::string(kItemKeyPrefix) + std::string(id->get_string());
+          auto key = item_key(id->get_string());
           if (!store.holds(key)) keys.push_back(std::move(key));
         }
   return keys;
@@ -272,7 +289,7 @@ void store_response(ResponseStore& store, state::StateStore& shared, const core:
   if (const auto* output = response.if_contains("output"); output && output->is_array())
     for (const auto& item : output->get_array())
       if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
-        keep(store, shared, std::string(kItemKeyPrefix) + std::string(id->get_string()),
+        keep(store, shared, item_key(id->get_string()),
              {"", json::serialize(item), request.response_owner});
 }
 
@@ -323,8 +340,15 @@ std::optional<http::Response> answer_stored_response(const http::Request& req, s
     return res;
   }
   if (req.method() == bh::verb::delete_) {
-    if (!store.erase(id, caller)) return not_found();
+    const auto erased = store.erase(id, caller);
+    if (!erased) return not_found();
     shared.delete_shared(std::string(kSharedPrefix) + id);  // else the next lookup would fetch it back
+    // Its output items go with it (item_reference to one is then an unknown item), here, in Redis
+    // and, by the delete events, on the other instances.
+    for (const auto& key : output_item_keys(erased->response)) {
+      store.forget(key);
+      shared.delete_shared(std::string(kSharedPrefix) + key);
+    }
     http::Response res{bh::status::ok, version};
     res.set(bh::field::content_type, "application/json");
     res.body() = json::serialize(json::object{{"id", id}, {"object", "response"}, {"deleted", true}});

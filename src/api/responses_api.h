@@ -44,7 +44,8 @@ class ResponseStore {
   bool holds(const std::string& id) const;
   // The entry when `caller` may use it; an entry of another key is as absent as an unknown id.
   std::optional<Entry> get(const std::string& id, const StoreCaller& caller) const;
-  bool erase(const std::string& id, const StoreCaller& caller);
+  // The erased entry (for its output items), nullopt when absent or another key's.
+  std::optional<Entry> erase(const std::string& id, const StoreCaller& caller);
   // Another instance deleted it (whoever owned it): drop this copy. Called on the Redis store's
   // subscriber thread; it takes only the id's shard lock, like every other call here.
   void forget(const std::string& id);

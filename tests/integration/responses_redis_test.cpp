@@ -138,5 +138,33 @@ TEST(ResponsesRedis, ADeleteOnOneInstanceReachesAnotherInstancesLocalCopy) {
   EXPECT_EQ(request(s.port(0), "GET", "/v1/responses/" + id).status, 404);
 }
 
+json::object refer_to(const std::string& item_id) {
+  return {{"input", json::array{json::object{{"type", "item_reference"}, {"id", item_id}},
+                                json::object{{"role", "user"}, {"content", "and?"}}}}};
+}
+
+// Deleting R deletes its output items too: an item_reference to one answers like an unknown item
+// on the deleting instance (its local copy), on an instance that held a copy (the del event) and
+// on one that never did (Redis). Before, the items outlived their response until their TTL.
+TEST(ResponsesRedis, ADeletedResponsesOutputItemsAreGoneEverywhere) {
+  SharedStack s(3);
+  const auto stored = s.post(0, {{"input", "My name is Ada."}});
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  const auto answer = json::parse(stored.body);
+  const std::string id(answer.at("id").as_string());
+  const std::string item(answer.at("output").at(0).at("id").as_string());
+  // Instance 1 resolves the item (fetched from Redis: it now holds a copy of the item only).
+  ASSERT_TRUE(eventually([&] { return s.post(1, refer_to(item)).status == 200; }, 5s));
+  const auto unknown = s.post(0, refer_to("msg_nobody"));
+  ASSERT_EQ(unknown.status, 404) << unknown.body;
+
+  ASSERT_EQ(request(s.port(0), "DELETE", "/v1/responses/" + id).status, 200);
+  const auto local = s.post(0, refer_to(item));
+  EXPECT_EQ(local.status, 404) << local.body;
+  EXPECT_NE(local.body.find("Item with id '" + item + "' not found."), std::string::npos) << local.body;
+  EXPECT_TRUE(eventually([&] { return s.post(1, refer_to(item)).status == 404; }, 5s)) << "instance 1 kept its copy";
+  EXPECT_TRUE(eventually([&] { return s.post(2, refer_to(item)).status == 404; }, 5s)) << "Redis kept its copy";
+}
+
 }  // namespace
 }  // namespace switchyard::testing

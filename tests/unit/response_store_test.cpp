@@ -41,8 +41,8 @@ TEST(ResponseStore, ExpiredEntriesAreGone) {
 TEST(ResponseStore, EraseForgets) {
   ResponseStore store;
   store.put("resp_a", {"{}", "[]"});
-  EXPECT_TRUE(store.erase("resp_a", kAnyone));
-  EXPECT_FALSE(store.erase("resp_a", kAnyone));
+  EXPECT_TRUE(store.erase("resp_a", kAnyone).has_value());
+  EXPECT_FALSE(store.erase("resp_a", kAnyone).has_value());
   EXPECT_FALSE(store.get("resp_a", kAnyone).has_value());
 }
 
@@ -67,11 +67,11 @@ TEST(ResponseStore, AnotherKeysEntryIsAsAbsentAsAnUnknownOne) {
   const StoreCaller master{.owner = key_fingerprint("sk-master"), .sees_all = true};
   store.put("resp_a", {"{}", "[]", a.owner});
   EXPECT_FALSE(store.get("resp_a", b).has_value());
-  EXPECT_FALSE(store.erase("resp_a", b));
+  EXPECT_FALSE(store.erase("resp_a", b).has_value());
   EXPECT_TRUE(store.holds("resp_a"));
   EXPECT_TRUE(store.get("resp_a", a).has_value());
   EXPECT_TRUE(store.get("resp_a", master).has_value());
-  EXPECT_TRUE(store.erase("resp_a", a));
+  EXPECT_TRUE(store.erase("resp_a", a).has_value());
   EXPECT_FALSE(store.holds("resp_a"));
 }
 
