@@ -286,8 +286,9 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
   }
   // With Redis: responses stored by another instance are fetched before they are read here.
   if ((target.starts_with("/v1/responses") || target == "/responses") &&
-      key_authorized(req, router.config().general) && needs_shared_fetch(req, target, *responses_, router.state()))
-    co_await fetch_shared(req, target, *responses_, router.state());
+      key_authorized(req, router.config().general) &&
+      needs_shared_fetch(req, target, *responses_, router.state(), router.config().general))
+    co_await fetch_shared(req, target, *responses_, router.state(), router.config().general);
   if (auto direct = answer_directly(req, router)) {
     co_await responder.send(std::move(*direct));
     co_return;

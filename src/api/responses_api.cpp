@@ -36,13 +36,17 @@ std::string new_response_id() {
 }
 
 // Stored output items share the store with responses, under this prefix (response ids never
-// contain ':', so GET /v1/responses/{id} never reaches an item).
+// contain ':', so GET /v1/responses/{id} never reaches an item), scoped by their owner: item ids
+// come from the upstream, which may give two keys' items the same id; each stays its key's own
+// (a key reaches only items under its own fingerprint, the master key included).
 constexpr std::string_view kItemKeyPrefix = "item:";
 
-std::string item_key(std::string_view item_id) { return std::string(kItemKeyPrefix).append(item_id); }
+std::string item_key(std::string_view owner, std::string_view item_id) {
+  return std::string(kItemKeyPrefix).append(owner).append(1, ':').append(item_id);
+}
 
 // The store keys of a stored response's output items (kept with it by store_response).
-std::vector<std::string> output_item_keys(std::string_view response_json) {
+std::vector<std::string> output_item_keys(std::string_view response_json, std::string_view owner) {
   std::vector<std::string> keys;
   boost::system::error_code ec;
   const auto response = json::parse(response_json, ec);
@@ -50,7 +54,7 @@ std::vector<std::string> output_item_keys(std::string_view response_json) {
   if (!output || !output->is_array()) return keys;
   for (const auto& item : output->get_array())
     if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
-      keys.push_back(item_key(id->get_string()));
+      keys.push_back(item_key(owner, id->get_string()));
   return keys;
 }
 
@@ -205,7 +209,7 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
       if (!o || !o->contains("type") || o->at("type") != "item_reference") continue;
       const auto* id = o->if_contains("id");
       if (!id || !id->is_string()) return bad("an item_reference needs an 'id'", "input");
-      auto stored = store.get(item_key(id->get_string()), caller);
+      auto stored = store.get(item_key(caller.owner, id->get_string()), caller);
       if (!stored)
         return openai_error(version, bh::status::not_found,
                             "Item with id '" + std::string(id->get_string()) + "' not found.", "input", nullptr);
@@ -250,7 +254,8 @@ std::optional<ResponseStore::Entry> shared_entry(std::string_view value) {
 }
 
 // The local keys a request names that this instance does not hold.
-std::vector<std::string> missing_keys(const http::Request& req, std::string_view path, const ResponseStore& store) {
+std::vector<std::string> missing_keys(const http::Request& req, std::string_view path, const ResponseStore& store,
+                                      const config::GeneralSettings& general) {
   std::vector<std::string> keys;
   constexpr std::string_view kStoredPrefix = "/v1/responses/";
   if (path.starts_with(kStoredPrefix)) {
@@ -265,13 +270,14 @@ std::vector<std::string> missing_keys(const http::Request& req, std::string_view
   const auto parsed = json::parse(body, ec);
   if (ec || !parsed.is_object()) return keys;
   const auto& o = parsed.get_object();
+  const auto caller = store_caller(req, general);  // items are kept under their owner's fingerprint
   if (const auto* prev = o.if_contains("previous_response_id"); prev && prev->is_string())
     if (!store.holds(std::string(prev->get_string()))) keys.emplace_back(prev->get_string());
   if (const auto* input = o.if_contains("input"); input && input->is_array())
     for (const auto& item : input->get_array())
       if (const auto* i = item.if_object(); i && i->contains("type") && i->at("type") == "item_reference")
         if (const auto* id = i->if_contains("id"); id && id->is_string()) {
-          auto key = item_key(id->get_string());
+          auto key = item_key(caller.owner, id->get_string());
           if (!store.holds(key)) keys.push_back(std::move(key));
         }
   return keys;
@@ -289,13 +295,13 @@ void store_response(ResponseStore& store, state::StateStore& shared, const core:
   if (const auto* output = response.if_contains("output"); output && output->is_array())
     for (const auto& item : output->get_array())
       if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
-        keep(store, shared, item_key(id->get_string()),
+        keep(store, shared, item_key(request.response_owner, id->get_string()),
              {"", json::serialize(item), request.response_owner});
 }
 
 bool needs_shared_fetch(const http::Request& req, std::string_view path, const ResponseStore& store,
-                        const state::StateStore& shared) {
-  return shared.shared_status().enabled && !missing_keys(req, path, store).empty();
+                        const state::StateStore& shared, const config::GeneralSettings& general) {
+  return shared.shared_status().enabled && !missing_keys(req, path, store, general).empty();
 }
 
 void forget_shared(ResponseStore& store, std::string_view shared_key) {
@@ -303,11 +309,11 @@ void forget_shared(ResponseStore& store, std::string_view shared_key) {
 }
 
 http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view path, ResponseStore& store,
-                                   state::StateStore& shared) {
+                                   state::StateStore& shared, const config::GeneralSettings& general) {
   // A delete may land between the GET and the put: then the value is fetched again (a delete in
   // a burst of them elsewhere: at most kFetchTries, then taken as absent).
   constexpr int kFetchTries = 3;
-  for (auto& key : missing_keys(req, path, store)) {
+  for (auto& key : missing_keys(req, path, store, general)) {
     for (int attempt = 0; attempt < kFetchTries; ++attempt) {
       const auto forgets_seen = store.forgets();
       auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
@@ -345,7 +351,7 @@ std::optional<http::Response> answer_stored_response(const http::Request& req, s
     shared.delete_shared(std::string(kSharedPrefix) + id);  // else the next lookup would fetch it back
     // Its output items go with it (item_reference to one is then an unknown item), here, in Redis
     // and, by the delete events, on the other instances.
-    for (const auto& key : output_item_keys(erased->response)) {
+    for (const auto& key : output_item_keys(erased->response, erased->owner)) {
       store.forget(key);
       shared.delete_shared(std::string(kSharedPrefix) + key);
     }

@@ -99,9 +99,9 @@ void store_response(ResponseStore& store, state::StateStore& shared, const core:
 // fetched into `store`, so another instance's responses continue here. Nothing to fetch: no
 // coroutine frame is paid for (the caller checks needs_shared_fetch first).
 bool needs_shared_fetch(const http::Request& request, std::string_view path, const ResponseStore& store,
-                        const state::StateStore& shared);
+                        const state::StateStore& shared, const config::GeneralSettings& general);
 http::Awaitable<void> fetch_shared(const http::Request& request, std::string_view path, ResponseStore& store,
-                                   state::StateStore& shared);
+                                   state::StateStore& shared, const config::GeneralSettings& general);
 
 // `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}` (of the caller's own responses: see
 // response_owner.h; a delete removes the Redis copy too); nullopt when the path is not one.
