@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "chat_client.h"
+#include "core/digest.h"
 #include "cred_stack.h"
 #include "harness.h"
 
@@ -210,6 +211,10 @@ TEST(Tenancy, StoredResponsesStayScopedAcrossInstancesThroughRedis) {
   ASSERT_TRUE(dump.wait_for_exit()) << dump.output();
   EXPECT_NE(dump.output().find("Hello, team A"), std::string::npos) << dump.output();
   EXPECT_EQ(dump.output().find(kKeyA), std::string::npos) << dump.output();
+  // …and a fingerprint keyed with the master key (HMAC-SHA-256): a plain SHA-256 of a weak key
+  // could be guessed back from a dump. Before, the owner line was SHA-256(key).
+  EXPECT_NE(dump.output().find("owner:" + core::hmac_sha256_hex(kMaster, kKeyA)), std::string::npos) << dump.output();
+  EXPECT_EQ(dump.output().find(core::sha256_hex(kKeyA)), std::string::npos) << dump.output();
 
   // A copy without an owner line (written before responses had owners) is no key's: only the
   // master key, which reaches every response, reads it.
