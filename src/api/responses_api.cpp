@@ -101,6 +101,20 @@ void ResponseStore::forget(const std::string& id) {
   s.entries.erase(it);
 }
 
+void ResponseStore::recheck_all() {
+  for (auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    forgets_.fetch_add(1, std::memory_order_acq_rel);  // a fetch in flight may predate a missed delete
+    for (auto& [id, stored] : s.entries) stored.recheck = true;
+  }
+}
+
+void ResponseStore::confirm(const std::string& id) {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  if (const auto it = s.entries.find(id); it != s.entries.end()) it->second.recheck = false;
+}
+
 void ResponseStore::put_locked(Shard& s, const std::string& id, Entry entry) {
   const auto now = std::chrono::steady_clock::now();
   const auto size = size_of(entry);
@@ -129,7 +143,7 @@ bool ResponseStore::holds(const std::string& id) const {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
   const auto it = s.entries.find(id);
-  return it != s.entries.end() && it->second.expires > std::chrono::steady_clock::now();
+  return it != s.entries.end() && it->second.expires > std::chrono::steady_clock::now() && !it->second.recheck;
 }
 
 std::optional<ResponseStore::Entry> ResponseStore::get(const std::string& id, const StoreCaller& caller) const {
@@ -305,7 +319,8 @@ bool needs_shared_fetch(const http::Request& req, std::string_view path, const R
 }
 
 void forget_shared(ResponseStore& store, std::string_view shared_key) {
-  if (shared_key.starts_with(kSharedPrefix)) store.forget(std::string(shared_key.substr(kSharedPrefix.size())));
+  if (shared_key.empty()) store.recheck_all();
+  else if (shared_key.starts_with(kSharedPrefix)) store.forget(std::string(shared_key.substr(kSharedPrefix.size())));
 }
 
 http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view path, ResponseStore& store,
@@ -317,7 +332,16 @@ http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view pa
     for (int attempt = 0; attempt < kFetchTries; ++attempt) {
       const auto forgets_seen = store.forgets();
       auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
-      if (!value) break;
+      if (!value) {
+        // Redis has none (lost in a restart, or never written while it was down): a copy held here
+        // to be rechecked stands. Redis down: nothing was learned, it stays to be rechecked.
+        if (shared.shared_status().up) store.confirm(key);
+        break;
+      }
+      if (value->empty()) {  // deleted: the tombstone of delete_shared
+        store.forget(key);
+        break;
+      }
       auto entry = shared_entry(*value);
       if (!entry || store.put_fetched(key, std::move(*entry), forgets_seen)) break;  // its owner kept: read as here
     }
@@ -348,12 +372,12 @@ std::optional<http::Response> answer_stored_response(const http::Request& req, s
   if (req.method() == bh::verb::delete_) {
     const auto erased = store.erase(id, caller);
     if (!erased) return not_found();
-    shared.delete_shared(std::string(kSharedPrefix) + id);  // else the next lookup would fetch it back
+    shared.delete_shared(std::string(kSharedPrefix) + id, store.ttl());  // else the next lookup would fetch it back
     // Its output items go with it (item_reference to one is then an unknown item), here, in Redis
     // and, by the delete events, on the other instances.
     for (const auto& key : output_item_keys(erased->response, erased->owner)) {
       store.forget(key);
-      shared.delete_shared(std::string(kSharedPrefix) + key);
+      shared.delete_shared(std::string(kSharedPrefix) + key, store.ttl());
     }
     http::Response res{bh::status::ok, version};
     res.set(bh::field::content_type, "application/json");

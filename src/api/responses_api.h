@@ -40,7 +40,7 @@ class ResponseStore {
     std::string owner;          // key_fingerprint of the key that stored it; empty: an open gateway's
   };
   void put(const std::string& id, Entry entry);
-  // Held (whoever owns it): whether a shared copy must be fetched.
+  // Held (whoever owns it) and not to be checked against Redis: whether a shared copy must be fetched.
   bool holds(const std::string& id) const;
   // The entry when `caller` may use it; an entry of another key is as absent as an unknown id.
   std::optional<Entry> get(const std::string& id, const StoreCaller& caller) const;
@@ -52,6 +52,12 @@ class ResponseStore {
   // A copy fetched from Redis, kept unless a forget() ran since `forgets_seen` (read before the
   // fetch): the fetched value may predate that delete. False when not kept (fetch again).
   bool put_fetched(const std::string& id, Entry entry, std::uint64_t forgets_seen);
+  // Deletes may have been missed (the Redis subscription broke): every entry is checked against
+  // Redis when next named (holds() is false until then; get() still answers from it).
+  void recheck_all();
+  // Checked: Redis has no copy (lost in a Redis restart, or never written while it was down), so
+  // this one stands.
+  void confirm(const std::string& id);
   std::uint64_t forgets() const { return forgets_.load(std::memory_order_acquire); }
   std::chrono::seconds ttl() const { return ttl_; }
 
@@ -60,6 +66,7 @@ class ResponseStore {
   struct Stored {
     Entry entry;
     std::chrono::steady_clock::time_point expires;
+    bool recheck = false;  // a delete may have been missed: look in Redis before trusting it
   };
   struct Shard {
     mutable std::mutex mutex;
@@ -88,7 +95,8 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
 // Keeps an answered response when the request did not say `store: false`: here, and through
 // `shared` (Redis, when configured) for the other instances.
 // The handler of state::StateStore::on_shared_deleted: another instance (or this one) deleted a
-// shared value; a stored response's or item's local copy is dropped.
+// shared value; a stored response's or item's local copy is dropped (every shared copy when the
+// key is empty: deletes may have been missed).
 void forget_shared(ResponseStore& store, std::string_view shared_key);
 
 void store_response(ResponseStore& store, state::StateStore& shared, const core::ChatRequest& request,

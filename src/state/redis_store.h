@@ -67,7 +67,7 @@ class RedisStore final : public StateStore {
   WindowUsage usage(const std::string& subject, core::Nanos now) const override;
   SharedStatus shared_status() const override;
   void put_shared(const std::string& key, std::string value, std::chrono::seconds ttl) override;
-  void delete_shared(const std::string& key) override;
+  void delete_shared(const std::string& key, std::chrono::seconds remembered) override;
   http::Awaitable<std::optional<std::string>> get_shared(std::string key) override;
   void on_shared_deleted(SharedDeletedHandler handler) override;
 
@@ -128,6 +128,7 @@ class RedisStore final : public StateStore {
   // published until it has subscribed again.
   void kick_stale_subscriber();
   void on_event(std::string_view payload);
+  void notify_shared_deleted(std::string_view key);  // empty: deletes may have been missed
 
   std::int64_t wall_ms() const;
   core::Nanos steady_from_wall_ms(std::int64_t until_ms) const;

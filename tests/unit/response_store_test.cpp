@@ -60,6 +60,24 @@ TEST(ResponseStore, AForgottenEntryIsGoneAndAFetchThatRacedTheForgetIsNotKept) {
   EXPECT_TRUE(store.holds("resp_a"));
 }
 
+// After a broken subscription every entry is checked against Redis before it is trusted again
+// (holds() false), still readable meanwhile; confirm() (Redis has no copy) makes it held again.
+TEST(ResponseStore, RecheckAllAsksForEveryEntryOnceMore) {
+  ResponseStore store;
+  store.put("resp_a", {"{}", "[]"});
+  store.put("resp_b", {"{}", "[]"});
+  const auto before = store.forgets();
+  store.recheck_all();
+  EXPECT_FALSE(store.holds("resp_a"));
+  EXPECT_FALSE(store.holds("resp_b"));
+  EXPECT_TRUE(store.get("resp_a", kAnyone).has_value());
+  EXPECT_FALSE(store.put_fetched("resp_a", {"{}", "[]"}, before)) << "a fetch from before the gap is not kept";
+  store.confirm("resp_a");
+  EXPECT_TRUE(store.holds("resp_a"));
+  EXPECT_TRUE(store.put_fetched("resp_b", {"{}", "[]"}, store.forgets()));
+  EXPECT_TRUE(store.holds("resp_b"));
+}
+
 TEST(ResponseStore, AnotherKeysEntryIsAsAbsentAsAnUnknownOne) {
   ResponseStore store;
   const StoreCaller a{.owner = key_fingerprint("sk-a", ""), .sees_all = false};
