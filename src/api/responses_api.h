@@ -92,13 +92,13 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
                                                                         const ResponseStore& store,
                                                                         std::string request_id);
 
-// Keeps an answered response when the request did not say `store: false`: here, and through
-// `shared` (Redis, when configured) for the other instances.
 // The handler of state::StateStore::on_shared_deleted: another instance (or this one) deleted a
-// shared value; a stored response's or item's local copy is dropped (every shared copy when the
-// key is empty: deletes may have been missed).
+// shared value, so a stored response's or item's local copy is dropped; an empty key (deletes may
+// have been missed) has every entry rechecked against Redis.
 void forget_shared(ResponseStore& store, std::string_view shared_key);
 
+// Keeps an answered response when the request did not say `store: false`: here, and through
+// `shared` (Redis, when configured) for the other instances.
 void store_response(ResponseStore& store, state::StateStore& shared, const core::ChatRequest& request,
                     const boost::json::object& response);
 
@@ -112,7 +112,8 @@ http::Awaitable<void> fetch_shared(const http::Request& request, std::string_vie
                                    state::StateStore& shared, const config::GeneralSettings& general);
 
 // `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}` (of the caller's own responses: see
-// response_owner.h; a delete removes the Redis copy too); nullopt when the path is not one.
+// response_owner.h; a delete removes its output items and the Redis copies too, and tells the
+// other instances); nullopt when the path is not one.
 std::optional<http::Response> answer_stored_response(const http::Request& request, std::string_view path,
                                                      ResponseStore& store, state::StateStore& shared,
                                                      const config::GeneralSettings& general);
