@@ -86,13 +86,14 @@ for c in 1 64; do
   for p in "${paths[@]}"; do set -- $p; run "$1" "$2" "$3" "$c"; done
 done
 
-echo "streaming: time to first byte / first content token, $ttft_n sequential requests on one keep-alive connection (http.client, then a raw socket):"
-for p in "${paths[@]}"; do
-  set -- $p
-  line=$(python3 "$here/ttft.py" "http://127.0.0.1:$2/v1/chat/completions" "$3" "$ttft_n") || die "$1: streaming failed"
-  printf '  %-16s %s\n' "$1" "$line"
-  echo "ttft $1 $line" >> "$work/results"
-done
+echo "streaming: time to first byte / first content token, $ttft_n sequential requests per path on one keep-alive connection (http.client, then a raw socket), paths interleaved in rounds:"
+specs=()
+for p in "${paths[@]}"; do set -- $p; specs+=("$1=http://127.0.0.1:$2/v1/chat/completions,$3"); done
+python3 "$here/ttft.py" "$ttft_n" "${specs[@]}" > "$work/ttft" || die "streaming failed"
+while read -r name line; do
+  printf '  %-16s %s\n' "$name" "$line"
+  echo "ttft $name $line" >> "$work/results"
+done < "$work/ttft"
 
 scale_max=${BENCH_SCALE_MAX:-$(nproc)}
 if [ "$scale_max" -gt 1 ]; then

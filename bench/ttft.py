@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Time to first byte and to first content token of streamed chat completions.
 
-Usage: ttft.py URL MODEL [N]  — sends N sequential OpenAI-format streaming requests over one
-keep-alive connection and prints p50/p99 of (a) the first body byte and (b) the first SSE event
-carrying content text, in microseconds, as Python's http.client sees them (the response head is
-parsed before any body byte is read, as an SDK does); then N more over a raw socket: (c) when the
-bytes of the first content token reach the client's socket, no HTTP parsing on the client side.
+Usage: ttft.py N NAME=URL,MODEL [NAME=URL,MODEL ...] — for each path, N OpenAI-format streaming
+requests over one keep-alive connection, p50/p99 of (a) the first body byte and (b) the first SSE
+event carrying content text, in microseconds, as Python's http.client sees them (the response head
+is parsed before any body byte is read, as an SDK does); then N more over a raw socket: (c) when
+the bytes of the first content token reach the client's socket, no HTTP parsing on the client side.
 (a)/(b) include the client's own head parsing (~20 us in http.client): a proxy that sends its head
 before the first content token lets the client parse it while the upstream is still generating;
-(c) shows the proxy's own delay. Standard library only.
+(c) shows the proxy's own delay. The paths are measured in interleaved rounds (the order rotating
+each round), so that a drift of the machine's state during the run (other load, the host's
+scheduling) falls on every path alike. Prints one line per path: NAME key=value ...
+Standard library only.
 """
 import http.client, json, socket, statistics, sys, time, urllib.parse
 
@@ -77,22 +80,47 @@ class RawClient:
             if attempt == 1 or buf:
                 raise SystemExit(f"bad raw stream: {buf[:200]!r}")
 
+kRounds = 6
+
+
+class Path:
+    """One path under test: its http.client connection and its raw-socket client, kept across rounds."""
+    def __init__(self, spec):
+        self.name, rest = spec.split("=", 1)
+        url, self.model = rest.rsplit(",", 1)
+        u = urllib.parse.urlparse(url)
+        self.path = u.path
+        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        self.raw = RawClient(u.hostname, u.port, u.path, self.model)
+        self.fb, self.fc, self.sc = [], [], []
+
+    def warm_up(self):  # connections, pools, caches
+        for _ in range(20):
+            one(self.conn, self.path, self.model)
+            self.raw.one()
+
+    def round(self, n):
+        for _ in range(n):
+            fb, fc = one(self.conn, self.path, self.model)
+            self.fb.append(fb)
+            self.fc.append(fc)
+        self.sc.extend(self.raw.one() for _ in range(n))
+
+
 def main():
-    url, model = sys.argv[1], sys.argv[2]
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 300
-    u = urllib.parse.urlparse(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    for _ in range(20):  # warm-up: connections, pools, caches
-        one(conn, u.path, model)
-    fb, fc = zip(*(one(conn, u.path, model) for _ in range(n)))
-    conn.close()
-    raw = RawClient(u.hostname, u.port, u.path, model)
-    for _ in range(20):
-        raw.one()
-    sc = [raw.one() for _ in range(n)]
+    n = int(sys.argv[1])
+    paths = [Path(spec) for spec in sys.argv[2:]]
+    for p in paths:
+        p.warm_up()
+    per_round = [n // kRounds + (1 if r < n % kRounds else 0) for r in range(kRounds)]
+    for r, count in enumerate(per_round):
+        for p in paths[r % len(paths):] + paths[:r % len(paths)]:
+            p.round(count)
     q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
-    print(f"first_byte_p50_us={statistics.median(fb):.0f} first_byte_p99_us={q(fb, .99):.0f} "
-          f"first_content_p50_us={statistics.median(fc):.0f} first_content_p99_us={q(fc, .99):.0f} "
-          f"socket_first_content_p50_us={statistics.median(sc):.0f} socket_first_content_p99_us={q(sc, .99):.0f}")
+    for p in paths:
+        p.conn.close()
+        print(f"{p.name} first_byte_p50_us={statistics.median(p.fb):.0f} first_byte_p99_us={q(p.fb, .99):.0f} "
+              f"first_content_p50_us={statistics.median(p.fc):.0f} first_content_p99_us={q(p.fc, .99):.0f} "
+              f"socket_first_content_p50_us={statistics.median(p.sc):.0f} socket_first_content_p99_us={q(p.sc, .99):.0f}")
 
 main()

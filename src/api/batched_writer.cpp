@@ -1,6 +1,8 @@
 #include "api/batched_writer.h"
 
+#include <limits.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -18,6 +20,27 @@ std::uint64_t count_lines(std::string_view bytes) {
   return static_cast<std::uint64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
 }
 
+bool is_pipe(int fd) {
+  struct stat st {};
+  return ::fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+// Cuts `bytes` (whole lines) into pieces of whole lines of at most PIPE_BUF bytes each; a single
+// longer line is a piece of its own.
+void append_pipe_pieces(std::vector<iovec>& iov, std::string_view bytes) {
+  while (!bytes.empty()) {
+    std::size_t size = 0;
+    while (size < bytes.size()) {
+      const auto eol = bytes.find('\n', size);
+      const auto end = eol == std::string_view::npos ? bytes.size() : eol + 1;
+      if (size > 0 && end > PIPE_BUF) break;
+      size = end;
+    }
+    iov.push_back({const_cast<char*>(bytes.data()), size});
+    bytes.remove_prefix(size);
+  }
+}
+
 }  // namespace
 
 struct BatchedWriter::ThreadBuffer {
@@ -28,7 +51,7 @@ struct BatchedWriter::ThreadBuffer {
 };
 
 BatchedWriter::BatchedWriter(int fd, Options options)
-    : fd_(fd), options_(std::move(options)), id_(next_writer_id.fetch_add(1)) {
+    : fd_(fd), options_(std::move(options)), id_(next_writer_id.fetch_add(1)), pipe_(is_pipe(fd)) {
   writer_ = std::thread([this] { run(); });
 }
 
@@ -132,13 +155,22 @@ void BatchedWriter::write_batches() {
   dropped_reported_ = dropped;
 }
 
+// On a pipe, only a write of at most PIPE_BUF bytes is atomic: a longer one waits for room in the
+// middle when the pipe is full, and another writer's line (the gateway's stderr on the same pipe:
+// a supervisor, a container runtime, `2>&1 | tee`) lands inside a line of ours. So on a pipe the
+// batches go out as one write per piece of whole lines up to PIPE_BUF bytes (more syscalls, on this
+// thread only); elsewhere as few writev(2)s as the iovec limit allows.
 void BatchedWriter::write_all(std::vector<std::string*>& batches) {
   std::vector<iovec> iov;
   iov.reserve(batches.size());
-  for (auto* batch : batches) iov.push_back({batch->data(), batch->size()});
+  for (auto* batch : batches) {
+    if (pipe_) append_pipe_pieces(iov, *batch);
+    else iov.push_back({batch->data(), batch->size()});
+  }
+  const std::size_t per_call = pipe_ ? 1 : kMaxIovecs;
   std::size_t first = 0;
   while (first < iov.size()) {
-    const auto count = static_cast<int>(std::min<std::size_t>(iov.size() - first, kMaxIovecs));
+    const auto count = static_cast<int>(std::min<std::size_t>(iov.size() - first, per_call));
     const auto n = ::writev(fd_, iov.data() + first, count);
     if (n < 0) {
       if (errno == EINTR) continue;

@@ -1,11 +1,12 @@
 // Lines from many threads to one file descriptor, with neither a syscall nor a lock shared by two
 // threads per line: each thread appends to a buffer of its own (guarded by a mutex that only that
 // thread and the writer thread take), and one writer thread swaps the buffers out and writes them
-// with one writev(2). A batch goes out at most `max_delay` after its first line, at once when a
-// buffer passes `flush_bytes`, on flush() and on destruction (every line appended before is
-// written). The writer sleeps while no line comes. A thread that appends never waits for the
-// file descriptor: a buffer that holds `max_buffer_bytes` (the output does not keep up) drops the
-// lines that follow, counts them, and the writer says so on stderr.
+// with one writev(2) (on a pipe: writes of whole lines of at most PIPE_BUF bytes, which stay
+// whole beside other writers' lines). A batch goes out at most `max_delay` after its first line,
+// at once when a buffer passes `flush_bytes`, on flush() and on destruction (every line appended
+// before is written). The writer sleeps while no line comes. A thread that appends never waits
+// for the file descriptor: a buffer that holds `max_buffer_bytes` (the output does not keep up)
+// drops the lines that follow, counts them, and the writer says so on stderr.
 #pragma once
 
 #include <atomic>
@@ -55,6 +56,7 @@ class BatchedWriter {
   const int fd_;
   const Options options_;
   const std::uint64_t id_;  // distinguishes writers in the thread-local buffer cache
+  const bool pipe_;         // fd_ is a pipe: batches go out in atomic pieces (write_all)
   std::atomic<std::uint64_t> dropped_{0};
   std::uint64_t dropped_reported_ = 0;  // writer thread only
 

@@ -8,7 +8,7 @@
 namespace switchyard::errors {
 namespace {
 using EC = ErrorClass;
-constexpr std::array<Rule, 11> kRules = {{
+constexpr std::array<Rule, 12> kRules = {{
     {.id = "azure.content_filter", .error_class = EC::content_policy, .code = "content_filter"},
     {.id = "azure.responsible_ai_policy", .error_class = EC::content_policy,
      .marker = "ResponsibleAIPolicyViolation"},
@@ -21,6 +21,10 @@ constexpr std::array<Rule, 11> kRules = {{
     {.id = "azure.deployment_not_found", .error_class = EC::not_found,
      .code = "DeploymentNotFound|ModelNotFound|NotFound|404"},
     {.id = "azure.operation_not_supported", .error_class = EC::not_found, .code = "OperationNotSupported"},
+    // The api-version is the deployment's configuration, not the caller's request: this
+    // deployment cannot answer until its config changes, another one can.
+    {.id = "azure.api_version_unsupported", .error_class = EC::not_found,
+     .message = "api version not supported|enabled only for api versions|unsupported api version"},
     {.id = "azure.invalid_subscription_key", .error_class = EC::authentication,
      .message = "invalid subscription key|wrong api endpoint|access token is missing|invalid audience|"
                 "token is expired"},

@@ -8,7 +8,7 @@
 namespace switchyard::errors {
 namespace {
 using EC = ErrorClass;
-constexpr std::array<Rule, 44> kRules = {{
+constexpr std::array<Rule, 45> kRules = {{
     // Money first: a billing problem is never the caller's fault, whatever the status says.
     {.id = "generic.quota_code", .error_class = EC::quota_exhausted,
      .code = "insufficient_quota|billing_hard_limit_reached|quota_exceeded|insufficient_balance|payment_required|"
@@ -25,7 +25,8 @@ constexpr std::array<Rule, 44> kRules = {{
                 "prompt is too long|input is too long|too many input tokens|input token count|"
                 "exceeds the maximum number of tokens|reduce the length of the messages|exceeds token limit|"
                 "expected a string with maximum length|tokens + `max_new_tokens` must be <=|too many tokens in the prompt|"
-                "maximum input length|exceeds the model's maximum|too many tokens|contextwindowexceedederror"},
+                "maximum input length|exceeds the model's maximum|too many tokens|contextwindowexceedederror|"
+                "maximum prompt length|maximum model length|available context size"},
     {.id = "generic.content_policy", .error_class = EC::content_policy, .status = status_in(400, 451),
      .message = "content_policy_violation|content management policy|content policy|content filter|"
                 "responsibleaipolicyviolation|safety system|flagged as|input was flagged|usage policies|"
@@ -38,7 +39,7 @@ constexpr std::array<Rule, 44> kRules = {{
     {.id = "generic.status_524", .error_class = EC::timeout, .status = status_is(524)},
     {.id = "generic.status_525", .error_class = EC::connection, .status = status_in(525, 526)},
     {.id = "generic.overloaded_type", .error_class = EC::overloaded,
-     .type = "overloaded_error|overloaded|service_unavailable|ServiceUnavailable"},
+     .type = "overloaded_error|overloaded|service_unavailable|ServiceUnavailable|capacity_exceeded"},
     {.id = "generic.overloaded_message", .error_class = EC::overloaded,
      .message = "overloaded|over capacity|out of capacity|currently unavailable due to high demand"},
     {.id = "generic.rate_limit_type", .error_class = EC::rate_limit,
@@ -46,6 +47,10 @@ constexpr std::array<Rule, 44> kRules = {{
     {.id = "generic.rate_limit_code", .error_class = EC::rate_limit, .code = "rate_limit_exceeded|rate_limited|429"},
     {.id = "generic.rate_limit_message", .error_class = EC::rate_limit, .status = status_in(400, 499),
      .message = "rate limit|too many requests|requests per minute|tokens per minute|throttl"},
+    // A banned account answers 400 invalid_request_error (Groq's organization_restricted): no
+    // retry helps this key, another deployment serves the request.
+    {.id = "generic.account_restricted", .error_class = EC::permission_denied,
+     .code = "organization_restricted|account_restricted"},
     {.id = "generic.authentication_type", .error_class = EC::authentication,
      .type = "authentication_error|AuthenticationError|invalid_api_key|unauthenticated"},
     {.id = "generic.permission_type", .error_class = EC::permission_denied,

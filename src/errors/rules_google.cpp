@@ -10,7 +10,12 @@
 namespace switchyard::errors {
 namespace {
 using EC = ErrorClass;
-constexpr std::array<Rule, 22> kGoogle = {{
+constexpr std::array<Rule, 23> kGoogle = {{
+    // A key with no allowance at all for the model ("…limit: 0, model: gemini-2.5-pro", "doesn't
+    // have a free quota tier") is refused whatever the quota window says: its RetryInfo and
+    // per-minute quota ids promise a retry that never succeeds.
+    {.id = "google.no_quota_for_model", .error_class = EC::quota_exhausted,
+     .message = "limit: 0, model|doesn't have a free quota tier|does not have a free quota tier"},
     // A daily quota outlasts any retry; when a body lists both, the daily one decides.
     {.id = "google.quota_per_day", .error_class = EC::quota_exhausted, .marker = "PerDay"},
     {.id = "google.quota_per_minute", .error_class = EC::rate_limit, .marker = "PerMinute"},
@@ -26,9 +31,11 @@ constexpr std::array<Rule, 22> kGoogle = {{
      .message = "user location is not supported|not available in your country|region is not supported"},
     {.id = "google.service_disabled", .error_class = EC::permission_denied,
      .marker = "SERVICE_DISABLED|CONSUMER_INVALID|API_KEY_SERVICE_BLOCKED|IAM_PERMISSION_DENIED"},
+    // "Request payload size exceeds the limit: 20971520 bytes" is the prompt's size (inline media
+    // included), like a 413: a bigger window may take it, retrying this one cannot.
     {.id = "google.input_too_long", .error_class = EC::context_window_exceeded,
      .message = "input token count|exceeds the maximum number of tokens|prompt is too long|"
-                "input is too long|exceeds the context window"},
+                "input is too long|exceeds the context window|payload size exceeds the limit"},
     {.id = "google.billing_quota_message", .error_class = EC::quota_exhausted,
      .message = "check your plan and billing details|billing account|billing to be enabled"},
     {.id = "google.resource_exhausted", .error_class = EC::rate_limit, .gstatus = "RESOURCE_EXHAUSTED"},

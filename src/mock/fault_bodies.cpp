@@ -34,11 +34,9 @@ constexpr FaultBody kBodies[] = {
     {F::context_window_exceeded, W::anthropic, 400, kJson,
      R"json({"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 208310 tokens > 200000 maximum"},"request_id":"req_011CVQe1dLrGNMJyE1ghG1av"})json",
      {}, "anthropic_prompt_too_long"},
-    // Not in provider_errors.yaml (the table has no Anthropic safety refusal): the message
-    // Anthropic returns when its output filter blocks a completion, as reported in claude-code issues.
     {F::content_policy, W::anthropic, 400, kJson,
-     R"json({"type":"error","error":{"type":"invalid_request_error","message":"Output blocked by content filtering policy"}})json",
-     {}, "anthropic output filter (claude-code issue reports)"},
+     R"json({"type":"error","error":{"type":"invalid_request_error","message":"Output blocked by content filtering policy"},"request_id":null})json",
+     {}, "anthropic_output_blocked_request_id_null"},
     {F::authentication, W::anthropic, 401, kJson,
      R"json({"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"},"request_id":"req_011CaJCR7Pm2Jh2LbWpBH5Y6"})json",
      {}, "anthropic_invalid_x_api_key"},

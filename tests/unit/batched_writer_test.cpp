@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -106,6 +107,63 @@ TEST(BatchedWriter, LinesOfManyThreadsArriveWholeAndInEachThreadsOrder) {
     ASSERT_EQ(i, next[t]) << "thread " << t << " out of order: " << line;
     ASSERT_EQ(line, "t" + std::to_string(t) + " " + std::to_string(i) + " " + std::string(i % 97, 'x')) << "torn line";
     ++next[t];
+  }
+}
+
+// The request log and the gateway's own stderr lines often share one pipe (a supervisor, a
+// container runtime, `2>&1 | tee`). A write of more than PIPE_BUF bytes to a pipe is not atomic:
+// when the pipe is full the writer waits in the middle, and another writer's line lands there,
+// inside a request-log line. Batches go out as writes of whole lines of at most PIPE_BUF bytes.
+TEST(BatchedWriter, ABatchOnASharedPipeLetsAnotherWritersLinesInOnlyBetweenLines) {
+  Pipe pipe;
+  constexpr int kLines = 4000, kOtherLines = 2000;
+  std::string out;
+  {
+    // One batch of ~600 kB (far more than the pipe holds), written while the reader drains slowly.
+    BatchedWriter writer(pipe.write_end, options(std::size_t{16} << 20, 10s));
+    for (int i = 0; i < kLines; ++i)
+      writer.append("log " + std::to_string(i) + " " + std::string(150, 'x') + "\n");
+    auto flushed = std::async(std::launch::async, [&writer] { writer.flush(); });
+    // The batch is being written and the pipe is full: the writer waits in the middle of it.
+    const auto full_by = std::chrono::steady_clock::now() + 10s;
+    for (int queued = 0; queued < 60000 && std::chrono::steady_clock::now() < full_by; std::this_thread::yield())
+      if (::ioctl(pipe.read_end, FIONREAD, &queued) != 0) break;
+    std::atomic<bool> other_done{false};
+    std::thread other([&] {  // stderr-like lines, each one write(2) (core::log_line)
+      for (int i = 0; i < kOtherLines; ++i) {
+        const auto line = "other " + std::to_string(i) + "\n";
+        EXPECT_EQ(::write(pipe.write_end, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+      }
+      other_done = true;
+    });
+    const std::size_t total_bytes = [&] {
+      std::size_t n = 0;
+      for (int i = 0; i < kLines; ++i) n += 4 + std::to_string(i).size() + 1 + 150 + 1;
+      for (int i = 0; i < kOtherLines; ++i) n += 6 + std::to_string(i).size() + 1;
+      return n;
+    }();
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    char buf[512];  // small reads: the pipe stays nearly full, both writers keep waiting for room
+    while (out.size() < total_bytes && std::chrono::steady_clock::now() < deadline) {
+      pollfd ready{pipe.read_end, POLLIN, 0};
+      if (::poll(&ready, 1, 100) <= 0) continue;
+      const auto n = ::read(pipe.read_end, buf, sizeof buf);
+      if (n <= 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    flushed.get();
+    other.join();
+    ASSERT_TRUE(other_done);
+  }
+  const auto lines = lines_of(out);
+  ASSERT_EQ(lines.size(), static_cast<std::size_t>(kLines + kOtherLines));
+  int next_log = 0, next_other = 0;
+  for (const auto& line : lines) {
+    if (line.starts_with("other ")) {
+      ASSERT_EQ(line, "other " + std::to_string(next_other++)) << "torn line";
+    } else {
+      ASSERT_EQ(line, "log " + std::to_string(next_log++) + " " + std::string(150, 'x')) << "torn line";
+    }
   }
 }
 
