@@ -43,6 +43,8 @@ const std::array<FamilyInfo, static_cast<std::size_t>(Family::count_)>& families
        {}, kOverheadBuckets},
       {"switchyard_config_reloads_total", "counter", "Config reloads (SIGHUP or POST /admin/reload), by result.",
        {"result"}, {}},
+      {"switchyard_idle_connections_closed_total", "counter", "Idle keep-alive client connections closed at max_connections to make room for new clients.",
+       {}, {}},
   }};
   return table;
 }

@@ -33,6 +33,7 @@ enum class Family : std::uint8_t {
   time_to_first_token, // histogram {deployment}
   gateway_overhead,    // histogram {}
   config_reloads,      // counter {result}  result: success | failure
+  idle_connections_closed,  // counter {}  keep-alive connections closed at max_connections for new clients
   count_
 };
 

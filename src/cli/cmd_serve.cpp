@@ -179,6 +179,10 @@ int run_serve(const ServeOptions& o) {
   operations.reload = [reloader] { return reloader->reload(); };
   http::ServerOptions options;
   apply_limits(o, loaded.config->general.limits, options, operations);
+  if (const auto metrics = operations.metrics)
+    options.on_idle_connections_closed = [metrics](std::size_t closed) {
+      metrics->add(api::Family::idle_connections_closed, {}, static_cast<double>(closed));
+    };
   auto gateway = std::make_shared<api::Gateway>(std::move(router), std::move(operations));
   reloader->attach(gateway);
   options.host = o.host;
@@ -241,7 +245,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                   "on SIGTERM/SIGINT: stop accepting and wait this long for requests in flight (default 10)")
       ->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--max-connections", o->max_connections,
-                  "open client connections at most; more wait in the listen backlog (default 0: no cap; "
+                  "open client connections at most; at the cap idle keep-alive ones are closed for new clients, "
+                  "else these wait in the listen backlog (default 0: no cap; "
                   "general_settings.max_connections)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-in-flight", o->max_in_flight,

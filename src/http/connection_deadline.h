@@ -52,6 +52,8 @@ class ConnectionDeadline : public std::enable_shared_from_this<ConnectionDeadlin
     else if (t < armed_at_) arm(t);  // shorter than the horizon (a lingering close): rare
   }
   http::Executor executor() { return timer_.get_executor(); }
+  // When the deadline passes (time_point::max(): never).
+  Clock::time_point expiry() const { return deadline_; }
   // Each operation that failed with operation_aborted while this is true timed out. A passed
   // deadline keeps cancelling what the socket starts (every kRecancel) until it is set again.
   bool timed_out() const { return timed_out_; }

@@ -1,7 +1,9 @@
 #include "http/server.h"
 
 #include "core/log_line.h"
+#include "http/connection_cap.h"
 #include "http/exact_allocator.h"
+#include "http/idle_connections.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_allocator.hpp>
@@ -50,8 +52,6 @@ constexpr std::size_t kDiscardChunkBytes = 16 << 10;
 // retrying immediately spins a core. Wait instead, longer while it lasts.
 constexpr std::chrono::milliseconds kAcceptBackoffFirst{20};
 constexpr std::chrono::milliseconds kAcceptBackoffMax{1000};
-// At max_connections the acceptor looks again this often (a session on any thread may end).
-constexpr std::chrono::milliseconds kConnectionCapPoll{20};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 using RequestParser = beast_http::request_parser<beast_http::string_body>;
@@ -127,12 +127,6 @@ class BodyReservation {
   std::atomic<std::size_t>& total_;
   std::size_t budget_;
   std::size_t held_ = 0;
-};
-
-// A connection slot (max_connections) taken by the accept loop, released when the session ends.
-struct ConnectionSlot {
-  std::atomic<std::size_t>& connections;
-  ~ConnectionSlot() { connections.fetch_sub(1, std::memory_order_relaxed); }
 };
 
 Response over_budget(unsigned version, std::size_t budget) {
@@ -376,12 +370,16 @@ Awaitable<bool> serve_burst(Connection& c) {
 }
 
 // One connection: wait for bytes, serve them (read → handle → write), until the client closes or
-// asks to close. Between requests it waits for readability holding no buffer (see serve_burst).
+// asks to close. Between requests it waits for readability holding no buffer (see serve_burst);
+// there it is idle (`idle`): at max_connections, with clients waiting, that wait may be cancelled
+// to close the connection (ConnectionCap::make_room), as on its idle timeout.
 // `watch` is bound to this coroutine's cancellation slot (see accept_loop).
 Awaitable<void> session(Socket socket, ClientWatch& watch, ConnectionDeadline& deadline, const Handler& handler,
-                        const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared) {
-  const ConnectionSlot slot{shared.connections};
+                        const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared,
+                        ConnectionCap& cap, IdleConnections& idle_connections) {
+  const ConnectionCap::Slot slot{cap};
   const ConnectionDeadline::Attachment attached(deadline, socket);
+  IdleConnections::Entry idle(idle_connections, socket, deadline);
   beast::error_code nodelay_ec;
   socket.set_option(tcp::no_delay(true), nodelay_ec);
   Connection connection{socket, watch, deadline, handler, head_check, options, shared};
@@ -392,10 +390,13 @@ Awaitable<void> session(Socket socket, ClientWatch& watch, ConnectionDeadline& d
     // Allocated to size (exact_allocator.h): every idle connection holds this wait.
     auto [ec] = co_await socket.async_wait(Socket::wait_read,
                                            asio::bind_allocator(ExactAllocator<void>(), kUseTuple));
-    if (ec) break;  // timed out (the deadline cancelled the wait), or the socket failed
+    idle.set_idle(false);
+    if (ec) break;  // timed out (the deadline cancelled the wait), shed at the cap, or the socket failed
     auto serving = serve_burst(connection);
     if (!co_await std::move(serving)) break;
-    deadline.expires_after(options.idle_timeout);
+    deadline.expires_after(options.idle_timeout);  // IdleConnections orders the idle by this deadline
+    idle.set_idle(true);
+    cap.became_idle();
   }
   beast::error_code ignored;
   socket.shutdown(Socket::shutdown_send, ignored);
@@ -412,27 +413,36 @@ Awaitable<void> pause(std::chrono::milliseconds how_long) {
   (void)ec;
 }
 
-// Takes a connection slot (max_connections), waiting while none is free.
-Awaitable<bool> take_connection_slot(Acceptor& acceptor, const ServerOptions& options, Server::Shared& shared) {
+// Takes a connection slot (max_connections) for the next connection. With a cap, only once a
+// client waits on this listening socket: a slot taken before accepting would be held back from
+// the connections by every accept loop that has nobody to accept (with N threads, N - 1 fewer
+// connections, and room made for nobody). At the cap it makes room (idle keep-alive connections
+// closed, see connection_cap.h) and waits for a slot to free. False: the acceptor was closed.
+Awaitable<bool> take_connection_slot(Acceptor& acceptor, ConnectionCap& cap, std::size_t thread) {
+  if (!cap.limited()) co_return cap.try_take();
   for (;;) {
-    auto now = shared.connections.load(std::memory_order_relaxed);
-    if (options.max_connections == 0 || now < options.max_connections) {
-      if (shared.connections.compare_exchange_weak(now, now + 1, std::memory_order_relaxed)) co_return true;
+    auto [ec] = co_await acceptor.async_wait(Acceptor::wait_read, kUseTuple);
+    if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return false;
+    if (ec) {
+      co_await pause(kAcceptBackoffFirst);  // not expected of a listening socket: do not spin
       continue;
     }
-    co_await pause(kConnectionCapPoll);
+    if (cap.try_take()) co_return true;
+    co_await cap.make_room(thread, acceptor.native_handle());
     if (!acceptor.is_open()) co_return false;
   }
 }
 
-Awaitable<void> accept_loop(Acceptor& acceptor, const Handler& handler, const HeadCheck& head_check,
-                            const ServerOptions& options, Server::Shared& shared) {
+Awaitable<void> accept_loop(Acceptor& acceptor, std::size_t thread, const Handler& handler,
+                            const HeadCheck& head_check, const ServerOptions& options, Server::Shared& shared,
+                            ConnectionCap& cap) {
   auto backoff = kAcceptBackoffFirst;
   bool warned = false;
+  auto& idle_connections = cap.idle_connections(thread);
   for (;;) {
-    if (!co_await take_connection_slot(acceptor, options, shared)) co_return;
+    if (!co_await take_connection_slot(acceptor, cap, thread)) co_return;
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
-    if (ec) shared.connections.fetch_sub(1, std::memory_order_relaxed);
+    if (ec) cap.release();
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
     if (ec) {
       if (!out_of_descriptors(ec)) continue;  // the connection was aborted before we took it
@@ -456,7 +466,9 @@ Awaitable<void> accept_loop(Acceptor& acceptor, const Handler& handler, const He
     auto deadline = std::make_shared<ConnectionDeadline>(executor, deadline_horizon(options));
     auto& watched = *watch;
     auto& bounded = *deadline;
-    asio::co_spawn(executor, session(std::move(socket), watched, bounded, handler, head_check, options, shared),
+    asio::co_spawn(executor,
+                   session(std::move(socket), watched, bounded, handler, head_check, options, shared, cap,
+                           idle_connections),
                    asio::bind_cancellation_slot(
                        watched.cancellation_slot(),
                        // Kept small: the coroutine's entry frame holds it for the connection's life.
@@ -470,11 +482,15 @@ Awaitable<void> accept_loop(Acceptor& acceptor, const Handler& handler, const He
 }  // namespace
 
 Server::Server(ServerOptions options, Handler handler, HeadCheck head_check)
-    : options_(std::move(options)), handler_(std::move(handler)), head_check_(std::move(head_check)) {}
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      head_check_(std::move(head_check)),
+      cap_(std::make_unique<ConnectionCap>(options_.max_connections, options_.on_idle_connections_closed)) {}
 
 Server::~Server() {
   stop();
   wait();
+  cap_->stop_waking();  // the sessions destroyed with the io_contexts give their slots back
 }
 
 void Server::start() {
@@ -485,6 +501,7 @@ void Server::start() {
   std::vector<std::unique_ptr<Acceptor>> acceptors;
   for (int i = 0; i < n; ++i) {
     contexts_.push_back(std::make_unique<asio::io_context>(1));
+    cap_->add_thread(*contexts_.back());
     auto acceptor = std::make_unique<Acceptor>(*contexts_.back());
     const tcp::endpoint endpoint(address, port);
     acceptor->open(endpoint.protocol());
@@ -501,8 +518,12 @@ void Server::start() {
     auto* ctx = contexts_[i].get();
     auto acceptor = std::shared_ptr<Acceptor>(std::move(acceptors[i]));
     acceptors_.push_back(acceptor);
-    asio::co_spawn(*ctx, [acceptor, this]() -> Awaitable<void> { co_await accept_loop(*acceptor, handler_, head_check_, options_, shared_); },
-                   asio::detached);
+    asio::co_spawn(
+        *ctx,
+        [acceptor, this, thread = static_cast<std::size_t>(i)]() -> Awaitable<void> {
+          co_await accept_loop(*acceptor, thread, handler_, head_check_, options_, shared_, *cap_);
+        },
+        asio::detached);
     threads_.emplace_back([ctx] { ctx->run(); });
   }
 }

@@ -24,6 +24,8 @@ class io_context;
 
 namespace switchyard::http {
 
+class ConnectionCap;
+
 inline constexpr std::size_t kDefaultBodyMemoryBudgetBytes = std::size_t{256} << 20;
 
 struct ServerOptions {
@@ -35,8 +37,12 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};  // for one request's head and body to arrive
   std::chrono::seconds idle_timeout{75};  // keep-alive connection with no request
   std::chrono::milliseconds write_timeout{kDefaultWriteTimeout};  // one write to a client that stopped reading
-  // 0: no cap. At the cap the acceptors pause: new connections wait in the listen backlog.
+  // 0: no cap. At the cap, with new clients waiting, idle keep-alive connections (between
+  // requests) are closed to make room, oldest idle first; when none is idle, new connections wait
+  // in the listen backlog until one ends (see connection_cap.h).
   std::size_t max_connections = 0;
+  // Told (on an I/O thread) how many idle connections were closed for that (e.g. for /metrics).
+  std::function<void(std::size_t)> on_idle_connections_closed;
   // Request bodies held at once, over every connection (0: no budget). A body that does not fit
   // is refused with 503 before it is read (Content-Length) or as soon as it outgrows the budget.
   std::size_t body_memory_budget_bytes = kDefaultBodyMemoryBudgetBytes;
@@ -69,7 +75,6 @@ class Server {
   struct Shared {
     std::atomic<int> in_flight{0};
     std::atomic<bool> draining{false};
-    std::atomic<std::size_t> connections{0};  // open sessions, for max_connections
     std::atomic<std::size_t> body_bytes{0};   // request body bytes reserved, for the body budget
   };
 
@@ -80,6 +85,8 @@ class Server {
   ServerOptions options_;
   Handler handler_;
   HeadCheck head_check_;
+  // Before the io_contexts: destroying them destroys the sessions' frames, which give slots back.
+  std::unique_ptr<ConnectionCap> cap_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::thread> threads_;
   std::vector<std::shared_ptr<http::Acceptor>> acceptors_;

@@ -344,24 +344,160 @@ TEST(HttpHardening, AcceptBacksOffWhenOutOfFileDescriptors) {
   EXPECT_EQ(ok.status, 200) << ok.body;
 }
 
-TEST(HttpHardening, ConnectionCapMakesNewConnectionsWait) {
-  Stack s("models: {}\n", kOneModel, "general_settings: {max_connections: 2}\n", {"--threads", "1"});
-  const std::string health = "GET /health/liveliness HTTP/1.1\r\nHost: x\r\n\r\n";
-  auto first = std::make_unique<RawClient>(s.port);
+// Busy connections keep their slots: a new client waits in the listen backlog until one is free.
+TEST(HttpHardening, ConnectionCapMakesNewConnectionsWaitWhileTheOthersAreBusy) {
+  Stack s("models:\n  gpt-a: {latency_ms: 3000, reply: \"slow answer\"}\n", kOneModel,
+          "general_settings: {max_connections: 2}\n", {"--threads", "1"});
+  const auto slow = chat_request(chat_body(Client::openai, "chat", false));
+  RawClient first(s.port);
   RawClient second(s.port);
-  for (auto* c : {first.get(), &second}) {
-    std::string got;
-    ASSERT_TRUE(c->send_all(health));
-    ASSERT_TRUE(c->read_until("alive", got)) << got;  // served and kept open
-  }
+  for (auto* c : {&first, &second}) ASSERT_TRUE(c->send_all(slow));
+  ASSERT_TRUE(eventually([&] { return s.stat("total") == 2; })) << "both requests in flight";
   RawClient third(s.port);
-  ASSERT_TRUE(third.send_all(health));
+  ASSERT_TRUE(third.send_all("GET /health/liveliness HTTP/1.1\r\nHost: x\r\n\r\n"));
   third.set_read_timeout(std::chrono::milliseconds(800));
   std::string got;
   EXPECT_FALSE(third.read_until("alive", got)) << "a third connection was served over the cap: " << got;
-  first.reset();  // a slot frees
+  // The busy ones are answered in full (never closed to make room); then they are idle, and one
+  // is closed for the waiting client.
+  for (auto* c : {&first, &second}) {
+    std::string answer;
+    EXPECT_TRUE(c->read_until("slow answer", answer)) << answer;
+  }
   third.set_read_timeout(std::chrono::seconds(10));
   EXPECT_TRUE(third.read_until("alive", got)) << got;
+}
+
+// How many of `clients` the gateway has closed, each looked at for at most `wait`: they were idle,
+// so nothing else is due on them, and the close must be a clean one (no reset).
+int closed_by_server(std::vector<std::unique_ptr<RawClient>>& clients, std::vector<bool>& closed,
+                     std::chrono::milliseconds wait = std::chrono::milliseconds(50)) {
+  int n = 0;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    if (!closed[i]) {
+      clients[i]->set_read_timeout(wait);
+      bool ended = false;
+      const auto extra = clients[i]->read_to_end(&ended);
+      EXPECT_TRUE(extra.empty()) << "an idle connection got bytes: " << extra;
+      EXPECT_FALSE(clients[i]->was_reset()) << "an idle connection was reset, not closed";
+      closed[i] = ended;
+    }
+    n += closed[i] ? 1 : 0;
+  }
+  return n;
+}
+
+const std::string kHealth = "GET /health/liveliness HTTP/1.1\r\nHost: x\r\n\r\n";
+
+// At max_connections, idle keep-alive connections (a pool keeping its sockets open) must not lock
+// new clients out for the idle timeout (75 s by default): the oldest idle ones are closed to make
+// room, as nginx does, and counted in /metrics.
+TEST(HttpHardening, ConnectionCapClosesIdleKeepAliveConnectionsForNewClients) {
+  for (const char* threads : {"1", "2"}) {
+    SCOPED_TRACE(std::string("--threads ") + threads);
+    Stack s("models: {}\n", kOneModel, "", {"--max-connections", "4", "--threads", threads});
+    std::vector<std::unique_ptr<RawClient>> pool;
+    for (int i = 0; i < 4; ++i) {
+      pool.push_back(std::make_unique<RawClient>(s.port));
+      std::string got;
+      ASSERT_TRUE(pool.back()->send_all(kHealth));
+      ASSERT_TRUE(pool.back()->read_until("alive", got)) << got;  // served, kept open, idle
+    }
+    RawClient fifth(s.port);
+    fifth.set_read_timeout(std::chrono::seconds(5));  // well under the idle timeout
+    const auto started = Clock::now();
+    ASSERT_TRUE(fifth.send_all(kHealth));
+    std::string got;
+    EXPECT_TRUE(fifth.read_until("alive", got)) << "the new client was locked out: " << got << s.gateway->output();
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(5));
+    std::vector<bool> closed(pool.size(), false);
+    EXPECT_TRUE(eventually([&] { return closed_by_server(pool, closed) >= 1; }))
+        << "no idle connection was closed to make room";
+    // Oldest idle first. With one thread the order the server saw is the test's; with two, a
+    // thread may mark a connection idle (after its write completes) later than the other thread
+    // serves the next client's request.
+    if (std::string_view(threads) == "1") {
+      EXPECT_TRUE(closed[0] && !closed[1] && !closed[2] && !closed[3])
+          << "the oldest idle connection (only) goes first: " << closed[0] << closed[1] << closed[2] << closed[3];
+    }
+    // A connection left open still serves.
+    for (std::size_t i = 0; i < pool.size(); ++i)
+      if (!closed[i]) {
+        pool[i]->set_read_timeout(std::chrono::seconds(10));
+        std::string again;
+        EXPECT_TRUE(pool[i]->send_all(kHealth) && pool[i]->read_until("alive", again)) << again;
+        break;
+      }
+    EXPECT_TRUE(s.gateway->wait_for_line("closing idle keep-alive connections to make room")) << s.gateway->output();
+    // The scrape's own connection is over the cap too: it gets in the same way. One client waited
+    // each time, so each round closed one connection.
+    const auto metrics = request(s.port, "GET", "/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.body.find("\nswitchyard_idle_connections_closed_total 2\n"), std::string::npos)
+        << metrics.body << s.gateway->output();
+  }
+}
+
+// The cap counts connections, not accept loops: an I/O thread with nobody to accept holds no slot
+// (one taken before accepting would leave N - 1 fewer for N threads, and make room for nobody).
+TEST(HttpHardening, ConnectionCapCountsConnectionsNotAcceptLoops) {
+  Stack s("models: {}\n", kOneModel, "", {"--max-connections", "6", "--threads", "4"});
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<RawClient>(s.port));
+    clients.back()->set_read_timeout(std::chrono::seconds(5));
+    std::string got;
+    ASSERT_TRUE(clients.back()->send_all(kHealth));
+    ASSERT_TRUE(clients.back()->read_until("alive", got)) << "connection " << i << " waited under the cap: " << got;
+  }
+  std::vector<bool> closed(clients.size(), false);
+  EXPECT_EQ(closed_by_server(clients, closed), 0) << "a connection was closed under the cap";
+  EXPECT_EQ(s.gateway->output().find("closing idle keep-alive connections"), std::string::npos) << s.gateway->output();
+}
+
+// A connection in the middle of a slow stream is never closed to make room, nor one whose next
+// request has started to arrive; idle ones are, oldest first.
+TEST(HttpHardening, ConnectionCapNeverClosesAConnectionWithARequestUnderWay) {
+  for (const char* threads : {"1", "2"}) {
+    SCOPED_TRACE(std::string("--threads ") + threads);
+    Stack s("models:\n  gpt-a: {chunk_delay_ms: 300, reply: \"one two three four five six seven eight\"}\n",
+            kOneModel, "", {"--max-connections", "4", "--threads", threads});
+    RawClient streaming(s.port);
+    ASSERT_TRUE(streaming.send_all(chat_request(chat_body(Client::openai, "chat", true))));
+    std::string streamed;
+    ASSERT_TRUE(streaming.read_until("data: ", streamed)) << streamed;  // under way
+    // A keep-alive connection whose next request has sent its first bytes only.
+    RawClient started_next(s.port);
+    std::string got;
+    ASSERT_TRUE(started_next.send_all(kHealth));
+    ASSERT_TRUE(started_next.read_until("alive", got)) << got;
+    ASSERT_TRUE(started_next.send_all("GET /health/liveliness HTTP/1.1\r\n"));
+    std::vector<std::unique_ptr<RawClient>> idle;
+    for (int i = 0; i < 2; ++i) {
+      idle.push_back(std::make_unique<RawClient>(s.port));
+      std::string answer;
+      ASSERT_TRUE(idle.back()->send_all(kHealth));
+      ASSERT_TRUE(idle.back()->read_until("alive", answer)) << answer;
+    }
+    // Four new clients, one after the other, each kept open: each needs an idle one closed.
+    std::vector<std::unique_ptr<RawClient>> newcomers;
+    for (int i = 0; i < 4; ++i) {
+      newcomers.push_back(std::make_unique<RawClient>(s.port));
+      newcomers.back()->set_read_timeout(std::chrono::seconds(5));
+      std::string answer;
+      ASSERT_TRUE(newcomers.back()->send_all(kHealth));
+      ASSERT_TRUE(newcomers.back()->read_until("alive", answer)) << "newcomer " << i << ": " << answer;
+    }
+    std::vector<bool> closed(idle.size(), false);
+    EXPECT_TRUE(eventually([&] { return closed_by_server(idle, closed) == 2; })) << "the idle ones were closed";
+    // The stream goes on to its end, and the started request is answered once complete.
+    EXPECT_TRUE(streaming.read_until("data: [DONE]", streamed)) << streamed;
+    EXPECT_NE(streamed.find("eight"), std::string::npos) << streamed;
+    started_next.set_read_timeout(std::chrono::seconds(10));
+    std::string next;
+    ASSERT_TRUE(started_next.send_all("Host: x\r\n\r\n"));
+    EXPECT_TRUE(started_next.read_until("alive", next)) << next;
+  }
 }
 
 TEST(HttpHardening, InFlightCapAnswers429InTheClientsFormat) {

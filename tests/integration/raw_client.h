@@ -57,9 +57,12 @@ class RawClient {
         continue;
       }
       if (closed) *closed = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+      reset_ = n < 0 && errno == ECONNRESET;
       return got;
     }
   }
+  // The last read_to_end ended with a reset (ECONNRESET) rather than the peer's clean close.
+  bool was_reset() const { return reset_; }
   bool read_until(std::string_view needle, std::string& got) {
     char buf[16384];
     while (got.find(needle) == std::string::npos) {
@@ -77,6 +80,7 @@ class RawClient {
  private:
   int fd_;
   bool connected_ = false;
+  bool reset_ = false;
 };
 
 }  // namespace switchyard::testing
