@@ -217,7 +217,18 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
           result.response = std::move(r);
           return result;
         }
-    } else if (const auto facts = scan_answer(format, response.body); facts && facts->is_answer) {
+    } else if (auto facts = scan_answer(format, response.body); facts && facts->is_answer && facts->content_parts) {
+      // Rare: content as a list of parts (Databricks' Claude, Mistral reasoning). Reshaped, so
+      // the DOM is built and the wire bytes are not forwarded.
+      boost::system::error_code ec;
+      auto parsed = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
+      if (!ec && parsed.is_object()) {
+        normalize_answer_content_parts(parsed.get_object());
+        core::ChatResponse r{.format = format, .body = std::move(parsed.get_object()), .usage = facts->usage};
+        result.response = std::move(r);
+        return result;
+      }
+    } else if (facts && facts->is_answer) {
       // The provider's own format: validated and read for usage in one pass, no DOM. The bytes
       // go to a same-format client as they are; answer_object() parses them for anyone else.
       core::ChatResponse r{.format = format, .usage = facts->usage, .wire = std::move(response.body)};

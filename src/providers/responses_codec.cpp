@@ -4,6 +4,7 @@
 
 #include "http/sse.h"
 #include "providers/json_fields.h"
+#include "providers/translate.h"
 #include "providers/wire_errors.h"
 
 namespace switchyard::providers {
@@ -449,7 +450,7 @@ class ChatToResponses final : public StreamTranslator {
       out.error_body = e.data;
       return;
     }
-    if (const auto* u = object_at(*chunk, "usage")) {
+    if (const auto* u = openai_usage_object(*chunk)) {
       usage_.input_tokens = integer(*u, "prompt_tokens");
       usage_.output_tokens = integer(*u, "completion_tokens");
       if (const auto* d = object_at(*u, "prompt_tokens_details")) usage_.cached_tokens = integer(*d, "cached_tokens");

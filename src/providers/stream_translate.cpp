@@ -19,7 +19,7 @@ using json_fields::object_at;
 using json_fields::str;
 
 void read_openai_usage(const json::object& chunk, core::Usage& u) {
-  if (object_at(chunk, "usage")) u = usage_of(core::WireFormat::openai, chunk);
+  if (const auto* usage = openai_usage_object(chunk)) u = usage_from(core::WireFormat::openai, *usage);
 }
 
 void read_anthropic_usage(const json::object& usage, core::Usage& u) {
@@ -366,13 +366,15 @@ class OpenAiToAnthropic final : public StreamTranslator {
       const auto* delta = object_at(choice, "delta");
       if (!delta) continue;
       thinking_delta(*delta, out);
-      if (const auto text = str(*delta, "content"); !text.empty()) {
-        open_block("text", json::object{{"type", "text"}, {"text", ""}}, out);
-        out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
-                                                   {"index", block_index_},
-                                                   {"delta", {{"type", "text_delta"}, {"text", text}}}});
-        out.content = true;
-      }
+      // A refusal (structured outputs) streams as `refusal` deltas: Anthropic has only text for it.
+      for (const auto* field : {"content", "refusal"})
+        if (const auto text = str(*delta, field); !text.empty()) {
+          open_block("text", json::object{{"type", "text"}, {"text", ""}}, out);
+          out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
+                                                     {"index", block_index_},
+                                                     {"delta", {{"type", "text_delta"}, {"text", text}}}});
+          out.content = true;
+        }
       if (const auto* calls = delta->if_contains("tool_calls"); calls && calls->is_array())
         for (const auto& tc : calls->get_array()) tool_call_delta(tc, out);
     }
