@@ -348,7 +348,9 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
   std::unique_ptr<NativeStreamDecoder> decoder;
   if (const auto* dialect = endpoint.adapter->dialect())
     decoder = dialect->stream_decoder(endpoint.deployment->model, include_usage || request.format != format);
-  if (!translator) translator = make_stream_translator(format, request.format, include_usage);
+  if (!translator)
+    translator = make_stream_translator(format, request.format, include_usage,
+                                        endpoint.deployment->provider == core::Provider::databricks);
   auto stream = std::make_unique<ChatStream>(std::move(opened.stream), std::move(decoder), std::move(translator),
                                              endpoint.deployment->provider);
   // Hold everything back until the first content token: a failure before it can still fall back

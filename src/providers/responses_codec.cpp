@@ -444,12 +444,13 @@ class ChatToResponses final : public StreamTranslator {
       complete(out);
       return;
     }
-    const auto chunk = parse_object(e.data);
+    auto chunk = parse_object(e.data);
     if (!chunk) return;
     if (chunk->contains("error")) {
       out.error_body = e.data;
       return;
     }
+    normalize_delta_content_parts(*chunk);  // Databricks' Claude: delta.content as a list of parts
     if (const auto* u = openai_usage_object(*chunk)) {
       usage_.input_tokens = integer(*u, "prompt_tokens");
       usage_.output_tokens = integer(*u, "completion_tokens");
@@ -501,24 +502,29 @@ class ChatToResponses final : public StreamTranslator {
   void text_delta(std::string_view text, TranslatedChunk& out) {
     if (tool_open_) close_tool(out);
     if (!message_open_) {
+      // Text after a tool call (Anthropic: text, server tool, text) is a new message item: its
+      // own id and text.
       message_open_ = true;
+      message_id_ = "msg_" + suffix_;
+      if (message_count_++ > 0) message_id_ += "_" + std::to_string(message_count_ - 1);
+      text_.clear();
       message_index_ = static_cast<std::int64_t>(output_.size());
-      output_.push_back(message_item("msg_" + suffix_, "in_progress", {}));
+      output_.push_back(message_item(message_id_, "in_progress", {}));
       emit("response.output_item.added", {{"output_index", message_index_}, {"item", output_.back()}}, out);
       emit("response.content_part.added",
-           {{"item_id", "msg_" + suffix_}, {"output_index", message_index_}, {"content_index", 0}, {"part", text_part("")}},
+           {{"item_id", message_id_}, {"output_index", message_index_}, {"content_index", 0}, {"part", text_part("")}},
            out);
     }
     text_ += text;
     emit("response.output_text.delta",
-         {{"item_id", "msg_" + suffix_}, {"output_index", message_index_}, {"content_index", 0}, {"delta", text},
+         {{"item_id", message_id_}, {"output_index", message_index_}, {"content_index", 0}, {"delta", text},
           {"logprobs", json::array{}}},
          out);
   }
 
   void close_message(TranslatedChunk& out) {
     message_open_ = false;
-    const std::string id = "msg_" + suffix_;
+    const std::string& id = message_id_;
     emit("response.output_text.done",
          {{"item_id", id}, {"output_index", message_index_}, {"content_index", 0}, {"text", text_}, {"logprobs", json::array{}}},
          out);
@@ -590,7 +596,9 @@ class ChatToResponses final : public StreamTranslator {
   std::string finish_ = "stop";
   bool message_open_ = false;
   std::int64_t message_index_ = 0;
-  std::string text_;
+  std::string text_;        // of the open message item
+  std::string message_id_;  // of the open message item
+  int message_count_ = 0;
   bool tool_open_ = false;
   std::int64_t tool_chat_index_ = -1;
   std::int64_t json_tool_index_ = -2;  // chat index of the structured-output tool, if called

@@ -694,6 +694,30 @@ void normalize_answer_content_parts(json::object& answer) {
   }
 }
 
+bool normalize_delta_content_parts(json::object& chunk) {
+  auto* choices = chunk.if_contains("choices");
+  if (!choices || !choices->is_array()) return false;
+  bool changed = false;
+  for (auto& cv : choices->get_array()) {
+    auto* delta = cv.is_object() ? cv.get_object().if_contains("delta") : nullptr;
+    if (!delta || !delta->is_object()) continue;
+    auto& d = delta->get_object();
+    const auto* content = d.if_contains("content");
+    if (!content || !content->is_array()) continue;
+    std::string text, reasoning;
+    json::array blocks(d.storage());
+    for (const auto& part : content->get_array())
+      if (part.is_object()) read_answer_part(part.get_object(), text, reasoning, blocks);
+    d["content"] = text;
+    if (!blocks.empty()) {
+      d["reasoning_content"] = reasoning;
+      d["thinking_blocks"] = std::move(blocks);
+    }
+    changed = true;
+  }
+  return changed;
+}
+
 const json::object* openai_usage_object(const json::object& body) {
   if (const auto* usage = object_at(body, "usage")) return usage;
   const auto* choices = array_at(body, "choices");

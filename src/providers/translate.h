@@ -29,6 +29,8 @@ core::Usage usage_from(core::WireFormat format, const boost::json::object& usage
 // Mistral's reasoning models: text, `reasoning` summaries with signatures, `thinking`) made the
 // pivot's shape: content a string, the reasoning as reasoning_content + thinking_blocks.
 void normalize_answer_content_parts(boost::json::object& answer);
+// The same for a streamed chunk's delta.content lists; true when a delta was reshaped.
+bool normalize_delta_content_parts(boost::json::object& chunk);
 // A streamed OpenAI chunk's `usage` object; Moonshot (Kimi) puts it in the choice instead
 // (`choices[i].usage`, next to finish_reason), which is read when the top level has none.
 // (Whole answers: usage_of / answer_scan read the top level only.)

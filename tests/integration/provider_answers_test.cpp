@@ -217,6 +217,7 @@ Seen read_openai(const std::string& body, bool stream) {
     }
   }
   if (!done) s.problems.push_back("stream without [DONE]");
+  if (!s.tool_arguments.empty() && !s.tool_name) s.problems.push_back("tool-call arguments without a named call");
   return s;
 }
 
@@ -286,6 +287,7 @@ void read_response_object(const json::value& r, Seen& s, bool take_text) {
         }
       } else if (type == "function_call" && !s.tool_name) {
         s.tool_name = str(at(item, {"name"}));
+        if (s.tool_name->empty()) s.problems.push_back("function_call without a name");
         s.tool_arguments = str(at(item, {"arguments"}));
       }
     }

@@ -218,6 +218,58 @@ TEST(Translate, ContentPartsBecomeTextAndReasoning) {
   EXPECT_EQ(mistral.at("choices").at(0).at("message").at("reasoning_content"), "Hmm");
 }
 
+// A server tool (web search) runs at Anthropic: its streamed input is not an OpenAI tool call.
+TEST(StreamTranslate, ServerToolInputIsNotAToolCall) {
+  auto t = make_stream_translator(core::WireFormat::anthropic, core::WireFormat::openai, false);
+  bool content = false;
+  const auto events = run(*t, R"(event: message_start
+data: {"type":"message_start","message":{"id":"m","model":"c","usage":{"input_tokens":5}}}
+
+event: content_block_start
+data: {"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search"}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"query\":\"x\"}"}}
+
+event: content_block_stop
+data: {"type":"content_block_stop","index":0}
+
+event: content_block_start
+data: {"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Found."}}
+
+event: message_delta
+data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}
+
+event: message_stop
+data: {"type":"message_stop"}
+
+)", content);
+  for (const auto& e : events) EXPECT_EQ(e.data.find("tool_calls"), std::string::npos) << e.data;
+}
+
+// Databricks' Claude streams delta.content as a list of parts; an OpenAI client of a Databricks
+// deployment gets them as the pivot's reasoning_content and text, other streams are not touched.
+TEST(StreamTranslate, DatabricksContentPartsAreReshapedForOpenAiClients) {
+  auto t = make_stream_translator(core::WireFormat::openai, core::WireFormat::openai, false, true);
+  bool content = false;
+  const auto events = run(*t, R"(data: {"choices":[{"index":0,"delta":{"content":[{"type":"reasoning","summary":[{"type":"summary_text","text":"Hm","signature":"s"}]}]}}]}
+
+data: {"choices":[{"index":0,"delta":{"content":"Blue"},"finish_reason":"stop"}]}
+
+data: [DONE]
+
+)", content);
+  ASSERT_EQ(events.size(), 3u);
+  const auto first = json::parse(events[0].data);
+  EXPECT_EQ(first.at("choices").at(0).at("delta").at("reasoning_content"), "Hm");
+  EXPECT_EQ(first.at("choices").at(0).at("delta").at("content"), "");
+  EXPECT_EQ(json::parse(events[1].data).at("choices").at(0).at("delta").at("content"), "Blue");
+  EXPECT_TRUE(content);
+}
+
 TEST(StreamTranslate, ErrorEventsAreReportedNotForwarded) {
   auto t = make_stream_translator(core::WireFormat::anthropic, core::WireFormat::anthropic, false);
   http::SseEvent e{"error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"};
