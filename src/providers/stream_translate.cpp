@@ -38,7 +38,7 @@ bool openai_chunk_has_content(const json::object& chunk) {
     if (!c.is_object()) continue;
     const auto* delta = object_at(c.get_object(), "delta");
     if (!delta) continue;
-    if (!str(*delta, "content").empty() || !str(*delta, "refusal").empty() || !str(*delta, "reasoning_content").empty())
+    if (!str(*delta, "content").empty() || !str(*delta, "refusal").empty() || !openai_reasoning_text(*delta).empty())
       return true;
     if (const auto* blocks = delta->if_contains("thinking_blocks"); blocks && blocks->is_array() && !blocks->get_array().empty())
       return true;
@@ -80,7 +80,7 @@ bool worth_parsing(const http::SseEvent& e, std::initializer_list<std::string_vi
 }
 
 // Before the first content token, whether an OpenAI chunk may say anything the gateway reads:
-// content (a non-empty `content`, `refusal`, `reasoning_content`, `thinking_blocks`,
+// content (a non-empty `content`, `refusal`, `reasoning_content`/`reasoning`, `thinking_blocks`,
 // `tool_calls`), usage or an error. Conservative: it is parsed unless every such name it quotes
 // is followed by an empty value ("", null, []) and "error" is not quoted at all (a chunk with an
 // "error" key of any value is an error) and no `\u` escape could spell a name. The opening chunk
@@ -110,7 +110,7 @@ bool openai_chunk_may_matter(std::string_view data) {
         if (matters(p, "content")) return true;
         break;
       case 'r':
-        if (matters(p, "refusal") || matters(p, "reasoning_content")) return true;
+        if (matters(p, "refusal") || matters(p, "reasoning_content") || matters(p, "reasoning")) return true;
         break;
       case 't':
         if (matters(p, "thinking_blocks") || matters(p, "tool_calls")) return true;
@@ -452,7 +452,7 @@ class OpenAiToAnthropic final : public StreamTranslator {
       }
       return;
     }
-    thinking_text(str(delta, "reasoning_content"), out);
+    thinking_text(openai_reasoning_text(delta), out);
   }
 
   void thinking_text(std::string_view text, TranslatedChunk& out) {

@@ -607,7 +607,7 @@ json::object openai_response_to_anthropic(const json::object& c) {
             if (str(block, "type") == "thinking" && !block.contains("signature")) block["signature"] = "";
             content.push_back(std::move(block));
           }
-        } else if (const auto reasoning = str(m, "reasoning_content"); !reasoning.empty()) {
+        } else if (const auto reasoning = openai_reasoning_text(m); !reasoning.empty()) {
           content.push_back({{"type", "thinking"}, {"thinking", reasoning}, {"signature", ""}});
         }
         if (const auto* text = m.if_contains("content"); text && !text->is_null()) {
@@ -692,6 +692,11 @@ void normalize_answer_content_parts(json::object& answer) {
       m["thinking_blocks"] = std::move(blocks);
     }
   }
+}
+
+std::string_view openai_reasoning_text(const json::object& m) {
+  if (const auto text = str(m, "reasoning_content"); !text.empty()) return text;
+  return str(m, "reasoning");
 }
 
 bool normalize_delta_content_parts(json::object& chunk) {

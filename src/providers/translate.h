@@ -29,6 +29,9 @@ core::Usage usage_from(core::WireFormat format, const boost::json::object& usage
 // Mistral's reasoning models: text, `reasoning` summaries with signatures, `thinking`) made the
 // pivot's shape: content a string, the reasoning as reasoning_content + thinking_blocks.
 void normalize_answer_content_parts(boost::json::object& answer);
+// The reasoning text of an OpenAI-format message or delta: `reasoning_content` (DeepSeek, vLLM
+// < 0.10, LiteLLM), else `reasoning` (OpenRouter, Groq, Ollama, vLLM >= 0.10).
+std::string_view openai_reasoning_text(const boost::json::object& message_or_delta);
 // The same for a streamed chunk's delta.content lists; true when a delta was reshaped.
 bool normalize_delta_content_parts(boost::json::object& chunk);
 // A streamed OpenAI chunk's `usage` object; Moonshot (Kimi) puts it in the choice instead

@@ -180,7 +180,9 @@ Seen read_openai(const std::string& body, bool stream) {
     }
     const auto& c = choices->get_array()[0];
     s.text = str(at(c, {"message", "content"}));
+    // reasoning_content (DeepSeek, LiteLLM), else reasoning (OpenRouter, Groq, Ollama, vLLM >= 0.10).
     s.thinking = str(at(c, {"message", "reasoning_content"}));
+    if (s.thinking.empty()) s.thinking = str(at(c, {"message", "reasoning"}));
     s.refusal = str(at(c, {"message", "refusal"}));
     if (const auto* calls = at(c, {"message", "tool_calls"}); calls && calls->is_array() && !calls->get_array().empty()) {
       s.tool_name = str(at(calls->get_array()[0], {"function", "name"}));
@@ -207,6 +209,7 @@ Seen read_openai(const std::string& body, bool stream) {
     for (const auto& c : choices->get_array()) {
       s.text += str(at(c, {"delta", "content"}));
       s.thinking += str(at(c, {"delta", "reasoning_content"}));
+      s.thinking += str(at(c, {"delta", "reasoning"}));
       s.refusal += str(at(c, {"delta", "refusal"}));
       if (const auto* calls = at(c, {"delta", "tool_calls"}); calls && calls->is_array())
         for (const auto& call : calls->get_array()) {

@@ -270,6 +270,26 @@ data: [DONE]
   EXPECT_TRUE(content);
 }
 
+// OpenRouter, Groq, Ollama and vLLM >= 0.10 name the reasoning `reasoning`, not `reasoning_content`.
+TEST(Translate, ReasoningFieldBecomesAnthropicThinking) {
+  const auto m = openai_response_to_anthropic(json::parse(
+      R"({"id":"c","model":"g","choices":[{"index":0,"message":{"role":"assistant","content":"Paris.","reasoning":"Capital?"},"finish_reason":"stop"}]})")
+                                                  .as_object());
+  ASSERT_EQ(m.at("content").as_array().size(), 2u);
+  EXPECT_EQ(m.at("content").at(0).at("thinking"), "Capital?");
+  auto t = make_stream_translator(core::WireFormat::openai, core::WireFormat::anthropic, false);
+  bool content = false;
+  const auto events = run(*t, R"(data: {"id":"c1","model":"g","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"Hm"},"finish_reason":null}]}
+
+data: {"id":"c1","model":"g","choices":[{"index":0,"delta":{"content":"Paris.","reasoning":null},"finish_reason":"stop"}]}
+
+data: [DONE]
+
+)", content);
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(json::parse(events[2].data).at("delta").at("thinking"), "Hm");
+}
+
 TEST(StreamTranslate, ErrorEventsAreReportedNotForwarded) {
   auto t = make_stream_translator(core::WireFormat::anthropic, core::WireFormat::anthropic, false);
   http::SseEvent e{"error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"};
