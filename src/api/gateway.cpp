@@ -208,6 +208,12 @@ Gateway::Gateway(std::shared_ptr<const router::Router> router, Operations operat
 Gateway::~Gateway() { admin_pool_->join(); }
 
 void Gateway::swap_router(std::shared_ptr<const router::Router> router) {
+  // Responses deleted on another instance (Redis) leave this one's store too; the store may be
+  // new with this config (another Redis), so the handler is set on every swap.
+  router->state().on_shared_deleted(
+      [responses = std::weak_ptr<ResponseStore>(responses_)](std::string_view key) {
+        if (const auto store = responses.lock()) forget_shared(*store, key);
+      });
   auto generation = std::make_shared<Generation>();
   generation->redact = Redactor(router->config());
   generation->router = std::move(router);
@@ -280,8 +286,9 @@ http::Awaitable<void> Gateway::handle(http::Request& req, http::Responder& respo
   }
   // With Redis: responses stored by another instance are fetched before they are read here.
   if ((target.starts_with("/v1/responses") || target == "/responses") &&
-      key_authorized(req, router.config().general) && needs_shared_fetch(req, target, *responses_, router.state()))
-    co_await fetch_shared(req, target, *responses_, router.state());
+      key_authorized(req, router.config().general) &&
+      needs_shared_fetch(req, target, *responses_, router.state(), router.config().general))
+    co_await fetch_shared(req, target, *responses_, router.state(), router.config().general);
   if (auto direct = answer_directly(req, router)) {
     co_await responder.send(std::move(*direct));
     co_return;

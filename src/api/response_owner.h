@@ -23,8 +23,10 @@ struct StoreCaller {
 // The caller of an (already authorized) request.
 StoreCaller store_caller(const http::RequestHead& request, const config::GeneralSettings& general);
 
-// SHA-256 of the key, in hex: the owner kept in memory and in Redis (shared infrastructure), so
-// the key itself is never stored and cannot be read back from an entry.
-std::string key_fingerprint(std::string_view key);
+// The owner kept in memory and in Redis (shared infrastructure), in hex, so the key itself is
+// never stored: HMAC-SHA-256 of the key keyed with `secret` (the gateway's master key, which every
+// instance sharing a Redis has in its config), so a weak key cannot be guessed back from a Redis
+// dump by hashing candidates; plain SHA-256 when there is no secret (no master key: keys only).
+std::string key_fingerprint(std::string_view key, std::string_view secret);
 
 }  // namespace switchyard::api

@@ -35,8 +35,28 @@ std::string new_response_id() {
   return "resp_" + core::hex_lower({reinterpret_cast<const char*>(bytes), sizeof bytes});
 }
 
-// Stored output items share the store with responses, under this prefix (ids never contain ':').
+// Stored output items share the store with responses, under this prefix (response ids never
+// contain ':', so GET /v1/responses/{id} never reaches an item), scoped by their owner: item ids
+// come from the upstream, which may give two keys' items the same id; each stays its key's own
+// (a key reaches only items under its own fingerprint, the master key included).
 constexpr std::string_view kItemKeyPrefix = "item:";
+
+std::string item_key(std::string_view owner, std::string_view item_id) {
+  return std::string(kItemKeyPrefix).append(owner).append(1, ':').append(item_id);
+}
+
+// The store keys of a stored response's output items (kept with it by store_response).
+std::vector<std::string> output_item_keys(std::string_view response_json, std::string_view owner) {
+  std::vector<std::string> keys;
+  boost::system::error_code ec;
+  const auto response = json::parse(response_json, ec);
+  const auto* output = !ec && response.is_object() ? response.get_object().if_contains("output") : nullptr;
+  if (!output || !output->is_array()) return keys;
+  for (const auto& item : output->get_array())
+    if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
+      keys.push_back(item_key(owner, id->get_string()));
+  return keys;
+}
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -59,9 +79,45 @@ ResponseStore::Shard& ResponseStore::shard_of(const std::string& id) const {
 
 void ResponseStore::put(const std::string& id, Entry entry) {
   auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  put_locked(s, id, std::move(entry));
+}
+
+bool ResponseStore::put_fetched(const std::string& id, Entry entry, std::uint64_t forgets_seen) {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  if (forgets_.load(std::memory_order_acquire) != forgets_seen) return false;
+  put_locked(s, id, std::move(entry));
+  return true;
+}
+
+void ResponseStore::forget(const std::string& id) {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  forgets_.fetch_add(1, std::memory_order_acq_rel);
+  const auto it = s.entries.find(id);
+  if (it == s.entries.end()) return;
+  s.bytes -= size_of(it->second.entry);
+  s.entries.erase(it);
+}
+
+void ResponseStore::recheck_all() {
+  for (auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    forgets_.fetch_add(1, std::memory_order_acq_rel);  // a fetch in flight may predate a missed delete
+    for (auto& [id, stored] : s.entries) stored.recheck = true;
+  }
+}
+
+void ResponseStore::confirm(const std::string& id) {
+  auto& s = shard_of(id);
+  std::lock_guard lock(s.mutex);
+  if (const auto it = s.entries.find(id); it != s.entries.end()) it->second.recheck = false;
+}
+
+void ResponseStore::put_locked(Shard& s, const std::string& id, Entry entry) {
   const auto now = std::chrono::steady_clock::now();
   const auto size = size_of(entry);
-  std::lock_guard lock(s.mutex);
   if (const auto old = s.entries.find(id); old != s.entries.end()) {
     s.bytes -= size_of(old->second.entry);
     s.entries.erase(old);
@@ -87,7 +143,7 @@ bool ResponseStore::holds(const std::string& id) const {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
   const auto it = s.entries.find(id);
-  return it != s.entries.end() && it->second.expires > std::chrono::steady_clock::now();
+  return it != s.entries.end() && it->second.expires > std::chrono::steady_clock::now() && !it->second.recheck;
 }
 
 std::optional<ResponseStore::Entry> ResponseStore::get(const std::string& id, const StoreCaller& caller) const {
@@ -99,14 +155,15 @@ std::optional<ResponseStore::Entry> ResponseStore::get(const std::string& id, co
   return it->second.entry;
 }
 
-bool ResponseStore::erase(const std::string& id, const StoreCaller& caller) {
+std::optional<ResponseStore::Entry> ResponseStore::erase(const std::string& id, const StoreCaller& caller) {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
   const auto it = s.entries.find(id);
-  if (it == s.entries.end() || !caller.may_use(it->second.entry.owner)) return false;
+  if (it == s.entries.end() || !caller.may_use(it->second.entry.owner)) return std::nullopt;
   s.bytes -= size_of(it->second.entry);
+  auto entry = std::move(it->second.entry);
   s.entries.erase(it);
-  return true;
+  return entry;
 }
 
 std::variant<core::ChatRequest, http::Response> decode_responses_request(const http::Request& req,
@@ -166,7 +223,7 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
       if (!o || !o->contains("type") || o->at("type") != "item_reference") continue;
       const auto* id = o->if_contains("id");
       if (!id || !id->is_string()) return bad("an item_reference needs an 'id'", "input");
-      auto stored = store.get(std::string(kItemKeyPrefix) + std::string(id->get_string()), caller);
+      auto stored = store.get(item_key(caller.owner, id->get_string()), caller);
       if (!stored)
         return openai_error(version, bh::status::not_found,
                             "Item with id '" + std::string(id->get_string()) + "' not found.", "input", nullptr);
@@ -211,7 +268,8 @@ std::optional<ResponseStore::Entry> shared_entry(std::string_view value) {
 }
 
 // The local keys a request names that this instance does not hold.
-std::vector<std::string> missing_keys(const http::Request& req, std::string_view path, const ResponseStore& store) {
+std::vector<std::string> missing_keys(const http::Request& req, std::string_view path, const ResponseStore& store,
+                                      const config::GeneralSettings& general) {
   std::vector<std::string> keys;
   constexpr std::string_view kStoredPrefix = "/v1/responses/";
   if (path.starts_with(kStoredPrefix)) {
@@ -226,13 +284,14 @@ std::vector<std::string> missing_keys(const http::Request& req, std::string_view
   const auto parsed = json::parse(body, ec);
   if (ec || !parsed.is_object()) return keys;
   const auto& o = parsed.get_object();
+  const auto caller = store_caller(req, general);  // items are kept under their owner's fingerprint
   if (const auto* prev = o.if_contains("previous_response_id"); prev && prev->is_string())
     if (!store.holds(std::string(prev->get_string()))) keys.emplace_back(prev->get_string());
   if (const auto* input = o.if_contains("input"); input && input->is_array())
     for (const auto& item : input->get_array())
       if (const auto* i = item.if_object(); i && i->contains("type") && i->at("type") == "item_reference")
         if (const auto* id = i->if_contains("id"); id && id->is_string()) {
-          auto key = std::string(kItemKeyPrefix) + std::string(id->get_string());
+          auto key = item_key(caller.owner, id->get_string());
           if (!store.holds(key)) keys.push_back(std::move(key));
         }
   return keys;
@@ -250,21 +309,42 @@ void store_response(ResponseStore& store, state::StateStore& shared, const core:
   if (const auto* output = response.if_contains("output"); output && output->is_array())
     for (const auto& item : output->get_array())
       if (const auto* id = item.is_object() ? item.get_object().if_contains("id") : nullptr; id && id->is_string())
-        keep(store, shared, std::string(kItemKeyPrefix) + std::string(id->get_string()),
+        keep(store, shared, item_key(request.response_owner, id->get_string()),
              {"", json::serialize(item), request.response_owner});
 }
 
 bool needs_shared_fetch(const http::Request& req, std::string_view path, const ResponseStore& store,
-                        const state::StateStore& shared) {
-  return shared.shared_status().enabled && !missing_keys(req, path, store).empty();
+                        const state::StateStore& shared, const config::GeneralSettings& general) {
+  return shared.shared_status().enabled && !missing_keys(req, path, store, general).empty();
+}
+
+void forget_shared(ResponseStore& store, std::string_view shared_key) {
+  if (shared_key.empty()) store.recheck_all();
+  else if (shared_key.starts_with(kSharedPrefix)) store.forget(std::string(shared_key.substr(kSharedPrefix.size())));
 }
 
 http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view path, ResponseStore& store,
-                                   state::StateStore& shared) {
-  for (auto& key : missing_keys(req, path, store)) {
-    auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
-    if (!value) continue;
-    if (auto entry = shared_entry(*value)) store.put(key, std::move(*entry));  // its owner kept: read as here
+                                   state::StateStore& shared, const config::GeneralSettings& general) {
+  // A delete may land between the GET and the put: then the value is fetched again (a delete in
+  // a burst of them elsewhere: at most kFetchTries, then taken as absent).
+  constexpr int kFetchTries = 3;
+  for (auto& key : missing_keys(req, path, store, general)) {
+    for (int attempt = 0; attempt < kFetchTries; ++attempt) {
+      const auto forgets_seen = store.forgets();
+      auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
+      if (!value) {
+        // Redis has none (lost in a restart, or never written while it was down): a copy held here
+        // to be rechecked stands. Redis down: nothing was learned, it stays to be rechecked.
+        if (shared.shared_status().up) store.confirm(key);
+        break;
+      }
+      if (value->empty()) {  // deleted: the tombstone of delete_shared
+        store.forget(key);
+        break;
+      }
+      auto entry = shared_entry(*value);
+      if (!entry || store.put_fetched(key, std::move(*entry), forgets_seen)) break;  // its owner kept: read as here
+    }
   }
 }
 
@@ -290,8 +370,15 @@ std::optional<http::Response> answer_stored_response(const http::Request& req, s
     return res;
   }
   if (req.method() == bh::verb::delete_) {
-    if (!store.erase(id, caller)) return not_found();
-    shared.delete_shared(std::string(kSharedPrefix) + id);  // else the next lookup would fetch it back
+    const auto erased = store.erase(id, caller);
+    if (!erased) return not_found();
+    shared.delete_shared(std::string(kSharedPrefix) + id, store.ttl());  // else the next lookup would fetch it back
+    // Its output items go with it (item_reference to one is then an unknown item), here, in Redis
+    // and, by the delete events, on the other instances.
+    for (const auto& key : output_item_keys(erased->response, erased->owner)) {
+      store.forget(key);
+      shared.delete_shared(std::string(kSharedPrefix) + key, store.ttl());
+    }
     http::Response res{bh::status::ok, version};
     res.set(bh::field::content_type, "application/json");
     res.body() = json::serialize(json::object{{"id", id}, {"object", "response"}, {"deleted", true}});

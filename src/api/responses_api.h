@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -39,11 +40,25 @@ class ResponseStore {
     std::string owner;          // key_fingerprint of the key that stored it; empty: an open gateway's
   };
   void put(const std::string& id, Entry entry);
-  // Held (whoever owns it): whether a shared copy must be fetched.
+  // Held (whoever owns it) and not to be checked against Redis: whether a shared copy must be fetched.
   bool holds(const std::string& id) const;
   // The entry when `caller` may use it; an entry of another key is as absent as an unknown id.
   std::optional<Entry> get(const std::string& id, const StoreCaller& caller) const;
-  bool erase(const std::string& id, const StoreCaller& caller);
+  // The erased entry (for its output items), nullopt when absent or another key's.
+  std::optional<Entry> erase(const std::string& id, const StoreCaller& caller);
+  // Another instance deleted it (whoever owned it): drop this copy. Called on the Redis store's
+  // subscriber thread; it takes only the id's shard lock, like every other call here.
+  void forget(const std::string& id);
+  // A copy fetched from Redis, kept unless a forget() ran since `forgets_seen` (read before the
+  // fetch): the fetched value may predate that delete. False when not kept (fetch again).
+  bool put_fetched(const std::string& id, Entry entry, std::uint64_t forgets_seen);
+  // Deletes may have been missed (the Redis subscription broke): every entry is checked against
+  // Redis when next named (holds() is false until then; get() still answers from it).
+  void recheck_all();
+  // Checked: Redis has no copy (lost in a Redis restart, or never written while it was down), so
+  // this one stands.
+  void confirm(const std::string& id);
+  std::uint64_t forgets() const { return forgets_.load(std::memory_order_acquire); }
   std::chrono::seconds ttl() const { return ttl_; }
 
  private:
@@ -51,6 +66,7 @@ class ResponseStore {
   struct Stored {
     Entry entry;
     std::chrono::steady_clock::time_point expires;
+    bool recheck = false;  // a delete may have been missed: look in Redis before trusting it
   };
   struct Shard {
     mutable std::mutex mutex;
@@ -59,10 +75,14 @@ class ResponseStore {
     std::size_t bytes = 0;          // of the entries' strings
   };
   Shard& shard_of(const std::string& id) const;
+  void put_locked(Shard& shard, const std::string& id, Entry entry);
   std::size_t max_per_shard_;
   std::size_t max_bytes_per_shard_;
   std::chrono::seconds ttl_;
   mutable std::array<Shard, kShards> shards_;
+  // forget() calls so far; changed under the forgotten id's shard lock, so a put_fetched() of the
+  // same id (same shard) sees it.
+  std::atomic<std::uint64_t> forgets_{0};
 };
 
 // `POST /v1/responses` body → a ChatRequest, with previous_response_id's conversation put in
@@ -71,6 +91,11 @@ std::variant<core::ChatRequest, http::Response> decode_responses_request(const h
                                                                         const router::Router& router,
                                                                         const ResponseStore& store,
                                                                         std::string request_id);
+
+// The handler of state::StateStore::on_shared_deleted: another instance (or this one) deleted a
+// shared value, so a stored response's or item's local copy is dropped; an empty key (deletes may
+// have been missed) has every entry rechecked against Redis.
+void forget_shared(ResponseStore& store, std::string_view shared_key);
 
 // Keeps an answered response when the request did not say `store: false`: here, and through
 // `shared` (Redis, when configured) for the other instances.
@@ -82,12 +107,13 @@ void store_response(ResponseStore& store, state::StateStore& shared, const core:
 // fetched into `store`, so another instance's responses continue here. Nothing to fetch: no
 // coroutine frame is paid for (the caller checks needs_shared_fetch first).
 bool needs_shared_fetch(const http::Request& request, std::string_view path, const ResponseStore& store,
-                        const state::StateStore& shared);
+                        const state::StateStore& shared, const config::GeneralSettings& general);
 http::Awaitable<void> fetch_shared(const http::Request& request, std::string_view path, ResponseStore& store,
-                                   state::StateStore& shared);
+                                   state::StateStore& shared, const config::GeneralSettings& general);
 
 // `GET /v1/responses/{id}` and `DELETE /v1/responses/{id}` (of the caller's own responses: see
-// response_owner.h; a delete removes the Redis copy too); nullopt when the path is not one.
+// response_owner.h; a delete removes its output items and the Redis copies too, and tells the
+// other instances); nullopt when the path is not one.
 std::optional<http::Response> answer_stored_response(const http::Request& request, std::string_view path,
                                                      ResponseStore& store, state::StateStore& shared,
                                                      const config::GeneralSettings& general);

@@ -1,5 +1,5 @@
-// Hex digits and SHA-256 digests, shared by SigV4 signing, deployment ids, Responses ids and the
-// Responses store's key fingerprints (OpenSSL's libcrypto; no I/O).
+// Hex digits, SHA-256 digests and HMAC-SHA-256, shared by SigV4 signing, deployment ids, Responses
+// ids and the Responses store's key fingerprints (OpenSSL's libcrypto; no I/O).
 #pragma once
 
 #include <string>
@@ -12,5 +12,8 @@ std::string hex_lower(std::string_view bytes);
 
 // SHA-256 of `data` as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view data);
+
+// HMAC-SHA-256 of `data` keyed with `key` (RFC 2104), as 64 lower-case hex digits.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 }  // namespace switchyard::core

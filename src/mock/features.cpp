@@ -1,5 +1,6 @@
 #include "mock/features.h"
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_set>
 
@@ -55,6 +56,39 @@ const json::array* array_of(const json::object& o, std::string_view key) {
   return v && v->is_array() ? &v->get_array() : nullptr;
 }
 
+// Anthropic's rule with thinking on: the assistant turn in progress (the first assistant message
+// after the last user message that is not only tool results) must start with a thinking block
+// when it called tools. The real API's message, including its spelling.
+std::string unsigned_tool_turn(const json::array& messages) {
+  const auto only_tool_results = [](const json::object& m) {
+    const auto* content = array_of(m, "content");
+    return content && !content->empty() && std::all_of(content->begin(), content->end(), [](const json::value& b) {
+             return b.is_object() && str(b.get_object(), "type") == "tool_result";
+           });
+  };
+  std::size_t start = messages.size();
+  for (std::size_t i = messages.size(); i-- > 0;) {
+    if (!messages[i].is_object()) continue;
+    const auto& m = messages[i].get_object();
+    if (str(m, "role") == "user" && !only_tool_results(m)) break;
+    if (str(m, "role") == "assistant") start = i;
+  }
+  if (start == messages.size()) return {};
+  const auto* content = array_of(messages[start].get_object(), "content");
+  if (!content || content->empty()) return {};
+  const bool calls_tools = std::any_of(content->begin(), content->end(), [](const json::value& b) {
+    return b.is_object() && str(b.get_object(), "type") == "tool_use";
+  });
+  const auto first = (*content)[0].is_object() ? str((*content)[0].get_object(), "type") : std::string_view{};
+  if (!calls_tools || first == "thinking" || first == "redacted_thinking") return {};
+  return "messages." + std::to_string(start) + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `" +
+         std::string(first) +
+         "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the "
+         "lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous "
+         "turns. To avoid this requirement, disable `thinking`. Please consult our documentation at "
+         "https://docs.claude.com/en/docs/build-with-claude/extended-thinking";
+}
+
 void anthropic_features(const json::object& body, RequestedFeatures& f) {
   if (const auto* t = body.if_contains("thinking"); t && t->is_object())
     f.thinking = str(t->get_object(), "type") == "enabled" || str(t->get_object(), "type") == "adaptive";
@@ -80,11 +114,13 @@ void anthropic_features(const json::object& body, RequestedFeatures& f) {
         if (!(*content)[j].is_object()) continue;
         const auto& block = (*content)[j].get_object();
         if (str(block, "type") == "thinking" && !str(block, "signature").starts_with(kSignaturePrefix) &&
-            f.bad_signature.empty())
-          f.bad_signature = "messages." + std::to_string(i) + ".content." + std::to_string(j) +
+            f.invalid_thinking.empty())
+          f.invalid_thinking = "messages." + std::to_string(i) + ".content." + std::to_string(j) +
                             ": Invalid `signature` in `thinking` block";
       }
     }
+  if (const auto* messages = array_of(body, "messages"); messages && f.thinking && f.invalid_thinking.empty())
+    f.invalid_thinking = unsigned_tool_turn(*messages);
 }
 
 void bedrock_features(const json::object& body, RequestedFeatures& f) {
@@ -115,8 +151,8 @@ void bedrock_features(const json::object& body, RequestedFeatures& f) {
         const auto* r = (*content)[j].is_object() ? (*content)[j].get_object().if_contains("reasoningContent") : nullptr;
         const auto* text = r && r->is_object() ? r->get_object().if_contains("reasoningText") : nullptr;
         if (text && text->is_object() && !str(text->get_object(), "signature").starts_with(kSignaturePrefix) &&
-            f.bad_signature.empty())
-          f.bad_signature = "The model returned the following errors: messages." + std::to_string(i) + ".content." +
+            f.invalid_thinking.empty())
+          f.invalid_thinking = "The model returned the following errors: messages." + std::to_string(i) + ".content." +
                             std::to_string(j) + ": Invalid `signature` in `thinking` block";
       }
     }

@@ -21,7 +21,9 @@ struct RequestedFeatures {
   bool thinking = false;
   std::int64_t cached_prefix_words = 0;  // words up to the last cache breakpoint (0: none)
   std::string cached_prefix_key;         // the prefix's text, to tell a cache write from a read
-  std::string bad_signature;             // set: the request's thinking block the mock did not sign
+  // Set: the 400 message the real API gives for the request's thinking: a thinking block the mock
+  // did not sign, or thinking on while the assistant turn in progress does not start with one.
+  std::string invalid_thinking;
   // The last turn carries tool results: a model answers them (text), it does not call again, so
   // an agent loop (Claude Code) ends.
   bool answers_tool_result = false;

@@ -333,8 +333,8 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
     if (!ec && parsed.is_object()) features = requested_features(format, parsed.get_object());
   }
   stats_.record(call->model, path, lower_cased_headers(request), std::move(request.body()));
-  if (features && !features->bad_signature.empty()) {
-    co_await responder.send(make_response(400, kJsonType, invalid_request_body(format, features->bad_signature)));
+  if (features && !features->invalid_thinking.empty()) {
+    co_await responder.send(make_response(400, kJsonType, invalid_request_body(format, features->invalid_thinking)));
     co_return Disposition::answered;
   }
   const auto entry = table_.lookup(call->model, path);

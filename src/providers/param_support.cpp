@@ -53,6 +53,35 @@ bool uses_openai_thinking(const json::object& b) {
   return features::requested_thinking_budget(b).has_value();
 }
 
+// Claude refuses a request with thinking on when the assistant turn in progress (its tool calls
+// since the last user message) does not start with that turn's signed thinking ("Expected
+// `thinking` or `redacted_thinking`, but found `tool_use`"). Chat Completions clients that do not
+// keep `thinking_blocks` (LangChain's ChatOpenAI, the AI SDK's .chat()) send such turns.
+bool has_signed_thinking(const json::object& message) {
+  const auto* blocks = array_at(message, "thinking_blocks");
+  if (!blocks) return false;
+  return std::any_of(blocks->begin(), blocks->end(), [](const json::value& v) {
+    if (!v.is_object()) return false;
+    const auto type = str(v.get_object(), "type");
+    return type == "redacted_thinking" || (type == "thinking" && !str(v.get_object(), "signature").empty());
+  });
+}
+bool uses_thinking_in_unsigned_tool_turn(const json::object& b) {
+  if (!features::requested_thinking_budget(b)) return false;
+  const auto* messages = array_at(b, "messages");
+  if (!messages) return false;
+  const json::object* turn_start = nullptr;  // the first assistant message after the last user message
+  for (auto it = messages->rbegin(); it != messages->rend(); ++it) {
+    if (!it->is_object()) continue;
+    const auto role = str(it->get_object(), "role");
+    if (role == "user") break;
+    if (role == "assistant") turn_start = &it->get_object();
+  }
+  if (!turn_start) return false;
+  const auto* calls = array_at(*turn_start, "tool_calls");
+  return calls && !calls->empty() && !has_signed_thinking(*turn_start);
+}
+
 bool uses_anthropic_thinking(const json::object& b) {
   const auto* t = object_at(b, "thinking");
   return t && str(*t, "type") != "disabled";
@@ -87,6 +116,7 @@ struct ParamRule {
   std::string_view name;         // as the client spells it (what drop_params removes)
   UsedBy used;
   std::initializer_list<ApiKind> lacking;  // the kinds of API that cannot honour it
+  std::string_view why = {};  // when the kind can honour the parameter, but not in this request
 };
 
 constexpr auto kOpenAiClient = core::WireFormat::openai;
@@ -120,6 +150,11 @@ const ParamRule kRules[] = {
      {K::anthropic, K::vertex_claude, K::bedrock_claude, K::bedrock_nova, K::bedrock_other, K::gemini, K::databricks,
       K::azure}},
     {kOpenAiClient, "reasoning_effort", uses_openai_thinking, {K::bedrock_nova, K::bedrock_other}},
+    {kOpenAiClient, "reasoning_effort", uses_thinking_in_unsigned_tool_turn,
+     {K::anthropic, K::vertex_claude, K::bedrock_claude},
+     "thinking is on and the assistant's tool calls since the last user message come back without "
+     "their signed thinking_blocks, which Claude requires; send each assistant message's thinking_blocks "
+     "back as they were returned"},
     // Anthropic clients
     {kAnthropicClient, "top_k", uses_top_k, {K::openai, K::azure, K::bedrock_other}},
     {kAnthropicClient, "thinking", uses_anthropic_thinking, {K::bedrock_nova, K::bedrock_other}},
@@ -148,6 +183,13 @@ const auto kLackingMasks = [] {
 static_assert(static_cast<unsigned>(ApiKind::openai_compatible) < 32, "one bit per kind of API");
 
 bool lacks(std::size_t rule, ApiKind kind) { return (kLackingMasks[rule] & bit(kind)) != 0; }
+
+// Why `kind` cannot take `name` in this request, when that kind otherwise can ("" if it never can).
+std::string_view why_unsupported(ApiKind kind, std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kRules); ++i)
+    if (kRules[i].name == name && lacks(i, kind) && !kRules[i].why.empty()) return kRules[i].why;
+  return {};
+}
 
 bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -263,11 +305,19 @@ errors::Classification deployment_refusal(std::string rule, std::string message)
 }
 
 errors::Classification unsupported_params_refusal(const Endpoint& endpoint, const std::vector<std::string>& names) {
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  const auto kind = api_kind(endpoint);
+  std::string list, reasons;
+  for (const auto& n : names) {
+    if (const auto why = why_unsupported(kind, n); !why.empty())
+      reasons += std::string(reasons.empty() ? "" : "; ") + n + " here: " + std::string(why);
+    else
+      list += (list.empty() ? "" : ", ") + n;
+  }
+  std::string message = std::string(to_string(kind)) + " deployments ";
+  if (!list.empty()) message += "do not support " + list;
+  if (!reasons.empty()) message += std::string(list.empty() ? "" : ", and ") + "cannot take " + reasons;
   return deployment_refusal("switchyard:unsupported_params",
-                            std::string(to_string(api_kind(endpoint))) + " deployments do not support " + list +
-                                " (not sent; set drop_params: true to drop unsupported parameters)");
+                            message + " (not sent; set drop_params: true to drop unsupported parameters)");
 }
 
 void shape_openai_body(ApiKind kind, std::string_view model, json::object& body) {

@@ -1,6 +1,7 @@
 #include "providers/responses_codec.h"
 
 #include <array>
+#include <utility>
 
 #include "http/sse.h"
 #include "providers/json_fields.h"
@@ -95,6 +96,14 @@ std::variant<json::array, ResponsesRefusal> chat_messages(const json::object& re
   // Consecutive function_call items (and the assistant text just before them) are one assistant
   // chat message with several tool_calls.
   json::object* open_assistant = nullptr;
+  // Thinking carried back in a reasoning item (kThinkingCarrier) belongs to the assistant message
+  // of the same turn, the next one made.
+  json::array pending_thinking;
+  const auto new_assistant = [&](json::value content) {
+    messages.push_back({{"role", "assistant"}, {"content", std::move(content)}});
+    open_assistant = &messages.back().get_object();
+    if (!pending_thinking.empty()) (*open_assistant)["thinking_blocks"] = std::exchange(pending_thinking, {});
+  };
   for (const auto& v : input->get_array()) {
     if (!v.is_object()) return refuse("'input' items must be objects");
     const auto& item = v.get_object();
@@ -105,8 +114,7 @@ std::variant<json::array, ResponsesRefusal> chat_messages(const json::object& re
       const auto* content = item.if_contains("content");
       if (!content) return refuse("a message item needs 'content'");
       if (role == "assistant") {
-        messages.push_back({{"role", "assistant"}, {"content", text_of_parts(*content)}});
-        open_assistant = &messages.back().get_object();
+        new_assistant(json::value(text_of_parts(*content)));
         continue;
       }
       if (role != "user" && role != "system" && role != "developer")
@@ -115,10 +123,10 @@ std::variant<json::array, ResponsesRefusal> chat_messages(const json::object& re
       if (auto* r = std::get_if<ResponsesRefusal>(&converted)) return *r;
       messages.push_back({{"role", chat_role(role)}, {"content", std::move(std::get<json::value>(converted))}});
       open_assistant = nullptr;
+      pending_thinking.clear();  // reasoning with no answer of its own: it belongs to no turn
     } else if (type == "function_call") {
       if (!open_assistant) {
-        messages.push_back({{"role", "assistant"}, {"content", nullptr}});
-        open_assistant = &messages.back().get_object();
+        new_assistant(nullptr);
       }
       auto& calls = (*open_assistant)["tool_calls"];
       if (!calls.is_array()) calls = json::array{};
@@ -136,9 +144,16 @@ std::variant<json::array, ResponsesRefusal> chat_messages(const json::object& re
                           {"tool_call_id", str(item, "call_id")},
                           {"content", output ? text_of_parts(*output) : std::string()}});
       open_assistant = nullptr;
+      pending_thinking.clear();
     } else if (type == "reasoning") {
-      // A previous turn's reasoning (possibly encrypted for OpenAI only): context a chat model
-      // cannot read. Its answer and tool calls, which follow, carry the conversation.
+      // A previous turn's reasoning: the thinking blocks this gateway carried (signed, for Claude),
+      // else context a chat model cannot read (OpenAI's own encrypted reasoning): skipped.
+      if (const auto carried = str(item, "encrypted_content"); carried.starts_with(kThinkingCarrier)) {
+        boost::system::error_code ec;
+        auto blocks = json::parse(carried.substr(kThinkingCarrier.size()), ec);
+        if (!ec && blocks.is_array())
+          for (auto& block : blocks.get_array()) pending_thinking.push_back(std::move(block));
+      }
       continue;
     } else {
       return refuse("input item type '" + std::string(type) +
@@ -331,6 +346,20 @@ json::object text_part(std::string_view text) {
   return {{"type", "output_text"}, {"text", text}, {"annotations", json::array{}}, {"logprobs", json::array{}}};
 }
 
+// The provider's thinking, as the chat pivot carries it (reasoning_content: Claude, Gemini), is a
+// reasoning item whose summary is that text, as LiteLLM maps it: what a Responses client asking
+// for reasoning (LangChain, the AI SDK, Codex) shows. No encrypted_content: a reasoning item sent
+// back is context the chat pivot drops (responses_input_to_chat), so there is nothing to carry.
+json::object summary_part(std::string_view text) { return {{"type", "summary_text"}, {"text", text}}; }
+
+json::object reasoning_item(const std::string& id, std::string_view text, const json::array& thinking_blocks = {}) {
+  json::array summary;
+  if (!text.empty()) summary.push_back(summary_part(text));
+  json::object item{{"id", id}, {"type", "reasoning"}, {"summary", std::move(summary)}};
+  if (!thinking_blocks.empty()) item["encrypted_content"] = std::string(kThinkingCarrier) + json::serialize(thinking_blocks);
+  return item;
+}
+
 json::object function_call_item(const std::string& id, std::string_view call_id, std::string_view name,
                                 std::string_view arguments, std::string_view status) {
   return {{"id", id}, {"type", "function_call"}, {"status", status},
@@ -364,6 +393,9 @@ json::object chat_response_to_responses(const json::object& completion, const Re
     const auto& choice = choices->front().get_object();
     finish = std::string(str(choice, "finish_reason"));
     if (const auto* message = object_at(choice, "message")) {
+      const auto* thinking_blocks = array_at(*message, "thinking_blocks");
+      if (const auto thought = str(*message, "reasoning_content"); !thought.empty() || thinking_blocks)
+        output.push_back(reasoning_item("rs_" + suffix, thought, thinking_blocks ? *thinking_blocks : json::array{}));
       json::array content;
       std::string text(str(*message, "content"));
       if (const auto* calls = array_at(*message, "tool_calls"))  // structured output (forced tool)
@@ -464,6 +496,14 @@ class ChatToResponses final : public StreamTranslator {
       if (const auto finish = str(choice, "finish_reason"); !finish.empty()) finish_ = std::string(finish);
       const auto* delta = object_at(choice, "delta");
       if (!delta) continue;
+      if (const auto thought = str(*delta, "reasoning_content"); !thought.empty()) {
+        reasoning_delta(thought, out);
+        out.content = true;
+      }
+      if (const auto* blocks = array_at(*delta, "thinking_blocks")) {
+        for (const auto& block : *blocks)
+          if (block.is_object()) thinking_block_delta(block.get_object(), out);
+      }
       if (const auto text = str(*delta, "content"); !text.empty()) {
         text_delta(text, out);
         out.content = true;
@@ -499,7 +539,67 @@ class ChatToResponses final : public StreamTranslator {
     emit("response.in_progress", {{"response", response_}}, out);
   }
 
+  // A reasoning item with one summary part, streamed as OpenAI streams a reasoning summary. Each
+  // burst of thinking (before the answer, between tool calls) is an item of its own.
+  void reasoning_delta(std::string_view text, TranslatedChunk& out) {
+    open_reasoning(out);
+    reasoning_text_ += text;
+    emit("response.reasoning_summary_text.delta",
+         {{"item_id", reasoning_id_}, {"output_index", reasoning_index_}, {"summary_index", 0}, {"delta", text}}, out);
+  }
+
+  // The thinking blocks of this burst, rebuilt from the chat chunks (LiteLLM's streamed shape: a
+  // thinking block per text delta, one with only the signature, redacted blocks whole), for the
+  // reasoning item's encrypted_content.
+  void thinking_block_delta(const json::object& block, TranslatedChunk& out) {
+    open_reasoning(out);
+    auto* last = blocks_.empty() ? nullptr : &blocks_.back().get_object();
+    const bool last_open = last && str(*last, "type") == "thinking" && str(*last, "signature").empty();
+    if (str(block, "type") == "redacted_thinking") {
+      blocks_.push_back(block);
+    } else if (const auto signature = str(block, "signature"); !signature.empty()) {
+      if (last_open) (*last)["signature"] = signature;
+      else blocks_.push_back({{"type", "thinking"}, {"thinking", str(block, "thinking")}, {"signature", signature}});
+    } else if (const auto text = str(block, "thinking"); !text.empty()) {
+      if (last_open) (*last)["thinking"] = std::string(str(*last, "thinking")) + std::string(text);
+      else blocks_.push_back({{"type", "thinking"}, {"thinking", text}});
+    }
+  }
+
+  void open_reasoning(TranslatedChunk& out) {
+    if (message_open_) close_message(out);
+    if (tool_open_) close_tool(out);
+    if (!reasoning_open_) {
+      reasoning_open_ = true;
+      reasoning_id_ = "rs_" + suffix_ + (reasoning_count_ == 0 ? "" : "_" + std::to_string(reasoning_count_));
+      ++reasoning_count_;
+      reasoning_text_.clear();
+      blocks_.clear();
+      reasoning_index_ = static_cast<std::int64_t>(output_.size());
+      output_.push_back(reasoning_item(reasoning_id_, ""));
+      emit("response.output_item.added", {{"output_index", reasoning_index_}, {"item", output_.back()}}, out);
+      emit("response.reasoning_summary_part.added",
+           {{"item_id", reasoning_id_}, {"output_index", reasoning_index_}, {"summary_index", 0}, {"part", summary_part("")}},
+           out);
+    }
+  }
+
+  void close_reasoning(TranslatedChunk& out) {
+    reasoning_open_ = false;
+    emit("response.reasoning_summary_text.done",
+         {{"item_id", reasoning_id_}, {"output_index", reasoning_index_}, {"summary_index", 0}, {"text", reasoning_text_}},
+         out);
+    emit("response.reasoning_summary_part.done",
+         {{"item_id", reasoning_id_}, {"output_index", reasoning_index_}, {"summary_index", 0},
+          {"part", summary_part(reasoning_text_)}},
+         out);
+    auto& item = output_[static_cast<std::size_t>(reasoning_index_)].get_object();
+    item = reasoning_item(reasoning_id_, reasoning_text_, blocks_);
+    emit("response.output_item.done", {{"output_index", reasoning_index_}, {"item", item}}, out);
+  }
+
   void text_delta(std::string_view text, TranslatedChunk& out) {
+    if (reasoning_open_) close_reasoning(out);
     if (tool_open_) close_tool(out);
     if (!message_open_) {
       // Text after a tool call (Anthropic: text, server tool, text) is a new message item: its
@@ -546,6 +646,7 @@ class ChatToResponses final : public StreamTranslator {
       return;
     }
     if (!tool_open_ || index != tool_chat_index_) {
+      if (reasoning_open_) close_reasoning(out);
       if (message_open_) close_message(out);
       if (tool_open_) close_tool(out);
       tool_open_ = true;
@@ -576,6 +677,7 @@ class ChatToResponses final : public StreamTranslator {
   }
 
   void complete(TranslatedChunk& out) {
+    if (reasoning_open_) close_reasoning(out);
     if (message_open_) close_message(out);
     if (tool_open_) close_tool(out);
     response_["output"] = output_;
@@ -605,6 +707,11 @@ class ChatToResponses final : public StreamTranslator {
   std::int64_t tool_index_ = 0;
   int tool_count_ = 0;
   std::string tool_id_, tool_call_id_, tool_name_, arguments_;
+  bool reasoning_open_ = false;
+  std::int64_t reasoning_index_ = 0;
+  int reasoning_count_ = 0;
+  std::string reasoning_id_, reasoning_text_;
+  json::array blocks_;  // this burst's thinking blocks, for encrypted_content
 };
 
 // Anthropic Messages events → chat chunks (the existing translator) → Responses events.

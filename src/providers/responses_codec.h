@@ -47,6 +47,13 @@ std::vector<std::string> offered_tools_not_carried(const boost::json::object& re
 // call's arguments come back as the answer's text (the approach LiteLLM takes). False when the
 // request has tools of its own (forcing ours would stop the model from calling them).
 inline constexpr std::string_view kJsonOutputTool = "switchyard_json_output";
+
+// The provider's thinking blocks (signed thinking, redacted thinking) ride in a reasoning item's
+// encrypted_content as this prefix + the blocks' JSON, so a client sending the item back (Codex
+// with store: false, LangChain, the AI SDK's item_reference) gives Claude its signed thinking
+// again: Anthropic requires it before the tool_use of a turn being continued. Encrypted content
+// without the prefix (OpenAI's own) is not ours and stays skipped.
+inline constexpr std::string_view kThinkingCarrier = "switchyard.thinking_blocks.v1:";
 bool response_format_as_forced_tool(boost::json::object& chat);
 
 // A chat.completion object → a Response object.

@@ -287,9 +287,28 @@ void RedisStore::put_shared(const std::string& key, std::string value, std::chro
              nullptr});
 }
 
-// Queued on the same connection as the puts and lookups: a lookup after it finds nothing.
-void RedisStore::delete_shared(const std::string& key) {
-  if (up_.load(std::memory_order_relaxed)) enqueue({{"DEL", "switchyard:shared:" + key}, nullptr});
+// Queued on the same connection as the puts and lookups: a lookup after it finds the tombstone.
+// The `del` event follows the SET on that connection, so an instance told to drop its copy that
+// fetches it again finds the tombstone too.
+void RedisStore::delete_shared(const std::string& key, std::chrono::seconds remembered) {
+  if (!up_.load(std::memory_order_relaxed)) return;
+  enqueue({{"SET", "switchyard:shared:" + key, "", "EX", std::to_string(std::max<std::int64_t>(1, remembered.count()))},
+           nullptr});
+  enqueue({{"PUBLISH", kEvents, "del|-|0|0|" + instance_id_ + "|" + key}, nullptr});
+}
+
+void RedisStore::on_shared_deleted(SharedDeletedHandler handler) {
+  const std::lock_guard lock(shared_deleted_mutex_);
+  shared_deleted_ = std::move(handler);
+}
+
+void RedisStore::notify_shared_deleted(std::string_view key) {
+  SharedDeletedHandler handler;
+  {
+    const std::lock_guard lock(shared_deleted_mutex_);
+    handler = shared_deleted_;
+  }
+  if (handler) handler(key);
 }
 
 http::Awaitable<std::optional<std::string>> RedisStore::get_shared(std::string key) {
@@ -585,6 +604,7 @@ void RedisStore::kick_stale_subscriber() {
 
 void RedisStore::subscriber_loop() {
   auto backoff = std::chrono::milliseconds(100);
+  bool subscribed_before = false;  // a later subscription follows a gap: deletes may be missed
   for (;;) {
     {
       std::unique_lock lock(queue_mutex_);
@@ -604,6 +624,8 @@ void RedisStore::subscriber_loop() {
           subscriber_fd_ = c->fd;
           subscription_stale_ = false;
         }
+        if (subscribed_before) notify_shared_deleted({});  // copies may be stale: after SUBSCRIBE, no gap
+        subscribed_before = true;
         // From here on other instances' cooldowns arrive within milliseconds ("connected" is the
         // writer's connection; before this line they arrive with the next resync).
         core::log_line(std::cerr, "switchyard: redis " + options_.endpoint.display() + " subscribed to cooldown events");
@@ -632,10 +654,16 @@ void RedisStore::subscriber_loop() {
   }
 }
 
-// "cd|cause|until_ms|set_us|origin|id" or "clr|-|0|0|origin|id" (the id last: it may hold '|').
+// "cd|cause|until_ms|set_us|origin|id", "clr|-|0|0|origin|id" or "del|-|0|0|origin|shared key"
+// (the id or key last: it may hold '|'; the same six fields, so an older instance takes a `del`
+// for a deployment it does not have and ignores it).
 void RedisStore::on_event(std::string_view payload) {
   const auto parts = split(payload, '|', 6);
   if (parts.size() != 6) return;
+  if (parts[0] == "del") {
+    notify_shared_deleted(parts[5]);
+    return;
+  }
   const auto slot = local_.slot(parts[5]);
   if (!slot) return;  // a deployment this instance does not have
   if (parts[0] == "clr") {

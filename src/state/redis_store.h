@@ -1,6 +1,6 @@
 // The StateStore shared by every instance pointing at the same Redis. Hot-path reads come from a
 // local view (an InMemoryStore) kept fresh by pub/sub on `switchyard:events` and a resync every
-// second; writes go to a dedicated Redis thread through a queue and are pipelined there. I/O
+// second (the same channel tells every instance of deleted shared values: on_shared_deleted); writes go to a dedicated Redis thread through a queue and are pipelined there. I/O
 // threads never wait on Redis: only admit() for a subject WITH limits awaits a reply, and it
 // awaits it asynchronously (the reply is posted back to the caller's executor).
 // Redis down, slow or restarted: the local view keeps serving, limits are counted locally, one
@@ -67,8 +67,9 @@ class RedisStore final : public StateStore {
   WindowUsage usage(const std::string& subject, core::Nanos now) const override;
   SharedStatus shared_status() const override;
   void put_shared(const std::string& key, std::string value, std::chrono::seconds ttl) override;
-  void delete_shared(const std::string& key) override;
+  void delete_shared(const std::string& key, std::chrono::seconds remembered) override;
   http::Awaitable<std::optional<std::string>> get_shared(std::string key) override;
+  void on_shared_deleted(SharedDeletedHandler handler) override;
 
   bool redis_up() const { return up_.load(std::memory_order_relaxed); }
   std::uint64_t redis_errors_total() const { return errors_total_.load(std::memory_order_relaxed); }
@@ -127,6 +128,7 @@ class RedisStore final : public StateStore {
   // published until it has subscribed again.
   void kick_stale_subscriber();
   void on_event(std::string_view payload);
+  void notify_shared_deleted(std::string_view key);  // empty: deletes may have been missed
 
   std::int64_t wall_ms() const;
   core::Nanos steady_from_wall_ms(std::int64_t until_ms) const;
@@ -158,6 +160,10 @@ class RedisStore final : public StateStore {
   std::mutex subscriber_mutex_;
   int subscriber_fd_ = -1;  // to shut the blocking SUBSCRIBE read down
   bool subscription_stale_ = false;  // subscribed before the writer last saw Redis down
+
+  // Taken by on_shared_deleted() and by the subscriber thread for a `del` event (deletes are rare).
+  std::mutex shared_deleted_mutex_;
+  SharedDeletedHandler shared_deleted_;
 
   std::thread writer_thread_;
   std::thread subscriber_thread_;

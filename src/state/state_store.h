@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -99,7 +100,17 @@ class StateStore {
   // Values shared across instances (the Responses API store): a put with a TTL and a delete,
   // never waited for, and a lookup. Without Redis there is nothing shared (nullopt).
   virtual void put_shared(const std::string& /*key*/, std::string /*value*/, std::chrono::seconds /*ttl*/) {}
-  virtual void delete_shared(const std::string& /*key*/) {}
+  // Leaves an empty value (a tombstone, for `remembered`: get_shared answers "") so an instance
+  // that missed the delete tells a deleted value from one Redis lost, and tells every instance
+  // (this one included) through its SharedDeletedHandler, so local copies are dropped there too.
+  virtual void delete_shared(const std::string& /*key*/, std::chrono::seconds /*remembered*/) {}
+  // Called with the key of every shared value an instance deleted, on the store's own thread
+  // (never an I/O thread): the handler must be quick and thread-safe. Called with an empty key
+  // when deletes may have been missed (the subscription broke and is back): local copies of
+  // shared values are then stale. Setting replaces the last handler; without Redis nothing is
+  // ever called.
+  using SharedDeletedHandler = std::function<void(std::string_view key)>;
+  virtual void on_shared_deleted(SharedDeletedHandler /*handler*/) {}
   virtual http::Awaitable<std::optional<std::string>> get_shared(std::string /*key*/) {
     const std::optional<std::string> none;
     co_return none;

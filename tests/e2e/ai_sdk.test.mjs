@@ -16,6 +16,7 @@ const MOCK = mockYaml.replace('default:', `  json-ok: {reply: '${JSON.stringify(
   embed-ok: {reply: "unused"}
   json-claude: {reply: "not JSON", tool_call: {name: switchyard_json_output, arguments: ${JSON.stringify(OBJECT)}}}
   tools-ai: {reply: "It is sunny.", tool_call: {name: get_weather, arguments: {city: Paris}}}
+  think-ai: {reply: "${REPLY.anthropic}", tool_call: {name: get_weather, arguments: {city: Paris}}}
 default:`);
 
 let stack;
@@ -27,6 +28,7 @@ before(async () => {
       `  - {model_name: json-ok, litellm_params: {model: openai_compatible/json-ok, api_base: '${base}/v1', api_key: sk-test}}
   - {model_name: json-claude, litellm_params: {model: anthropic/json-claude, api_base: '${base}', api_key: sk-test}}
   - {model_name: tools-ai, litellm_params: {model: anthropic/tools-ai, api_base: '${base}', api_key: sk-test}}
+  - {model_name: gpt-5-on-claude, litellm_params: {model: anthropic/think-ai, api_base: '${base}', api_key: sk-test}}
   - {model_name: embed-ok, litellm_params: {model: openai_compatible/embed-ok, api_base: '${base}/v1', api_key: sk-test}}
   - {model_name: ai-embed, litellm_params: {model: openai/ai-embed, api_base: '${base}/no-credit/v1', api_key: sk-test}}
   - {model_name: ai-object, litellm_params: {model: openai_compatible/ai-object, api_base: '${base}/no-credit/v1', api_key: sk-test}}
@@ -100,6 +102,45 @@ describe('Vercel AI SDK through the gateway', () => {
     const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
     const turn = stats.models['tools-ai'].last_body.messages.at(-1);
     assert.ok(turn.content.some((b) => b.type === 'tool_result'), JSON.stringify(turn));
+  });
+
+  // The SDK sends reasoning options only for model names it knows reason (gpt-5…, o-series),
+  // hence the group's name. Claude's thinking comes back as a reasoning item's summary (its signed
+  // blocks in encrypted_content); in the tool loop's second step the SDK refers to that stored
+  // item by item_reference.
+  const reasoning = { openai: { reasoningEffort: 'low', reasoningSummary: 'auto' } };
+
+  test('reasoning summary from Claude (Responses API), whole and streamed', async () => {
+    const whole = await generateText({ model: openai('gpt-5-on-claude'), prompt: 'Six times seven?', providerOptions: reasoning, maxRetries: 0 });
+    assert.equal(whole.text, REPLY.anthropic);
+    assert.ok(whole.reasoningText?.length > 0, JSON.stringify(whole.content));
+    const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
+    assert.deepEqual(stats.models['think-ai'].last_body.thinking, { type: 'enabled', budget_tokens: 1024 });
+
+    const stream = streamText({ model: openai('gpt-5-on-claude'), prompt: 'Six times seven?', providerOptions: reasoning, maxRetries: 0 });
+    let deltas = '';
+    for await (const part of stream.fullStream) if (part.type === 'reasoning-delta') deltas += part.text;
+    assert.equal(deltas, whole.reasoningText);
+    assert.equal(await stream.text, REPLY.anthropic);
+  });
+
+  test('reasoning with a tool loop: the stored reasoning item is referred to in the next step', async () => {
+    const result = await generateText({
+      model: openai('gpt-5-on-claude'), providerOptions: reasoning, maxRetries: 0, stopWhen: stepCountIs(3),
+      tools: { get_weather: tool({ inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => ({ city, sky: 'clear' }) }) },
+      prompt: 'Weather in Paris?',
+    });
+    assert.equal(result.steps.length, 2, JSON.stringify(result.steps.map((s) => s.finishReason)));
+    assert.ok(result.steps[0].reasoningText?.length > 0);
+    assert.match(result.text, /Tool output: .*clear/);
+    assert.ok(result.steps[1].request.body.input.some((i) => i.type === 'item_reference' && i.id.startsWith('rs_')),
+      JSON.stringify(result.steps[1].request.body.input));
+    // The stored reasoning item carried Claude's signed thinking: it precedes the tool_use again,
+    // as Anthropic requires when continuing a thinking turn (the mock checks the signature).
+    const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
+    const assistant = stats.models['think-ai'].last_body.messages[1];
+    assert.deepEqual(assistant.content.map((b) => b.type), ['thinking', 'tool_use'], JSON.stringify(assistant));
+    assert.match(assistant.content[0].signature, /^mock-sig-/);
   });
 
   test('embed and embedMany (/v1/embeddings) after a credit-balance fallback', async () => {

@@ -40,6 +40,6 @@ if ! (cd "$dest" && npm ci --no-audit --no-fund --prefer-offline --fetch-retries
   die "npm ci failed in $dest (offline, or the npm registry is unreachable?); see the npm output above"
 fi
 cp "$src_dir/package-lock.json" "$stamp"
-versions=$(cd "$dest" && node -p "['openai', '@anthropic-ai/sdk', 'ai', '@ai-sdk/openai', '@openai/codex'].map((p) => p + '@' +
+versions=$(cd "$dest" && node -p "['openai', '@anthropic-ai/sdk', 'ai', '@ai-sdk/openai', '@ai-sdk/anthropic', '@ai-sdk/openai-compatible', '@langchain/core', '@langchain/openai', '@langchain/anthropic', '@openai/codex'].map((p) => p + '@' +
   JSON.parse(require('fs').readFileSync('node_modules/' + p + '/package.json')).version).join(', ')")
 echo "e2e: installed $versions in $(( $(date +%s) - start ))s"

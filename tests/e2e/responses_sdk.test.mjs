@@ -23,6 +23,7 @@ before(async () => {
     gatewayYaml: (base) => gatewayYaml(base, { fallbacks: FALLBACKS }).replace('router_settings:',
       `  - {model_name: gpt-responses, litellm_params: {model: openai/gpt-responses, api_base: '${base}/v1', api_key: sk-test}}
   - {model_name: tools-responses, litellm_params: {model: anthropic/tools-responses, api_base: '${base}', api_key: sk-test}}
+  - {model_name: think-responses, litellm_params: {model: anthropic/anthropic-ok, api_base: '${base}', api_key: sk-test}}
 router_settings:`),
   });
   client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: 'sk-unused', maxRetries: 0, timeout: 20_000 });
@@ -59,6 +60,18 @@ describe('OpenAI SDK: responses.create / responses.stream', () => {
     assert.equal(types[0], 'response.created');
     assert.equal(types.at(-1), 'response.completed');
     assertUsage(final.usage);
+  });
+
+  // The helper checks each reasoning-summary event against the item and part it names.
+  test('responses.stream helper: Claude thinking as a reasoning summary before the answer', async () => {
+    const stream = client.responses.stream({ model: 'think-responses', input: 'Six times seven?', reasoning: { effort: 'low', summary: 'auto' } });
+    let summary = '';
+    stream.on('response.reasoning_summary_text.delta', (e) => { summary += e.delta; });
+    const final = await stream.finalResponse();
+    assert.deepEqual(final.output.map((item) => item.type), ['reasoning', 'message']);
+    assert.ok(summary.length > 0);
+    assert.deepEqual(final.output[0].summary, [{ type: 'summary_text', text: summary }]);
+    assert.equal(final.output_text, REPLY.anthropic);
   });
 
   test('passed through to an OpenAI deployment; retrieve() and previous_response_id on another provider', async () => {

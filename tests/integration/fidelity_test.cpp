@@ -131,6 +131,81 @@ TEST(Fidelity, DropParamsDropsTheParameterAndNamesIt) {
   EXPECT_TRUE(s.gateway->wait_for_line("dropped_params=top_k")) << "named in the request log: " << s.gateway->output();
 }
 
+// ---- thinking in a tool loop from a client that does not keep thinking_blocks -------------------
+
+// A Chat Completions client (LangChain's ChatOpenAI, the AI SDK's .chat()) with reasoning on,
+// continuing a tool loop: the assistant's tool call comes back without the signed thinking that
+// preceded it. Claude refuses that (the mock gives the real API's 400), so the gateway does not
+// send it there: refused before any call (an OpenAI deployment answers), or, under drop_params,
+// sent without thinking and named.
+const std::string kThinkingToolModels =
+    "  gpt-plain: {reply: \"from openai\"}\n"
+    "  claude-direct: {reply: \"from claude\"}\n";
+const std::string kThinkingToolConfig =
+    "model_list:\n"
+    "  - {model_name: claude, litellm_params: {model: anthropic/claude-direct, api_base: '$BASE', api_key: sk-ant-x}}\n"
+    "  - {model_name: gpt, litellm_params: {model: openai/gpt-plain, api_base: '$BASE/v1', api_key: sk-x}}\n"
+    "  - {model_name: claude-alone, litellm_params: {model: anthropic/claude-direct, api_base: '$BASE', api_key: sk-ant-x}}\n"
+    "  - {model_name: claude-lenient, litellm_params: {model: anthropic/claude-direct, api_base: '$BASE', api_key: sk-ant-x, drop_params: true}}\n"
+    "router_settings:\n"
+    "  num_retries: 0\n"
+    "  fallbacks: [{claude: [gpt]}]\n";
+
+json::object tool_loop_turn(std::string_view model, const json::value& thinking_blocks) {
+  auto body = json::parse(R"({"reasoning_effort":"low","max_tokens":256,
+    "tools":[{"type":"function","function":{"name":"get_weather",
+              "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],
+    "messages":[{"role":"user","content":"Weather in Paris?"},
+                {"role":"assistant","content":null,"tool_calls":[{"id":"toolu_01","type":"function",
+                  "function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
+                {"role":"tool","tool_call_id":"toolu_01","content":"sunny, 21 C"}]})").as_object();
+  body["model"] = model;
+  if (!thinking_blocks.is_null()) body["messages"].as_array()[1].as_object()["thinking_blocks"] = thinking_blocks;
+  return body;
+}
+
+TEST(Fidelity, ThinkingToolTurnWithoutItsSignedThinkingIsNotSentToClaude) {
+  Stack s("thinking-tool-turn", kThinkingToolModels, kThinkingToolConfig);
+  const auto post = [&](const json::object& body) {
+    return request(s.port, "POST", "/v1/chat/completions", json::serialize(body), {{"content-type", "application/json"}});
+  };
+  // Claude would refuse it: refused before the call, the fallback answers.
+  auto r = post(tool_loop_turn("claude", nullptr));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("from openai"), std::string::npos) << r.body;
+  EXPECT_EQ(s.calls("claude-direct"), 0);
+  // No deployment that can: 400 saying why and what to do.
+  r = post(tool_loop_turn("claude-alone", nullptr));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("thinking_blocks"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("drop_params"), std::string::npos) << r.body;
+  EXPECT_EQ(s.calls("claude-direct"), 0);
+  // drop_params: answered by Claude without thinking, and named.
+  r = post(tool_loop_turn("claude-lenient", nullptr));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("x-switchyard-dropped-params"), "reasoning_effort");
+  EXPECT_FALSE(s.last_body("claude-direct").as_object().contains("thinking"));
+  // The turn with its signed thinking (as Claude returned it) goes to Claude with thinking on,
+  // the assistant message starting with the signed block.
+  const auto signed_blocks = json::parse(R"([{"type":"thinking","thinking":"Use the tool.","signature":"mock-sig-1-EqQBCgIYAhIM"}])");
+  r = post(tool_loop_turn("claude-alone", signed_blocks));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("from claude"), std::string::npos) << r.body;
+  const auto sent = s.last_body("claude-direct").as_object();
+  EXPECT_TRUE(sent.contains("thinking")) << sent;
+  EXPECT_EQ(sent.at("messages").at(1).at("content").at(0).at("type"), "thinking") << sent;
+  // What Claude (the mock, as the real API) answers to the turn without it: an Anthropic client's
+  // request goes through unchanged and gets the provider's 400.
+  const auto anthropic = json::parse(R"({"model":"claude-alone","max_tokens":2048,
+    "thinking":{"type":"enabled","budget_tokens":1024},
+    "messages":[{"role":"user","content":"Weather in Paris?"},
+                {"role":"assistant","content":[{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{"city":"Paris"}}]},
+                {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"sunny"}]}]})").as_object();
+  r = s.messages(anthropic);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("Expected `thinking` or `redacted_thinking`, but found `tool_use`"), std::string::npos) << r.body;
+}
+
 TEST(Fidelity, LitellmSettingsDropParamsAppliesToEveryDeployment) {
   Stack s("drop-global", kParamModels, kParamConfig + "litellm_settings: {drop_params: true}\n");
   const auto r = post_chat(s.port, Client::openai, chat_body(Client::openai, "gpt-alone", false, {{"seed", 7}, {"top_k", 2}}));

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "chat_client.h"
+#include "core/digest.h"
 #include "cred_stack.h"
 #include "harness.h"
 
@@ -105,6 +106,54 @@ TEST(Tenancy, StoredResponsesBelongToTheKeyThatStoredThem) {
   gateway->stop();
 }
 
+// Item ids come from the upstream: two upstreams (here two mocks, each numbering its items from 1)
+// may answer two keys with the same item id. Each key's item_reference still resolves to its own
+// item. Before, B's item replaced A's under the same id: A's reference answered 404 (B's item is
+// not A's) and B's resolved to whichever was stored last.
+TEST(Tenancy, AnItemIdReusedByUpstreamsStaysEachKeysOwnItem) {
+  auto mock_a = start_mock("models:\n  gpt-ok: {reply: \"Hello, team A\"}\n");
+  auto mock_b = start_mock("models:\n  gpt-ok: {reply: \"Hello, team B\"}\n");
+  const auto row = [](std::string_view group, std::uint16_t mock) {
+    return "  - {model_name: " + std::string(group) + ", litellm_params: {model: openai/gpt-ok, api_base: "
+           "'http://127.0.0.1:" + std::to_string(mock) + "/v1', api_key: sk-upstream-x}}\n";
+  };
+  std::uint16_t port = 0;
+  auto gateway = start_gateway(
+      write_temp_file("tenancy-items.yaml", "model_list:\n" + row("gpt-a", mock_a.port) + row("gpt-b", mock_b.port) +
+                                                "general_settings:\n  master_key: " + std::string(kMaster) +
+                                                "\n  keys:\n    - {key: " + std::string(kKeyA) +
+                                                ", name: team-a}\n    - {key: " + std::string(kKeyB) + ", name: team-b}\n")
+          .string(),
+      port);
+  const auto post = [&](std::string_view key, std::string_view group, json::value input) {
+    return request(port, "POST", "/v1/responses",
+                   json::serialize(json::object{{"model", group}, {"input", std::move(input)}}), bearer(key));
+  };
+  const auto first_item = [](const HttpResult& r) {
+    return std::string(json::parse(r.body).at("output").at(0).at("id").as_string());
+  };
+  const auto a = post(kKeyA, "gpt-a", "Hi, I am team A.");
+  const auto b = post(kKeyB, "gpt-b", "Hi, I am team B.");
+  ASSERT_EQ(a.status, 200) << a.body;
+  ASSERT_EQ(b.status, 200) << b.body;
+  const auto item = first_item(a);
+  ASSERT_EQ(item, first_item(b)) << "the premise: both upstreams answered with the same item id";
+
+  const auto last_input = [](const MockProcess& mock) {
+    const auto stats = json::parse(request(mock.port, "GET", "/mock/stats").body);
+    return json::serialize(stats.at("models").at("gpt-ok").at("last_body").at("input"));
+  };
+  const json::array reference{json::object{{"type", "item_reference"}, {"id", item}}, user_says("and?")};
+  const auto again_a = post(kKeyA, "gpt-a", reference);
+  ASSERT_EQ(again_a.status, 200) << again_a.body;
+  EXPECT_NE(last_input(mock_a).find("Hello, team A"), std::string::npos) << last_input(mock_a);
+  const auto again_b = post(kKeyB, "gpt-b", reference);
+  ASSERT_EQ(again_b.status, 200) << again_b.body;
+  EXPECT_NE(last_input(mock_b).find("Hello, team B"), std::string::npos) << last_input(mock_b);
+  EXPECT_EQ(last_input(mock_b).find("team A"), std::string::npos) << last_input(mock_b);
+  gateway->stop();
+}
+
 TEST(Tenancy, StoredResponsesOfAnOpenGatewayStayReadableByAnyone) {
   auto mock = start_mock("models:\n  claude-ok: {reply: \"Hello\"}\n");
   std::uint16_t port = 0;
@@ -162,6 +211,10 @@ TEST(Tenancy, StoredResponsesStayScopedAcrossInstancesThroughRedis) {
   ASSERT_TRUE(dump.wait_for_exit()) << dump.output();
   EXPECT_NE(dump.output().find("Hello, team A"), std::string::npos) << dump.output();
   EXPECT_EQ(dump.output().find(kKeyA), std::string::npos) << dump.output();
+  // …and a fingerprint keyed with the master key (HMAC-SHA-256): a plain SHA-256 of a weak key
+  // could be guessed back from a dump. Before, the owner line was SHA-256(key).
+  EXPECT_NE(dump.output().find("owner:" + core::hmac_sha256_hex(kMaster, kKeyA)), std::string::npos) << dump.output();
+  EXPECT_EQ(dump.output().find(core::sha256_hex(kKeyA)), std::string::npos) << dump.output();
 
   // A copy without an owner line (written before responses had owners) is no key's: only the
   // master key, which reaches every response, reads it.
