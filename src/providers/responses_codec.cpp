@@ -346,7 +346,8 @@ json::object text_part(std::string_view text) {
   return {{"type", "output_text"}, {"text", text}, {"annotations", json::array{}}, {"logprobs", json::array{}}};
 }
 
-// The provider's thinking, as the chat pivot carries it (reasoning_content: Claude, Gemini), is a
+// The provider's thinking, as the chat pivot carries it (reasoning_content: Claude, Gemini; or
+// `reasoning`: OpenRouter, Groq, Ollama, vLLM >= 0.10), is a
 // reasoning item whose summary is that text, as LiteLLM maps it: what a Responses client asking
 // for reasoning (LangChain, the AI SDK, Codex) shows. No encrypted_content: a reasoning item sent
 // back is context the chat pivot drops (responses_input_to_chat), so there is nothing to carry.
@@ -394,7 +395,7 @@ json::object chat_response_to_responses(const json::object& completion, const Re
     finish = std::string(str(choice, "finish_reason"));
     if (const auto* message = object_at(choice, "message")) {
       const auto* thinking_blocks = array_at(*message, "thinking_blocks");
-      if (const auto thought = str(*message, "reasoning_content"); !thought.empty() || thinking_blocks)
+      if (const auto thought = openai_reasoning_text(*message); !thought.empty() || thinking_blocks)
         output.push_back(reasoning_item("rs_" + suffix, thought, thinking_blocks ? *thinking_blocks : json::array{}));
       json::array content;
       std::string text(str(*message, "content"));
@@ -496,7 +497,7 @@ class ChatToResponses final : public StreamTranslator {
       if (const auto finish = str(choice, "finish_reason"); !finish.empty()) finish_ = std::string(finish);
       const auto* delta = object_at(choice, "delta");
       if (!delta) continue;
-      if (const auto thought = str(*delta, "reasoning_content"); !thought.empty()) {
+      if (const auto thought = openai_reasoning_text(*delta); !thought.empty()) {
         reasoning_delta(thought, out);
         out.content = true;
       }

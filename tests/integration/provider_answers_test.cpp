@@ -61,7 +61,7 @@ struct Usage {
 
 struct Expected {
   std::string text;
-  std::optional<std::string> thinking;  // reasoning the OpenAI and Anthropic clients must get
+  std::optional<std::string> thinking;  // reasoning every client must get (Responses: a reasoning item)
   std::optional<std::string> refusal;   // OpenAI message.refusal / Responses refusal part / Anthropic text
   std::optional<std::string> tool_name;
   json::value tool_arguments;  // an object, compared as JSON
@@ -288,6 +288,9 @@ void read_response_object(const json::value& r, Seen& s, bool take_text) {
             else if (str(at(part, {"type"})) == "refusal") s.refusal += str(at(part, {"refusal"}));
           }
         }
+      } else if (type == "reasoning") {  // the provider's thinking: one summary_text (ARCHITECTURE)
+        if (const auto* summary = at(item, {"summary"}); summary && summary->is_array())
+          for (const auto& part : summary->get_array()) s.thinking += str(at(part, {"text"}));
       } else if (type == "function_call" && !s.tool_name) {
         s.tool_name = str(at(item, {"name"}));
         if (s.tool_name->empty()) s.problems.push_back("function_call without a name");
@@ -441,7 +444,7 @@ TEST(ProviderAnswers, EveryRealAnswerReachesEveryClientFormatWhole) {
       if (c.expect.refusal && client != "anthropic") {
         EXPECT_EQ(seen.refusal, *c.expect.refusal) << r.body;
       }
-      if (c.expect.thinking && client != "responses") {
+      if (c.expect.thinking) {
         EXPECT_EQ(seen.thinking, *c.expect.thinking) << r.body;
       }
       if (c.expect.tool_name) {
