@@ -72,6 +72,8 @@ struct ToolCall {
 // call gets `body` as the stream: SSE text is written one event (blank-line separated) per chunk;
 // content_type application/vnd.amazon.eventstream takes one JSON object per line,
 // `{"<eventType>": {payload}}` as boto3 prints ConverseStream events, and frames each one.
+// HTTP-error and transport faults of the script still apply; a stream_* fault step replays the
+// whole body (the replay is not cut).
 struct Replay {
   int status = 200;
   std::string content_type{"application/json"};
