@@ -215,6 +215,21 @@ void read_top_level(ErrorFields& f, const json::value& root, int depth) {
       add_marker(f, br);
       if (f.type.empty()) f.type = "prompt_blocked";
     }
+  // …and an answer its safety filters stopped before any content: a 200 whose only candidate has
+  // a blocking finishReason and no parts (the Gemini dialect does not call it an answer).
+  if (const auto* cs = field(o, "candidates"); cs && cs->is_array() && cs->get_array().size() == 1 && cs->get_array()[0].is_object()) {
+    const auto& candidate = cs->get_array()[0].get_object();
+    const auto* reason = field(candidate, "finishReason");
+    const auto* content = field(candidate, "content");
+    const auto* parts = content && content->is_object() ? field(content->get_object(), "parts") : nullptr;
+    const bool empty = !parts || !parts->is_array() || parts->get_array().empty();
+    if (reason && reason->is_string() && empty &&
+        (reason->get_string() == "SAFETY" || reason->get_string() == "PROHIBITED_CONTENT" ||
+         reason->get_string() == "BLOCKLIST")) {
+      add_marker(f, reason);
+      if (f.type.empty()) f.type = "response_blocked";
+    }
+  }
 }
 
 bool try_parse(std::string_view text, json::value& out) {

@@ -10,7 +10,7 @@
 namespace switchyard::errors {
 namespace {
 using EC = ErrorClass;
-constexpr std::array<Rule, 23> kGoogle = {{
+constexpr std::array<Rule, 24> kGoogle = {{
     // A key with no allowance at all for the model ("…limit: 0, model: gemini-2.5-pro", "doesn't
     // have a free quota tier") is refused whatever the quota window says: its RetryInfo and
     // per-minute quota ids promise a retry that never succeeds.
@@ -53,6 +53,8 @@ constexpr std::array<Rule, 23> kGoogle = {{
      .gstatus = "INVALID_ARGUMENT|OUT_OF_RANGE|ALREADY_EXISTS"},
     // Gemini answers a blocked prompt with 200 and promptFeedback.blockReason.
     {.id = "google.prompt_blocked", .error_class = EC::content_policy, .type = "prompt_blocked"},
+    // …and an answer stopped by SAFETY / PROHIBITED_CONTENT / BLOCKLIST before any content.
+    {.id = "google.response_blocked", .error_class = EC::content_policy, .type = "response_blocked"},
     {.id = "google.safety_message", .error_class = EC::content_policy,
      .message = "blocked due to safety|safety reasons|prohibited content"},
 }};

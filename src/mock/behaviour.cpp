@@ -120,6 +120,39 @@ std::optional<ToolCall> tool_call_from_json(const boost::json::value& json, std:
   return call;
 }
 
+std::optional<Replay> replay_from_json(const boost::json::value& json, std::string& error) {
+  const auto* o = json.if_object();
+  if (!o) {
+    error = "'replay' must be an object {status, content_type, body}";
+    return std::nullopt;
+  }
+  Replay replay;
+  bool has_body = false;
+  for (const auto& [key, value] : *o) {
+    if (key == "status") {
+      const auto n = non_negative(value);
+      if (!n || *n < 100 || *n > 599) {
+        error = "'replay.status' must be an HTTP status (100..599)";
+        return std::nullopt;
+      }
+      replay.status = static_cast<int>(*n);
+    } else if (key == "content_type" && value.is_string()) {
+      replay.content_type = value.get_string();
+    } else if (key == "body" && value.is_string()) {
+      replay.body = value.get_string();
+      has_body = true;
+    } else {
+      error = "'replay." + std::string(key) + "': unknown field or not a string (status, content_type, body)";
+      return std::nullopt;
+    }
+  }
+  if (!has_body) {
+    error = "'replay.body' is required";
+    return std::nullopt;
+  }
+  return replay;
+}
+
 std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std::string& error) {
   if (!json.is_object()) {
     error = "behaviour must be a JSON object";
@@ -163,6 +196,10 @@ std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std
         return std::nullopt;
       }
       b.echo_credential = value.get_bool();
+    } else if (key == "replay") {
+      auto replay = replay_from_json(value, error);
+      if (!replay) return std::nullopt;
+      b.replay = std::move(*replay);
     } else if (key == "tool_call") {
       auto call = tool_call_from_json(value, error);
       if (!call) return std::nullopt;
@@ -184,7 +221,7 @@ std::optional<Behaviour> behaviour_from_json(const boost::json::value& json, std
       field = *n;
     } else {
       error = "unknown field '" + std::string(key) +
-              "' (fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix, echo_credential)";
+              "' (fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix, echo_credential, replay)";
       return std::nullopt;
     }
   }

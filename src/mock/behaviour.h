@@ -67,6 +67,22 @@ struct ToolCall {
   std::string arguments_json;  // the arguments object, serialized
 };
 
+// `replay`: answer an ok step with these bytes verbatim, whatever path and format the call came
+// on (a real provider answer collected elsewhere, tests/data/provider_answers.yaml). A streamed
+// call gets `body` as the stream: SSE text is written one event (blank-line separated) per chunk;
+// content_type application/vnd.amazon.eventstream takes one JSON object per line,
+// `{"<eventType>": {payload}}` as boto3 prints ConverseStream events, and frames each one.
+// HTTP-error and transport faults of the script still apply; a stream_* fault step replays the
+// whole body (the replay is not cut).
+struct Replay {
+  int status = 200;
+  std::string content_type{"application/json"};
+  std::string body;
+};
+
+// `replay` from JSON: {status?, content_type?, body}.
+std::optional<Replay> replay_from_json(const boost::json::value& json, std::string& error);
+
 struct Behaviour {
   std::vector<Fault> script{Fault::ok};
   std::string reply{kDefaultReply};
@@ -79,6 +95,7 @@ struct Behaviour {
   // its scheme, api-key, x-api-key, x-goog-api-key) in its message, as some providers and
   // proxies do: the gateway must redact it before a log line or a client sees it.
   bool echo_credential = false;
+  std::optional<Replay> replay;
 };
 
 // From a `PUT /mock/models/<name>` body. Fields not given keep their defaults. On failure returns

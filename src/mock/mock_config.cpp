@@ -14,7 +14,7 @@ namespace switchyard::mock {
 namespace {
 
 constexpr std::string_view kBehaviourFields =
-    "fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix, echo_credential, model";
+    "fault, script, reply, tool_call, latency_ms, chunk_delay_ms, retry_after, path_prefix, echo_credential, replay, model";
 
 // A YAML value as JSON: quoted scalars stay strings, plain ones become null/bool/number when they
 // read as one (YAML 1.2 core schema).
@@ -80,6 +80,10 @@ Behaviour read_behaviour(config::YamlReader& r, const YAML::Node& node, const st
     } else if (key == "tool_call") {
       std::string error;
       if (auto call = tool_call_from_json(yaml_to_json(value), error)) b.tool_call = std::move(*call);
+      else r.error(value, what + ": " + error);
+    } else if (key == "replay") {
+      std::string error;
+      if (auto replay = replay_from_json(yaml_to_json(value), error)) b.replay = std::move(*replay);
       else r.error(value, what + ": " + error);
     } else if (key == "model" && model != nullptr) {
       if (auto s = r.string(value, what + ".model")) *model = std::move(*s);

@@ -13,6 +13,7 @@
 #include "mock/cloud_bedrock.h"
 #include "mock/cloud_google.h"
 #include "mock/features.h"
+#include "mock/replay.h"
 #include "mock/wire.h"
 
 namespace switchyard::mock {
@@ -365,6 +366,10 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
     co_await responder.send(std::move(res));
     co_return Disposition::answered;
   }
+  if (b.replay) {
+    co_await send_replay(responder, *b.replay, call->stream);
+    co_return done;
+  }
   const ReplyIds ids{sequence_.fetch_add(1, std::memory_order_relaxed) + 1, unix_seconds(), b.latency_ms};
   // A conversation that ends with the tool's result gets text (quoting it when the mock can read
   // it): the agent loop ends instead of calling the tool again.
@@ -406,6 +411,30 @@ http::Awaitable<Disposition> MockServer::serve(http::Request& request, http::Res
   }
   if (!co_await responder.finish_stream()) stats_.record_aborted_stream();
   co_return done;
+}
+
+http::Awaitable<void> MockServer::send_replay(http::Responder& responder, const Replay& replay, bool stream) {
+  if (!stream || !replay_streams(replay)) {
+    co_await responder.send(make_response(static_cast<unsigned>(replay.status), replay.content_type, replay.body));
+    co_return;
+  }
+  std::string error;
+  const auto chunks = replay_chunks(replay, error);
+  if (!chunks) {
+    co_await responder.send(make_response(500, "text/plain", error));
+    co_return;
+  }
+  beast_http::response_header<> header;
+  header.result(static_cast<beast_http::status>(replay.status));
+  header.set(beast_http::field::content_type, replay.content_type);
+  header.set(beast_http::field::cache_control, "no-cache");
+  if (!co_await responder.start_stream(std::move(header))) co_return;
+  for (const auto& chunk : *chunks)
+    if (!co_await responder.write_chunk(chunk)) {
+      stats_.record_aborted_stream();
+      co_return;
+    }
+  if (!co_await responder.finish_stream()) stats_.record_aborted_stream();
 }
 
 }  // namespace switchyard::mock

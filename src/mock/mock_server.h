@@ -64,6 +64,8 @@ class MockServer {
   http::Response token_grant(const http::Request& request);
   // Behaviour lookup, stats, latency, fault or reply: the same for every API. `errors` is the
   // shape faults and stream error events take (call.format is the shape of the replies).
+  // Behaviour::replay: the given bytes, whole or as a stream (mock/replay.h).
+  http::Awaitable<void> send_replay(http::Responder& responder, const Replay& replay, bool stream);
   http::Awaitable<Disposition> serve(http::Request& request, http::Responder& responder, const Call& call,
                                      WireFormat errors, std::string_view path);
 

@@ -30,6 +30,7 @@ class AnswerHandler {
   bool on_document_end(error_code&) { return true; }
   bool on_object_begin(error_code&) {
     if (depth_ == 0) top_is_object_ = true;
+    if (depth_ == 3) in_message_ = in_choices() && choice_key_is_message_;
     if (depth_ == 1 && top_key_ == TopKey::usage) in_usage_ = true;
     if (depth_ == 2 && in_usage_ && usage_key_ == UsageKey::prompt_details) in_details_ = true;
     ++depth_;
@@ -39,10 +40,12 @@ class AnswerHandler {
     --depth_;
     if (depth_ == 1) in_usage_ = false;
     if (depth_ == 2) in_details_ = false;
+    if (depth_ == 3) in_message_ = false;
     return true;
   }
   bool on_array_begin(error_code&) {
     if (depth_ == 1 && top_key_ == TopKey::answer_array) facts_.is_answer_array = true;
+    if (depth_ == 4 && in_message_ && message_key_is_content_) facts_.content_parts = true;
     ++depth_;
     return true;
   }
@@ -51,11 +54,11 @@ class AnswerHandler {
     return true;
   }
   bool on_key_part(string_view part, std::size_t, error_code&) {
-    if (depth_ <= 3) key_.append(part.data(), part.size());
+    if (depth_ <= 3 || (in_message_ && depth_ == 4)) key_.append(part.data(), part.size());
     return true;
   }
   bool on_key(string_view last, std::size_t, error_code&) {
-    if (depth_ <= 3) {
+    if (depth_ <= 3 || (in_message_ && depth_ == 4)) {
       std::string_view key(last.data(), last.size());
       if (!key_.empty()) key = key_.append(last.data(), last.size());
       take_key(key);
@@ -77,6 +80,7 @@ class AnswerHandler {
   struct Facts {
     bool is_answer_array = false;
     bool has_error = false;
+    bool content_parts = false;
     std::int64_t input = 0, output = 0, cache_read = 0, cache_creation = 0, cached = 0;
   };
   bool top_is_object() const { return top_is_object_; }
@@ -90,6 +94,7 @@ class AnswerHandler {
       if (key == (anthropic_ ? "content" : "choices")) {
         top_key_ = TopKey::answer_array;
         facts_.is_answer_array = false;
+        facts_.content_parts = false;
       } else if (key == "error") {
         top_key_ = TopKey::error;
         facts_.has_error = true;
@@ -100,6 +105,10 @@ class AnswerHandler {
     } else if (depth_ == 2 && in_usage_) {
       usage_key_ = usage_key_of(key);
       clear_usage_field();
+    } else if (depth_ == 3 && in_choices()) {
+      choice_key_is_message_ = key == "message";
+    } else if (depth_ == 4 && in_message_) {
+      message_key_is_content_ = key == "content";
     } else if (depth_ == 3 && in_details_) {
       details_cached_ = key == "cached_tokens";
       if (details_cached_) facts_.cached = 0;
@@ -135,8 +144,14 @@ class AnswerHandler {
     return true;
   }
 
+  // Inside OpenAI's `choices` array (depth 2 holds its elements, depth 3 their keys).
+  bool in_choices() const { return !anthropic_ && top_key_ == TopKey::answer_array; }
+
   bool anthropic_;
   int depth_ = 0;
+  bool choice_key_is_message_ = false;
+  bool in_message_ = false;  // inside choices[i].message
+  bool message_key_is_content_ = false;
   bool top_is_object_ = false;
   bool in_usage_ = false;
   bool in_details_ = false;
@@ -157,6 +172,7 @@ std::optional<AnswerFacts> scan_answer(core::WireFormat format, std::string_view
   const auto& f = parser.handler().facts();
   AnswerFacts out;
   out.is_answer = f.is_answer_array && !f.has_error;
+  out.content_parts = f.content_parts;
   if (format == core::WireFormat::anthropic) {
     out.usage.cache_creation_tokens = f.cache_creation;
     out.usage.input_tokens = f.input + f.cache_read + f.cache_creation;

@@ -15,6 +15,9 @@ namespace switchyard::providers {
 struct AnswerFacts {
   bool is_answer = false;  // `choices` (OpenAI) / `content` (Anthropic) is an array, no `error` key
   core::Usage usage;       // as usage_of() reads it from the DOM
+  // OpenAI format: a choice's message.content is a list of parts, not a string (Databricks'
+  // Claude, Mistral reasoning): the answer must be reshaped before any client reads it.
+  bool content_parts = false;
 };
 
 // nullopt: not a JSON object (malformed, truncated, another type, trailing bytes).

@@ -217,7 +217,18 @@ CallResult decode_chat(const Endpoint& endpoint, http::UpstreamResponse&& respon
           result.response = std::move(r);
           return result;
         }
-    } else if (const auto facts = scan_answer(format, response.body); facts && facts->is_answer) {
+    } else if (auto facts = scan_answer(format, response.body); facts && facts->is_answer && facts->content_parts) {
+      // Rare: content as a list of parts (Databricks' Claude, Mistral reasoning). Reshaped, so
+      // the DOM is built and the wire bytes are not forwarded.
+      boost::system::error_code ec;
+      auto parsed = json::parse(response.body, ec, json::make_shared_resource<json::monotonic_resource>());
+      if (!ec && parsed.is_object()) {
+        normalize_answer_content_parts(parsed.get_object());
+        core::ChatResponse r{.format = format, .body = std::move(parsed.get_object()), .usage = facts->usage};
+        result.response = std::move(r);
+        return result;
+      }
+    } else if (facts && facts->is_answer) {
       // The provider's own format: validated and read for usage in one pass, no DOM. The bytes
       // go to a same-format client as they are; answer_object() parses them for anyone else.
       core::ChatResponse r{.format = format, .usage = facts->usage, .wire = std::move(response.body)};
@@ -337,7 +348,9 @@ http::Awaitable<CallResult> open_streaming(const Endpoint& endpoint, const core:
   std::unique_ptr<NativeStreamDecoder> decoder;
   if (const auto* dialect = endpoint.adapter->dialect())
     decoder = dialect->stream_decoder(endpoint.deployment->model, include_usage || request.format != format);
-  if (!translator) translator = make_stream_translator(format, request.format, include_usage);
+  if (!translator)
+    translator = make_stream_translator(format, request.format, include_usage,
+                                        endpoint.deployment->provider == core::Provider::databricks);
   auto stream = std::make_unique<ChatStream>(std::move(opened.stream), std::move(decoder), std::move(translator),
                                              endpoint.deployment->provider);
   // Hold everything back until the first content token: a failure before it can still fall back

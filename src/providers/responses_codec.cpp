@@ -5,6 +5,7 @@
 
 #include "http/sse.h"
 #include "providers/json_fields.h"
+#include "providers/translate.h"
 #include "providers/wire_errors.h"
 
 namespace switchyard::providers {
@@ -345,7 +346,8 @@ json::object text_part(std::string_view text) {
   return {{"type", "output_text"}, {"text", text}, {"annotations", json::array{}}, {"logprobs", json::array{}}};
 }
 
-// The provider's thinking, as the chat pivot carries it (reasoning_content: Claude, Gemini), is a
+// The provider's thinking, as the chat pivot carries it (reasoning_content: Claude, Gemini; or
+// `reasoning`: OpenRouter, Groq, Ollama, vLLM >= 0.10), is a
 // reasoning item whose summary is that text, as LiteLLM maps it: what a Responses client asking
 // for reasoning (LangChain, the AI SDK, Codex) shows. No encrypted_content: a reasoning item sent
 // back is context the chat pivot drops (responses_input_to_chat), so there is nothing to carry.
@@ -393,7 +395,7 @@ json::object chat_response_to_responses(const json::object& completion, const Re
     finish = std::string(str(choice, "finish_reason"));
     if (const auto* message = object_at(choice, "message")) {
       const auto* thinking_blocks = array_at(*message, "thinking_blocks");
-      if (const auto thought = str(*message, "reasoning_content"); !thought.empty() || thinking_blocks)
+      if (const auto thought = openai_reasoning_text(*message); !thought.empty() || thinking_blocks)
         output.push_back(reasoning_item("rs_" + suffix, thought, thinking_blocks ? *thinking_blocks : json::array{}));
       json::array content;
       std::string text(str(*message, "content"));
@@ -475,13 +477,14 @@ class ChatToResponses final : public StreamTranslator {
       complete(out);
       return;
     }
-    const auto chunk = parse_object(e.data);
+    auto chunk = parse_object(e.data);
     if (!chunk) return;
     if (chunk->contains("error")) {
       out.error_body = e.data;
       return;
     }
-    if (const auto* u = object_at(*chunk, "usage")) {
+    normalize_delta_content_parts(*chunk);  // Databricks' Claude: delta.content as a list of parts
+    if (const auto* u = openai_usage_object(*chunk)) {
       usage_.input_tokens = integer(*u, "prompt_tokens");
       usage_.output_tokens = integer(*u, "completion_tokens");
       if (const auto* d = object_at(*u, "prompt_tokens_details")) usage_.cached_tokens = integer(*d, "cached_tokens");
@@ -494,7 +497,7 @@ class ChatToResponses final : public StreamTranslator {
       if (const auto finish = str(choice, "finish_reason"); !finish.empty()) finish_ = std::string(finish);
       const auto* delta = object_at(choice, "delta");
       if (!delta) continue;
-      if (const auto thought = str(*delta, "reasoning_content"); !thought.empty()) {
+      if (const auto thought = openai_reasoning_text(*delta); !thought.empty()) {
         reasoning_delta(thought, out);
         out.content = true;
       }
@@ -600,24 +603,29 @@ class ChatToResponses final : public StreamTranslator {
     if (reasoning_open_) close_reasoning(out);
     if (tool_open_) close_tool(out);
     if (!message_open_) {
+      // Text after a tool call (Anthropic: text, server tool, text) is a new message item: its
+      // own id and text.
       message_open_ = true;
+      message_id_ = "msg_" + suffix_;
+      if (message_count_++ > 0) message_id_ += "_" + std::to_string(message_count_ - 1);
+      text_.clear();
       message_index_ = static_cast<std::int64_t>(output_.size());
-      output_.push_back(message_item("msg_" + suffix_, "in_progress", {}));
+      output_.push_back(message_item(message_id_, "in_progress", {}));
       emit("response.output_item.added", {{"output_index", message_index_}, {"item", output_.back()}}, out);
       emit("response.content_part.added",
-           {{"item_id", "msg_" + suffix_}, {"output_index", message_index_}, {"content_index", 0}, {"part", text_part("")}},
+           {{"item_id", message_id_}, {"output_index", message_index_}, {"content_index", 0}, {"part", text_part("")}},
            out);
     }
     text_ += text;
     emit("response.output_text.delta",
-         {{"item_id", "msg_" + suffix_}, {"output_index", message_index_}, {"content_index", 0}, {"delta", text},
+         {{"item_id", message_id_}, {"output_index", message_index_}, {"content_index", 0}, {"delta", text},
           {"logprobs", json::array{}}},
          out);
   }
 
   void close_message(TranslatedChunk& out) {
     message_open_ = false;
-    const std::string id = "msg_" + suffix_;
+    const std::string& id = message_id_;
     emit("response.output_text.done",
          {{"item_id", id}, {"output_index", message_index_}, {"content_index", 0}, {"text", text_}, {"logprobs", json::array{}}},
          out);
@@ -691,7 +699,9 @@ class ChatToResponses final : public StreamTranslator {
   std::string finish_ = "stop";
   bool message_open_ = false;
   std::int64_t message_index_ = 0;
-  std::string text_;
+  std::string text_;        // of the open message item
+  std::string message_id_;  // of the open message item
+  int message_count_ = 0;
   bool tool_open_ = false;
   std::int64_t tool_chat_index_ = -1;
   std::int64_t json_tool_index_ = -2;  // chat index of the structured-output tool, if called

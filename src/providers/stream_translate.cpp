@@ -19,7 +19,7 @@ using json_fields::object_at;
 using json_fields::str;
 
 void read_openai_usage(const json::object& chunk, core::Usage& u) {
-  if (object_at(chunk, "usage")) u = usage_of(core::WireFormat::openai, chunk);
+  if (const auto* usage = openai_usage_object(chunk)) u = usage_from(core::WireFormat::openai, *usage);
 }
 
 void read_anthropic_usage(const json::object& usage, core::Usage& u) {
@@ -38,7 +38,7 @@ bool openai_chunk_has_content(const json::object& chunk) {
     if (!c.is_object()) continue;
     const auto* delta = object_at(c.get_object(), "delta");
     if (!delta) continue;
-    if (!str(*delta, "content").empty() || !str(*delta, "refusal").empty() || !str(*delta, "reasoning_content").empty())
+    if (!str(*delta, "content").empty() || !str(*delta, "refusal").empty() || !openai_reasoning_text(*delta).empty())
       return true;
     if (const auto* blocks = delta->if_contains("thinking_blocks"); blocks && blocks->is_array() && !blocks->get_array().empty())
       return true;
@@ -80,7 +80,7 @@ bool worth_parsing(const http::SseEvent& e, std::initializer_list<std::string_vi
 }
 
 // Before the first content token, whether an OpenAI chunk may say anything the gateway reads:
-// content (a non-empty `content`, `refusal`, `reasoning_content`, `thinking_blocks`,
+// content (a non-empty `content`, `refusal`, `reasoning_content`/`reasoning`, `thinking_blocks`,
 // `tool_calls`), usage or an error. Conservative: it is parsed unless every such name it quotes
 // is followed by an empty value ("", null, []) and "error" is not quoted at all (a chunk with an
 // "error" key of any value is an error) and no `\u` escape could spell a name. The opening chunk
@@ -110,7 +110,7 @@ bool openai_chunk_may_matter(std::string_view data) {
         if (matters(p, "content")) return true;
         break;
       case 'r':
-        if (matters(p, "refusal") || matters(p, "reasoning_content")) return true;
+        if (matters(p, "refusal") || matters(p, "reasoning_content") || matters(p, "reasoning")) return true;
         break;
       case 't':
         if (matters(p, "thinking_blocks") || matters(p, "tool_calls")) return true;
@@ -133,7 +133,7 @@ bool openai_chunk_may_matter(std::string_view data) {
 // (a monotonic_resource only grows: rewound with release(), its next block size keeps doubling).
 class EventParser {
  public:
-  const json::object* parse(std::string_view text) {
+  json::object* parse(std::string_view text) {
     value_.reset();  // its nodes live in the arena replaced next
     arena_.emplace(initial_, sizeof initial_);
     boost::system::error_code ec;
@@ -153,13 +153,32 @@ void forward_unparsed(const http::SseEvent& e, TranslatedChunk& out) {
   else http::append_sse(out.bytes, core::valid_utf8(e.event), core::valid_utf8(e.data));
 }
 
+// Whether a chunk may carry `delta.content` as a list of parts (Databricks' Claude reasoning).
+bool may_have_content_parts(std::string_view data) {
+  return data.find("\"content\":[") != std::string_view::npos || data.find("\"content\": [") != std::string_view::npos;
+}
+
 class OpenAiPassThrough final : public StreamTranslator {
  public:
+  // `content_parts`: the upstream may stream delta.content as a list of parts (Databricks); such
+  // chunks are reshaped (content string, reasoning_content, thinking_blocks), the rest pass.
+  explicit OpenAiPassThrough(bool content_parts = false) : content_parts_(content_parts) {}
+
   void on_event(const http::SseEvent& e, TranslatedChunk& out) override {
     if (e.data == "[DONE]") {
       out.bytes += "data: [DONE]\n\n";
       out.done = done_ = true;
       return;
+    }
+    if (content_parts_ && may_have_content_parts(e.data)) {
+      if (auto* chunk = parser_.parse(e.data); chunk && normalize_delta_content_parts(*chunk)) {
+        const bool content = openai_chunk_has_content(*chunk);
+        content_seen_ = content_seen_ || content;
+        out.content = out.content || content;
+        read_openai_usage(*chunk, usage_);
+        http::append_sse(out.bytes, e.event, json::serialize(*chunk));
+        return;
+      }
     }
     if (content_seen_ ? !worth_parsing(e, {"usage", "error"}) : !openai_chunk_may_matter(e.data)) {
       forward_unparsed(e, out);
@@ -184,6 +203,7 @@ class OpenAiPassThrough final : public StreamTranslator {
 
  private:
   EventParser parser_;
+  bool content_parts_;
   bool done_ = false;
   bool content_seen_ = false;  // from then on `out.content` is not reported (nobody needs it)
 };
@@ -250,6 +270,10 @@ class AnthropicToOpenAi final : public StreamTranslator {
     } else if (type == "content_block_start") {
       const auto* block = object_at(*msg, "content_block");
       json_block_ = block && str(*block, "type") == "tool_use" && str(*block, "name") == features::kJsonToolName;
+      // Only a client tool's input streams as tool-call arguments: a server tool's
+      // (server_tool_use: web search, code execution) ran at Anthropic, and its input must not
+      // become a nameless OpenAI tool call.
+      client_tool_block_ = block && str(*block, "type") == "tool_use" && !json_block_;
       if (json_block_) {
         json_mode_ = true;  // the answer to a response_format: its input streams as content
       } else if (block && str(*block, "type") == "redacted_thinking") {
@@ -286,7 +310,7 @@ class AnthropicToOpenAi final : public StreamTranslator {
       } else if (dtype == "input_json_delta" && json_block_) {
         out.bytes += chunk({{"content", str(*delta, "partial_json")}}, nullptr);
         out.content = true;
-      } else if (dtype == "input_json_delta") {
+      } else if (dtype == "input_json_delta" && client_tool_block_) {
         json::object call{{"index", tool_index_}, {"function", {{"arguments", str(*delta, "partial_json")}}}};
         out.bytes += chunk({{"tool_calls", json::array{call}}}, nullptr);
         out.content = true;
@@ -333,6 +357,7 @@ class AnthropicToOpenAi final : public StreamTranslator {
   std::string finish_ = "stop";
   std::int64_t tool_index_ = -1;
   bool json_block_ = false;  // the open block is the json_tool_call of a response_format
+  bool client_tool_block_ = false;  // the open block is a (client) tool_use
   bool json_mode_ = false;
   bool done_ = false;
 };
@@ -346,12 +371,13 @@ class OpenAiToAnthropic final : public StreamTranslator {
       finish(out);
       return;
     }
-    const auto* chunk = parser_.parse(e.data);
+    auto* chunk = parser_.parse(e.data);
     if (!chunk) return;
     if (chunk->contains("error")) {
       out.error_body = e.data;
       return;
     }
+    normalize_delta_content_parts(*chunk);  // Databricks' Claude: delta.content as a list of parts
     read_openai_usage(*chunk, usage_);
     if (!started_) start(*chunk, out);
     const auto* choices = chunk->if_contains("choices");
@@ -366,13 +392,15 @@ class OpenAiToAnthropic final : public StreamTranslator {
       const auto* delta = object_at(choice, "delta");
       if (!delta) continue;
       thinking_delta(*delta, out);
-      if (const auto text = str(*delta, "content"); !text.empty()) {
-        open_block("text", json::object{{"type", "text"}, {"text", ""}}, out);
-        out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
-                                                   {"index", block_index_},
-                                                   {"delta", {{"type", "text_delta"}, {"text", text}}}});
-        out.content = true;
-      }
+      // A refusal (structured outputs) streams as `refusal` deltas: Anthropic has only text for it.
+      for (const auto* field : {"content", "refusal"})
+        if (const auto text = str(*delta, field); !text.empty()) {
+          open_block("text", json::object{{"type", "text"}, {"text", ""}}, out);
+          out.bytes += event("content_block_delta", {{"type", "content_block_delta"},
+                                                     {"index", block_index_},
+                                                     {"delta", {{"type", "text_delta"}, {"text", text}}}});
+          out.content = true;
+        }
       if (const auto* calls = delta->if_contains("tool_calls"); calls && calls->is_array())
         for (const auto& tc : calls->get_array()) tool_call_delta(tc, out);
     }
@@ -424,7 +452,7 @@ class OpenAiToAnthropic final : public StreamTranslator {
       }
       return;
     }
-    thinking_text(str(delta, "reasoning_content"), out);
+    thinking_text(openai_reasoning_text(delta), out);
   }
 
   void thinking_text(std::string_view text, TranslatedChunk& out) {
@@ -500,9 +528,9 @@ class OpenAiToAnthropic final : public StreamTranslator {
 }  // namespace
 
 std::unique_ptr<StreamTranslator> make_stream_translator(core::WireFormat upstream, core::WireFormat client,
-                                                         bool include_usage) {
+                                                         bool include_usage, bool content_parts) {
   using F = core::WireFormat;
-  if (upstream == F::openai && client == F::openai) return std::make_unique<OpenAiPassThrough>();
+  if (upstream == F::openai && client == F::openai) return std::make_unique<OpenAiPassThrough>(content_parts);
   if (upstream == F::anthropic && client == F::anthropic) return std::make_unique<AnthropicPassThrough>();
   if (upstream == F::anthropic) return std::make_unique<AnthropicToOpenAi>(include_usage);
   return std::make_unique<OpenAiToAnthropic>();

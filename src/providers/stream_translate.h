@@ -49,7 +49,9 @@ class StreamTranslator {
   core::Usage usage_;
 };
 
+// `content_parts`: the upstream may stream delta.content as a list of parts (Databricks' Claude
+// reasoning), reshaped for OpenAI clients too; other same-format streams pass without that check.
 std::unique_ptr<StreamTranslator> make_stream_translator(core::WireFormat upstream, core::WireFormat client,
-                                                         bool include_usage);
+                                                         bool include_usage, bool content_parts = false);
 
 }  // namespace switchyard::providers

@@ -607,13 +607,15 @@ json::object openai_response_to_anthropic(const json::object& c) {
             if (str(block, "type") == "thinking" && !block.contains("signature")) block["signature"] = "";
             content.push_back(std::move(block));
           }
-        } else if (const auto reasoning = str(m, "reasoning_content"); !reasoning.empty()) {
+        } else if (const auto reasoning = openai_reasoning_text(m); !reasoning.empty()) {
           content.push_back({{"type", "thinking"}, {"thinking", reasoning}, {"signature", ""}});
         }
         if (const auto* text = m.if_contains("content"); text && !text->is_null()) {
           const auto t = flatten_text(*text);
           if (!t.empty()) content.push_back({{"type", "text"}, {"text", t}});
         }
+        // OpenAI's refusal (structured outputs) has no Anthropic field: it is the answer's text.
+        if (const auto refusal = str(m, "refusal"); !refusal.empty()) content.push_back({{"type", "text"}, {"text", refusal}});
         if (const auto* calls = m.if_contains("tool_calls"); calls && calls->is_array())
           for (const auto& cv : calls->get_array()) {
             if (!cv.is_object()) continue;
@@ -638,11 +640,106 @@ json::object openai_response_to_anthropic(const json::object& c) {
           {"usage", anthropic_usage_from(usage_of(core::WireFormat::openai, c))}};
 }
 
+namespace {
+// One content part of an answer's list (Databricks, Mistral) into text, reasoning and thinking blocks.
+void read_answer_part(const json::object& part, std::string& text, std::string& reasoning, json::array& blocks) {
+  const auto type = str(part, "type");
+  if (type == "text") {
+    text += str(part, "text");
+  } else if (type == "reasoning") {  // Databricks: {type: reasoning, summary: [{summary_text | summary_encrypted_text}]}
+    if (const auto* summary = array_at(part, "summary"))
+      for (const auto& sv : *summary) {
+        if (!sv.is_object()) continue;
+        const auto& s = sv.get_object();
+        if (str(s, "type") == "summary_encrypted_text") {
+          blocks.push_back({{"type", "redacted_thinking"}, {"data", str(s, "data")}});
+          continue;
+        }
+        reasoning += str(s, "text");
+        blocks.push_back({{"type", "thinking"}, {"thinking", str(s, "text")}, {"signature", str(s, "signature")}});
+      }
+  } else if (type == "thinking") {  // Mistral: {type: thinking, thinking: [{type: text, text}]}
+    std::string thought;
+    if (const auto* pieces = array_at(part, "thinking")) {
+      for (const auto& piece : *pieces)
+        if (piece.is_object()) thought += str(piece.get_object(), "text");
+    } else {
+      thought = str(part, "thinking");
+    }
+    reasoning += thought;
+    blocks.push_back({{"type", "thinking"}, {"thinking", thought}});
+  }
+}
+}  // namespace
+
+void normalize_answer_content_parts(json::object& answer) {
+  auto* choices = answer.if_contains("choices");
+  if (!choices || !choices->is_array()) return;
+  for (auto& cv : choices->get_array()) {
+    auto* message = cv.is_object() ? cv.get_object().if_contains("message") : nullptr;
+    if (!message || !message->is_object()) continue;
+    auto& m = message->get_object();
+    const auto* content = m.if_contains("content");
+    if (!content || !content->is_array()) continue;
+    std::string text, reasoning;
+    json::array blocks(m.storage());
+    for (const auto& part : content->get_array())
+      if (part.is_object()) read_answer_part(part.get_object(), text, reasoning, blocks);
+    const bool has_calls = array_at(m, "tool_calls") && !array_at(m, "tool_calls")->empty();
+    m["content"] = text.empty() && has_calls ? json::value(nullptr) : json::value(text);
+    if (!blocks.empty() && !m.contains("thinking_blocks")) {
+      if (!m.contains("reasoning_content")) m["reasoning_content"] = reasoning;
+      m["thinking_blocks"] = std::move(blocks);
+    }
+  }
+}
+
+std::string_view openai_reasoning_text(const json::object& m) {
+  if (const auto text = str(m, "reasoning_content"); !text.empty()) return text;
+  return str(m, "reasoning");
+}
+
+bool normalize_delta_content_parts(json::object& chunk) {
+  auto* choices = chunk.if_contains("choices");
+  if (!choices || !choices->is_array()) return false;
+  bool changed = false;
+  for (auto& cv : choices->get_array()) {
+    auto* delta = cv.is_object() ? cv.get_object().if_contains("delta") : nullptr;
+    if (!delta || !delta->is_object()) continue;
+    auto& d = delta->get_object();
+    const auto* content = d.if_contains("content");
+    if (!content || !content->is_array()) continue;
+    std::string text, reasoning;
+    json::array blocks(d.storage());
+    for (const auto& part : content->get_array())
+      if (part.is_object()) read_answer_part(part.get_object(), text, reasoning, blocks);
+    d["content"] = text;
+    if (!blocks.empty()) {
+      d["reasoning_content"] = reasoning;
+      d["thinking_blocks"] = std::move(blocks);
+    }
+    changed = true;
+  }
+  return changed;
+}
+
+const json::object* openai_usage_object(const json::object& body) {
+  if (const auto* usage = object_at(body, "usage")) return usage;
+  const auto* choices = array_at(body, "choices");
+  if (!choices) return nullptr;
+  for (const auto& c : *choices)
+    if (c.is_object())
+      if (const auto* usage = object_at(c.get_object(), "usage")) return usage;
+  return nullptr;
+}
+
 core::Usage usage_of(core::WireFormat format, const json::object& body) {
+  const auto* usage = object_at(body, "usage");
+  return usage ? usage_from(format, *usage) : core::Usage{};
+}
+
+core::Usage usage_from(core::WireFormat format, const json::object& usage) {
   core::Usage u;
-  const auto* uv = body.if_contains("usage");
-  if (!uv || !uv->is_object()) return u;
-  const auto& usage = uv->get_object();
   if (format == core::WireFormat::anthropic) {
     const auto cache_read = integer(usage, "cache_read_input_tokens");
     u.cache_creation_tokens = integer(usage, "cache_creation_input_tokens");

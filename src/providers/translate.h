@@ -23,6 +23,21 @@ boost::json::object openai_response_to_anthropic(const boost::json::object& comp
 
 // Usage from a response body in its own format.
 core::Usage usage_of(core::WireFormat format, const boost::json::object& body);
+// The same, from the `usage` object itself.
+core::Usage usage_from(core::WireFormat format, const boost::json::object& usage);
+// An OpenAI-format answer whose message.content is a list of parts (Databricks' Claude and
+// Mistral's reasoning models: text, `reasoning` summaries with signatures, `thinking`) made the
+// pivot's shape: content a string, the reasoning as reasoning_content + thinking_blocks.
+void normalize_answer_content_parts(boost::json::object& answer);
+// The reasoning text of an OpenAI-format message or delta: `reasoning_content` (DeepSeek, vLLM
+// < 0.10, LiteLLM), else `reasoning` (OpenRouter, Groq, Ollama, vLLM >= 0.10).
+std::string_view openai_reasoning_text(const boost::json::object& message_or_delta);
+// The same for a streamed chunk's delta.content lists; true when a delta was reshaped.
+bool normalize_delta_content_parts(boost::json::object& chunk);
+// A streamed OpenAI chunk's `usage` object; Moonshot (Kimi) puts it in the choice instead
+// (`choices[i].usage`, next to finish_reason), which is read when the top level has none.
+// (Whole answers: usage_of / answer_scan read the top level only.)
+const boost::json::object* openai_usage_object(const boost::json::object& body);
 // Usage in each format's shape, cache figures included (OpenAI: prompt_tokens_details.cached_tokens
 // plus LiteLLM's cache_read/cache_creation_input_tokens; Anthropic: input_tokens without them).
 boost::json::object openai_usage_from(const core::Usage& usage);

@@ -672,19 +672,56 @@ TEST(MockProcessTest, ExitsZeroOnSigtermEvenWithACallHanging) {
   EXPECT_EQ(hung.status, 0);  // the hanging call ends with the process, unanswered
 }
 
+// `replay:` answers with the given bytes on whatever path the call came: whole for a plain call,
+// one SSE event per chunk for a stream (here an OpenAI body replayed on the Anthropic path: the
+// mock does not reshape it).
+TEST_F(MockTest, ReplayAnswersTheGivenBytesVerbatim) {
+  start("models:\n"
+        "  real-answer:\n"
+        "    replay:\n"
+        "      content_type: application/json\n"
+        "      body: |-\n"
+        "        {\"id\": \"chatcmpl-1\", \"choices\": []}\n"
+        "  real-stream:\n"
+        "    replay:\n"
+        "      status: 200\n"
+        "      content_type: text/event-stream\n"
+        "      body: |\n"
+        "        data: {\"a\":1}\n"
+        "\n"
+        "        data: [DONE]\n");
+  const auto whole = post(kAnthropicPath, anthropic_body("real-answer"));
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body, R"({"id": "chatcmpl-1", "choices": []})");
+  EXPECT_EQ(whole.header("content-type"), "application/json");
+  const auto stream = post(kOpenAiPath, openai_body("real-stream", true));
+  EXPECT_EQ(stream.status, 200);
+  EXPECT_EQ(stream.body, "data: {\"a\":1}\n\ndata: [DONE]\n\n");
+  EXPECT_EQ(stream.header("content-type"), "text/event-stream");
+  // A streamed call of a JSON replay gets the JSON whole, as a provider answering without SSE.
+  EXPECT_EQ(post(kOpenAiPath, openai_body("real-answer", true)).body, R"({"id": "chatcmpl-1", "choices": []})");
+  const auto bad = put_model("x", R"({"replay":{"status":200}})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("'replay.body' is required"), std::string::npos) << bad.body;
+}
+
 TEST(MockProcessTest, BadConfigExitsOneNamingFileLineAndColumn) {
   const auto path = write_temp_file("bad-mock.yaml",
                                     "models:\n"
                                     "  ok-model: {reply: hi}\n"
                                     "  bad-model: {fault: quota_exhaustd}\n"
                                     "  other: {latency: 5}\n"
-                                    "  tools: {tool_call: {name: f, arguments: [1, 2]}}\n");
+                                    "  tools: {tool_call: {name: f, arguments: [1, 2]}}\n"
+                                    "  replayed: {replay: {status: 999, body: x}}\n");
   Process p({binary_path(), "mock", "--port", "0", "--config", path.string()});
   EXPECT_EQ(p.wait_for_exit(), 1);
   const auto out = p.output();
   EXPECT_NE(out.find(path.string() + ":3:22: unknown fault 'quota_exhaustd'"), std::string::npos) << out;
   EXPECT_NE(out.find(path.string() + ":4:11: models.other: unknown field 'latency'"), std::string::npos) << out;
   EXPECT_NE(out.find(path.string() + ":5:22: models.tools: 'tool_call.arguments' must be a JSON object"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find(path.string() + ":6:22: models.replayed: 'replay.status' must be an HTTP status (100..599)"),
+            std::string::npos)
       << out;
   EXPECT_EQ(out.find("listening"), std::string::npos);
 

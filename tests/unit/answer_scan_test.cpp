@@ -115,5 +115,26 @@ TEST(AnswerScan, AnythingButOneJsonObjectIsRefused) {
   EXPECT_TRUE(scan_answer(core::WireFormat::openai, "  {\"choices\":[]}\n"));  // whitespace around is JSON
 }
 
+// Databricks' Claude and Mistral's reasoning models answer message.content as a list of parts:
+// the scan must say so (the answer is reshaped before a client reads it), and nothing else must.
+TEST(AnswerScan, ContentAsAListOfPartsIsReported) {
+  const auto parts = scan_answer(core::WireFormat::openai,
+                                 R"({"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"hi"}]}}]})");
+  ASSERT_TRUE(parts);
+  EXPECT_TRUE(parts->is_answer);
+  EXPECT_TRUE(parts->content_parts);
+  for (const std::string_view body : {
+           R"({"choices":[{"message":{"role":"assistant","content":"hi","tool_calls":[{"function":{"content":[]}}]}}]})",
+           R"({"choices":[{"delta":{"content":[]}}],"content":[]})",
+           R"({"choices":[{"message":{"content":null},"logprobs":{"content":[]}}]})",
+           R"({"choices":[{"message":{"content":[]}}],"choices":[]})",  // the last `choices` wins
+       }) {
+    const auto f = scan_answer(core::WireFormat::openai, body);
+    ASSERT_TRUE(f) << body;
+    EXPECT_FALSE(f->content_parts) << body;
+  }
+  EXPECT_FALSE(scan_answer(core::WireFormat::anthropic, R"({"content":[{"type":"text","text":"hi"}]})")->content_parts);
+}
+
 }  // namespace
 }  // namespace switchyard::providers

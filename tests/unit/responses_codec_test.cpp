@@ -114,6 +114,48 @@ TEST(ResponsesCodec, ChatChunksBecomeTheResponsesEventSequence) {
   EXPECT_EQ(t->usage().output_tokens, 4);
 }
 
+// Text after a tool call (Anthropic: text, server tool, text) is a second message item: its own id
+// and only its own text (it used to reuse the first item's id and repeat its text).
+TEST(ResponsesCodec, TextAfterAToolCallIsASecondMessageItem) {
+  const auto request = parse(R"({"model":"g","input":"hi"})");
+  auto t = make_responses_stream_translator(core::WireFormat::openai, {&request, "resp_abc", "g", 7});
+  const char* chunks[] = {
+      R"({"choices":[{"delta":{"content":"Let me look."}}]})",
+      R"({"choices":[{"delta":{"tool_calls":[{"index":0,"id":"call_1","function":{"name":"f","arguments":"{}"}}]}}]})",
+      R"({"choices":[{"delta":{"content":" Found it."}}]})",
+      R"({"choices":[{"delta":{},"finish_reason":"stop"}]})", "[DONE]"};
+  for (const auto* c : chunks) {
+    TranslatedChunk out;
+    t->on_event({"", c}, out);
+  }
+  const auto* r = t->final_response();
+  ASSERT_NE(r, nullptr);
+  const auto& output = r->at("output").as_array();
+  ASSERT_EQ(output.size(), 3u);
+  EXPECT_EQ(output[0].at("content").at(0).at("text"), "Let me look.");
+  EXPECT_EQ(output[2].at("content").at(0).at("text"), " Found it.");
+  EXPECT_NE(output[0].at("id"), output[2].at("id"));
+}
+
+// Databricks' Claude streams delta.content as a list of parts: text and reasoning both arrive.
+TEST(ResponsesCodec, ContentPartDeltasBecomeText) {
+  const auto request = parse(R"({"model":"g","input":"hi"})");
+  auto t = make_responses_stream_translator(core::WireFormat::openai, {&request, "resp_abc", "g", 7});
+  const char* chunks[] = {
+      R"({"choices":[{"delta":{"content":[{"type":"reasoning","summary":[{"type":"summary_text","text":"Hm","signature":null}]}]}}]})",
+      R"({"choices":[{"delta":{"content":[{"type":"text","text":"Blue"}]}}]})",
+      R"({"choices":[{"delta":{},"finish_reason":"stop"}]})", "[DONE]"};
+  for (const auto* c : chunks) {
+    TranslatedChunk out;
+    t->on_event({"", c}, out);
+  }
+  ASSERT_NE(t->final_response(), nullptr);
+  std::string text;
+  for (const auto& item : t->final_response()->at("output").as_array())
+    if (item.at("type") == "message") text += std::string(item.at("content").at(0).at("text").as_string());
+  EXPECT_EQ(text, "Blue") << json::serialize(*t->final_response());
+}
+
 TEST(ResponsesCodec, StructuredOutputAsAForcedToolComesBackAsText) {
   auto chat = parse(R"({"messages":[],"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"object","required":["a"]}}}})");
   ASSERT_TRUE(response_format_as_forced_tool(chat));

@@ -165,6 +165,131 @@ data: [DONE]
   EXPECT_EQ(json::parse(events[5].data).at("delta").at("stop_reason"), "end_turn");
 }
 
+// Structured outputs' refusal has no Anthropic field: whole or streamed, it is the answer's text.
+TEST(Translate, OpenAiRefusalReachesAnAnthropicClientAsText) {
+  const auto m = openai_response_to_anthropic(json::parse(
+      R"({"id":"c","model":"g","choices":[{"index":0,"message":{"role":"assistant","refusal":"I'm sorry, I cannot assist with that request."},"finish_reason":"stop"}]})")
+                                                  .as_object());
+  ASSERT_EQ(m.at("content").as_array().size(), 1u);
+  EXPECT_EQ(m.at("content").at(0).at("text"), "I'm sorry, I cannot assist with that request.");
+  auto t = make_stream_translator(core::WireFormat::openai, core::WireFormat::anthropic, false);
+  bool content = false;
+  const auto events = run(*t, R"(data: {"id":"c1","model":"g","choices":[{"index":0,"delta":{"role":"assistant","refusal":""},"finish_reason":null}]}
+
+data: {"id":"c1","model":"g","choices":[{"index":0,"delta":{"refusal":"No."},"finish_reason":"stop"}]}
+
+data: [DONE]
+
+)", content);
+  EXPECT_TRUE(content);
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(json::parse(events[2].data).at("delta").at("text"), "No.");
+}
+
+// Moonshot (Kimi) streams its usage inside the last choice, next to finish_reason.
+TEST(StreamTranslate, UsageInsideTheChoiceIsRead) {
+  auto t = make_stream_translator(core::WireFormat::openai, core::WireFormat::anthropic, false);
+  bool content = false;
+  run(*t, R"(data: {"id":"c1","model":"g","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}
+
+data: {"id":"c1","model":"g","choices":[{"index":0,"delta":{},"finish_reason":"length","usage":{"prompt_tokens":18,"completion_tokens":50,"prompt_tokens_details":{"cached_tokens":18}}}]}
+
+data: [DONE]
+
+)", content);
+  EXPECT_EQ(t->usage().input_tokens, 18);
+  EXPECT_EQ(t->usage().output_tokens, 50);
+  EXPECT_EQ(t->usage().cached_tokens, 18);
+}
+
+// Databricks (Claude reasoning) and Mistral (magistral) answer content as a list of parts.
+TEST(Translate, ContentPartsBecomeTextAndReasoning) {
+  auto databricks = json::parse(R"({"choices":[{"index":0,"message":{"role":"assistant","content":[
+      {"type":"reasoning","summary":[{"type":"summary_text","text":"Think.","signature":"sig"},{"type":"summary_encrypted_text","data":"enc"}]},
+      {"type":"text","text":"Blue"},{"type":"text","text":" sky."}]},"finish_reason":"stop"}]})").as_object();
+  normalize_answer_content_parts(databricks);
+  const auto& m = databricks.at("choices").at(0).at("message");
+  EXPECT_EQ(m.at("content"), "Blue sky.");
+  EXPECT_EQ(m.at("reasoning_content"), "Think.");
+  EXPECT_EQ(m.at("thinking_blocks"), json::parse(R"([{"type":"thinking","thinking":"Think.","signature":"sig"},{"type":"redacted_thinking","data":"enc"}])"));
+  auto mistral = json::parse(R"({"choices":[{"message":{"content":[{"type":"thinking","thinking":[{"type":"text","text":"Hmm"}]},{"type":"text","text":"42"}]}}]})").as_object();
+  normalize_answer_content_parts(mistral);
+  EXPECT_EQ(mistral.at("choices").at(0).at("message").at("content"), "42");
+  EXPECT_EQ(mistral.at("choices").at(0).at("message").at("reasoning_content"), "Hmm");
+}
+
+// A server tool (web search) runs at Anthropic: its streamed input is not an OpenAI tool call.
+TEST(StreamTranslate, ServerToolInputIsNotAToolCall) {
+  auto t = make_stream_translator(core::WireFormat::anthropic, core::WireFormat::openai, false);
+  bool content = false;
+  const auto events = run(*t, R"(event: message_start
+data: {"type":"message_start","message":{"id":"m","model":"c","usage":{"input_tokens":5}}}
+
+event: content_block_start
+data: {"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search"}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"query\":\"x\"}"}}
+
+event: content_block_stop
+data: {"type":"content_block_stop","index":0}
+
+event: content_block_start
+data: {"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Found."}}
+
+event: message_delta
+data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}
+
+event: message_stop
+data: {"type":"message_stop"}
+
+)", content);
+  for (const auto& e : events) EXPECT_EQ(e.data.find("tool_calls"), std::string::npos) << e.data;
+}
+
+// Databricks' Claude streams delta.content as a list of parts; an OpenAI client of a Databricks
+// deployment gets them as the pivot's reasoning_content and text, other streams are not touched.
+TEST(StreamTranslate, DatabricksContentPartsAreReshapedForOpenAiClients) {
+  auto t = make_stream_translator(core::WireFormat::openai, core::WireFormat::openai, false, true);
+  bool content = false;
+  const auto events = run(*t, R"(data: {"choices":[{"index":0,"delta":{"content":[{"type":"reasoning","summary":[{"type":"summary_text","text":"Hm","signature":"s"}]}]}}]}
+
+data: {"choices":[{"index":0,"delta":{"content":"Blue"},"finish_reason":"stop"}]}
+
+data: [DONE]
+
+)", content);
+  ASSERT_EQ(events.size(), 3u);
+  const auto first = json::parse(events[0].data);
+  EXPECT_EQ(first.at("choices").at(0).at("delta").at("reasoning_content"), "Hm");
+  EXPECT_EQ(first.at("choices").at(0).at("delta").at("content"), "");
+  EXPECT_EQ(json::parse(events[1].data).at("choices").at(0).at("delta").at("content"), "Blue");
+  EXPECT_TRUE(content);
+}
+
+// OpenRouter, Groq, Ollama and vLLM >= 0.10 name the reasoning `reasoning`, not `reasoning_content`.
+TEST(Translate, ReasoningFieldBecomesAnthropicThinking) {
+  const auto m = openai_response_to_anthropic(json::parse(
+      R"({"id":"c","model":"g","choices":[{"index":0,"message":{"role":"assistant","content":"Paris.","reasoning":"Capital?"},"finish_reason":"stop"}]})")
+                                                  .as_object());
+  ASSERT_EQ(m.at("content").as_array().size(), 2u);
+  EXPECT_EQ(m.at("content").at(0).at("thinking"), "Capital?");
+  auto t = make_stream_translator(core::WireFormat::openai, core::WireFormat::anthropic, false);
+  bool content = false;
+  const auto events = run(*t, R"(data: {"id":"c1","model":"g","choices":[{"index":0,"delta":{"role":"assistant","content":"","reasoning":"Hm"},"finish_reason":null}]}
+
+data: {"id":"c1","model":"g","choices":[{"index":0,"delta":{"content":"Paris.","reasoning":null},"finish_reason":"stop"}]}
+
+data: [DONE]
+
+)", content);
+  ASSERT_GE(events.size(), 3u);
+  EXPECT_EQ(json::parse(events[2].data).at("delta").at("thinking"), "Hm");
+}
+
 TEST(StreamTranslate, ErrorEventsAreReportedNotForwarded) {
   auto t = make_stream_translator(core::WireFormat::anthropic, core::WireFormat::anthropic, false);
   http::SseEvent e{"error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"};
