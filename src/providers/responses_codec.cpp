@@ -572,7 +572,12 @@ class ChatToResponses final : public StreamTranslator {
     if (tool_open_) close_tool(out);
     if (!reasoning_open_) {
       reasoning_open_ = true;
-      reasoning_id_ = "rs_" + suffix_ + (reasoning_count_ == 0 ? "" : "_" + std::to_string(reasoning_count_));
+      // Appended piece by piece: GCC 12's -Wrestrict misfires on "_" + std::to_string(n) in Release.
+      reasoning_id_ = "rs_" + suffix_;
+      if (reasoning_count_ > 0) {
+        reasoning_id_ += '_';
+        reasoning_id_ += std::to_string(reasoning_count_);
+      }
       ++reasoning_count_;
       reasoning_text_.clear();
       blocks_.clear();
@@ -607,7 +612,10 @@ class ChatToResponses final : public StreamTranslator {
       // own id and text.
       message_open_ = true;
       message_id_ = "msg_" + suffix_;
-      if (message_count_++ > 0) message_id_ += "_" + std::to_string(message_count_ - 1);
+      if (message_count_++ > 0) {
+        message_id_ += '_';
+        message_id_ += std::to_string(message_count_ - 1);
+      }
       text_.clear();
       message_index_ = static_cast<std::int64_t>(output_.size());
       output_.push_back(message_item(message_id_, "in_progress", {}));
