@@ -8,7 +8,7 @@
 namespace switchyard::errors {
 namespace {
 using EC = ErrorClass;
-constexpr std::array<Rule, 12> kRules = {{
+constexpr std::array<Rule, 13> kRules = {{
     {.id = "azure.content_filter", .error_class = EC::content_policy, .code = "content_filter"},
     {.id = "azure.responsible_ai_policy", .error_class = EC::content_policy,
      .marker = "ResponsibleAIPolicyViolation"},
@@ -21,8 +21,15 @@ constexpr std::array<Rule, 12> kRules = {{
     {.id = "azure.deployment_not_found", .error_class = EC::not_found,
      .code = "DeploymentNotFound|ModelNotFound|NotFound|404"},
     {.id = "azure.operation_not_supported", .error_class = EC::not_found, .code = "OperationNotSupported"},
-    // The api-version is the deployment's configuration, not the caller's request: this
-    // deployment cannot answer until its config changes, another one can.
+    // "response_format value as json_schema is enabled only for api versions 2024-08-01-preview
+    // and later", "tool_choice value as required …": one request's feature that this deployment's
+    // api-version lacks; its other requests are served. Not a reason to cool the deployment down
+    // until reload (the next rule's class would): the client's, as any unsupported parameter.
+    {.id = "azure.feature_needs_newer_api_version", .error_class = EC::bad_request,
+     .message = "value as"},
+    // The api-version is the deployment's configuration, not the caller's request ("Model o4-mini
+    // is enabled only for api versions 2024-12-01-preview and later"): this deployment cannot
+    // answer until its config changes, another one can.
     {.id = "azure.api_version_unsupported", .error_class = EC::not_found,
      .message = "api version not supported|enabled only for api versions|unsupported api version"},
     {.id = "azure.invalid_subscription_key", .error_class = EC::authentication,

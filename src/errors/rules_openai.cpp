@@ -21,10 +21,11 @@ constexpr std::array<Rule, 21> kRules = {{
     {.id = "openai.context_length_exceeded", .error_class = EC::context_window_exceeded,
      .code = "context_length_exceeded"},
     // string_above_max_length is the prompt only when a message content is too long
-    // ("Invalid 'messages[17].content': string too long"); a tool name or call_id over 64
+    // ("Invalid 'messages[17].content': string too long", or a part of it: '.content[0].text');
+    // a tool name or call_id over 64
     // characters is the request's own fault, which no larger context window fixes.
     {.id = "openai.content_too_long", .error_class = EC::context_window_exceeded, .code = "string_above_max_length",
-     .message = ".content'"},
+     .message = ".content'|.content["},
     {.id = "openai.string_above_max_length", .error_class = EC::bad_request, .code = "string_above_max_length"},
     {.id = "openai.content_policy", .error_class = EC::content_policy,
      .code = "content_policy_violation|content_filter|invalid_prompt|moderation_blocked"},
@@ -38,8 +39,12 @@ constexpr std::array<Rule, 21> kRules = {{
      .code = "invalid_api_key|invalid_authentication|incorrect_api_key|mismatched_organization|"
              "invalid_organization|missing_api_key|account_deactivated"},
     // 400 invalid_request_error/unsupported_value "Your organization must be verified to stream
-    // this model": the organisation lacks a right; nothing is wrong with the request.
-    {.id = "openai.organization_not_verified", .error_class = EC::permission_denied,
+    // this model" / "to generate reasoning summaries": a right the organisation lacks for one
+    // feature of this request (the same deployment still serves requests without it). A class
+    // that falls back would cool the whole deployment down until reload for one request (with one
+    // deployment: every later request fails), so it stays the client's: bad_request, with the
+    // provider's message saying what to do.
+    {.id = "openai.organization_not_verified", .error_class = EC::bad_request,
      .message = "organization must be verified"},
     {.id = "openai.unsupported_region", .error_class = EC::permission_denied,
      .code = "unsupported_country_region_territory|unsupported_country|model_not_available"},

@@ -72,6 +72,18 @@ TEST(Classifier, InvalidRole400IsTheCallersFault) {
   EXPECT_EQ(c.rule, "anthropic.invalid_request_error");
 }
 
+// OpenAI's per-string cap names the part of a message's content when the content is a list of
+// parts ("Invalid 'messages[7].content[0].text': string too long"): the prompt, as for a plain
+// content; a tool name over the cap is the request's own fault.
+TEST(Classifier, OpenAiStringTooLongIsContextForAContentPartToo) {
+  const auto part = Classifier().classify(err(Provider::openai, 400,
+      R"({"error":{"message":"Invalid 'messages[7].content[0].text': string too long. Expected a string with maximum length 10485760, but got a string with length 18300230 instead.","type":"invalid_request_error","param":"messages[7].content[0].text","code":"string_above_max_length"}})"));
+  EXPECT_EQ(part.error_class, ErrorClass::context_window_exceeded) << part.rule;
+  const auto name = Classifier().classify(err(Provider::openai, 400,
+      R"({"error":{"message":"Invalid 'tools[0].function.name': string too long. Expected a string with maximum length 64, but got a string with length 80 instead.","type":"invalid_request_error","param":"tools[0].function.name","code":"string_above_max_length"}})"));
+  EXPECT_EQ(name.error_class, ErrorClass::bad_request) << name.rule;
+}
+
 TEST(Classifier, OverloadedErrorInsideA200StreamIsOverloaded) {
   const auto c = Classifier().classify(err(
       Provider::anthropic, 200,
