@@ -86,7 +86,7 @@ void ResponseStore::put(const std::string& id, Entry entry) {
 bool ResponseStore::put_fetched(const std::string& id, Entry entry, std::uint64_t forgets_seen) {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
-  if (forgets_.load(std::memory_order_acquire) != forgets_seen) return false;
+  if (s.forgets.load(std::memory_order_acquire) != forgets_seen) return false;
   put_locked(s, id, std::move(entry));
   return true;
 }
@@ -94,7 +94,7 @@ bool ResponseStore::put_fetched(const std::string& id, Entry entry, std::uint64_
 void ResponseStore::forget(const std::string& id) {
   auto& s = shard_of(id);
   std::lock_guard lock(s.mutex);
-  forgets_.fetch_add(1, std::memory_order_acq_rel);
+  s.forgets.fetch_add(1, std::memory_order_acq_rel);
   const auto it = s.entries.find(id);
   if (it == s.entries.end()) return;
   s.bytes -= size_of(it->second.entry);
@@ -104,7 +104,7 @@ void ResponseStore::forget(const std::string& id) {
 void ResponseStore::recheck_all() {
   for (auto& s : shards_) {
     std::lock_guard lock(s.mutex);
-    forgets_.fetch_add(1, std::memory_order_acq_rel);  // a fetch in flight may predate a missed delete
+    s.forgets.fetch_add(1, std::memory_order_acq_rel);  // a fetch in flight may predate a missed delete
     for (auto& [id, stored] : s.entries) stored.recheck = true;
   }
 }
@@ -330,7 +330,7 @@ http::Awaitable<void> fetch_shared(const http::Request& req, std::string_view pa
   constexpr int kFetchTries = 3;
   for (auto& key : missing_keys(req, path, store, general)) {
     for (int attempt = 0; attempt < kFetchTries; ++attempt) {
-      const auto forgets_seen = store.forgets();
+      const auto forgets_seen = store.forgets(key);
       auto value = co_await shared.get_shared(std::string(kSharedPrefix) + key);
       if (!value) {
         // Redis has none (lost in a restart, or never written while it was down): a copy held here

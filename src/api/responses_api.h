@@ -49,8 +49,10 @@ class ResponseStore {
   // Another instance deleted it (whoever owned it): drop this copy. Called on the Redis store's
   // subscriber thread; it takes only the id's shard lock, like every other call here.
   void forget(const std::string& id);
-  // A copy fetched from Redis, kept unless a forget() ran since `forgets_seen` (read before the
-  // fetch): the fetched value may predate that delete. False when not kept (fetch again).
+  // A copy fetched from Redis, kept unless a forget() of an id of the same shard ran since
+  // `forgets_seen` (forgets(id), read before the fetch): the fetched value may predate that
+  // delete. False when not kept (fetch again). Per shard, so that deletes elsewhere in a busy
+  // cluster seldom turn a fetch away.
   bool put_fetched(const std::string& id, Entry entry, std::uint64_t forgets_seen);
   // Deletes may have been missed (the Redis subscription broke): every entry is checked against
   // Redis when next named (holds() is false until then; get() still answers from it).
@@ -58,7 +60,7 @@ class ResponseStore {
   // Checked: Redis has no copy (lost in a Redis restart, or never written while it was down), so
   // this one stands.
   void confirm(const std::string& id);
-  std::uint64_t forgets() const { return forgets_.load(std::memory_order_acquire); }
+  std::uint64_t forgets(const std::string& id) const { return shard_of(id).forgets.load(std::memory_order_acquire); }
   std::chrono::seconds ttl() const { return ttl_; }
 
  private:
@@ -73,6 +75,9 @@ class ResponseStore {
     std::unordered_map<std::string, Stored> entries;
     std::deque<std::string> order;  // insertion order, for eviction
     std::size_t bytes = 0;          // of the entries' strings
+    // forget() calls on this shard so far; changed under `mutex`, so a put_fetched() of an id of
+    // this shard sees it.
+    std::atomic<std::uint64_t> forgets{0};
   };
   Shard& shard_of(const std::string& id) const;
   void put_locked(Shard& shard, const std::string& id, Entry entry);
@@ -80,9 +85,6 @@ class ResponseStore {
   std::size_t max_bytes_per_shard_;
   std::chrono::seconds ttl_;
   mutable std::array<Shard, kShards> shards_;
-  // forget() calls so far; changed under the forgotten id's shard lock, so a put_fetched() of the
-  // same id (same shard) sees it.
-  std::atomic<std::uint64_t> forgets_{0};
 };
 
 // `POST /v1/responses` body → a ChatRequest, with previous_response_id's conversation put in
