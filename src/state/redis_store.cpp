@@ -604,7 +604,6 @@ void RedisStore::kick_stale_subscriber() {
 
 void RedisStore::subscriber_loop() {
   auto backoff = std::chrono::milliseconds(100);
-  bool subscribed_before = false;  // a later subscription follows a gap: deletes may be missed
   for (;;) {
     {
       std::unique_lock lock(queue_mutex_);
@@ -624,8 +623,10 @@ void RedisStore::subscriber_loop() {
           subscriber_fd_ = c->fd;
           subscription_stale_ = false;
         }
-        if (subscribed_before) notify_shared_deleted({});  // copies may be stale: after SUBSCRIBE, no gap
-        subscribed_before = true;
+        // Copies fetched before this SUBSCRIBE (the writer may have been up while the subscriber
+        // was still backing off, and a later subscription follows a gap) may have missed deletes:
+        // each is checked against Redis when next named. Cheap on an empty store.
+        notify_shared_deleted({});
         // From here on other instances' cooldowns arrive within milliseconds ("connected" is the
         // writer's connection; before this line they arrive with the next resync).
         core::log_line(std::cerr, "switchyard: redis " + options_.endpoint.display() + " subscribed to cooldown events");
