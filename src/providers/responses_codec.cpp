@@ -559,8 +559,13 @@ class ChatToResponses final : public StreamTranslator {
     if (str(block, "type") == "redacted_thinking") {
       blocks_.push_back(block);
     } else if (const auto signature = str(block, "signature"); !signature.empty()) {
-      if (last_open) (*last)["signature"] = signature;
-      else blocks_.push_back({{"type", "thinking"}, {"thinking", str(block, "thinking")}, {"signature", signature}});
+      if (last_open) {  // the closing piece may carry text too: it belongs before the signature
+        if (const auto text = str(block, "thinking"); !text.empty())
+          (*last)["thinking"] = std::string(str(*last, "thinking")) + std::string(text);
+        (*last)["signature"] = signature;
+      } else {
+        blocks_.push_back({{"type", "thinking"}, {"thinking", str(block, "thinking")}, {"signature", signature}});
+      }
     } else if (const auto text = str(block, "thinking"); !text.empty()) {
       if (last_open) (*last)["thinking"] = std::string(str(*last, "thinking")) + std::string(text);
       else blocks_.push_back({{"type", "thinking"}, {"thinking", text}});

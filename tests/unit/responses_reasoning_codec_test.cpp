@@ -47,6 +47,28 @@ TEST(ResponsesReasoningCodec, StreamedThinkingChunksBecomeOneItemWithItsSignedBl
   EXPECT_EQ(output[1].at("content").at(0).at("text"), "42");
 }
 
+// A closing piece that carries the last text and the signature together: the text stays in the
+// signed block (else Claude refuses the block's signature when it comes back).
+TEST(ResponsesReasoningCodec, TextInTheSignaturesPieceStaysInTheSignedBlock) {
+  const auto request = parse(R"({"model":"g","input":"hi","reasoning":{"effort":"low"}})");
+  auto t = make_responses_stream_translator(core::WireFormat::openai, {&request, "resp_abc", "g", 7});
+  const char* chunks[] = {
+      R"({"choices":[{"delta":{"role":"assistant","content":""}}]})",
+      R"({"choices":[{"delta":{"reasoning_content":"Six ","thinking_blocks":[{"type":"thinking","thinking":"Six "}]}}]})",
+      R"({"choices":[{"delta":{"reasoning_content":"sevens","thinking_blocks":[{"type":"thinking","thinking":"sevens","signature":"sig-1"}]}}]})",
+      R"({"choices":[{"delta":{"content":"42"},"finish_reason":"stop"}]})",
+      "[DONE]"};
+  for (const auto* c : chunks) {
+    TranslatedChunk out;
+    t->on_event({"", c}, out);
+  }
+  const auto* response = t->final_response();
+  ASSERT_NE(response, nullptr);
+  const auto& output = response->at("output").as_array();
+  ASSERT_EQ(output.size(), 2u) << json::serialize(output);
+  EXPECT_EQ(carried_blocks(output[0]), json::parse(R"([{"type":"thinking","thinking":"Six sevens","signature":"sig-1"}])"));
+}
+
 TEST(ResponsesReasoningCodec, WholeAnswerWithOnlyRedactedThinkingStillCarriesIt) {
   const auto request = parse(R"({"model":"g","input":"hi"})");
   const auto completion = parse(R"({"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":"42",
