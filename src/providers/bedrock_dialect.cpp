@@ -140,11 +140,11 @@ json::array reasoning_blocks(const json::object& m) {
   json::array blocks;
   if (const auto* thinking = array_at(m, "thinking_blocks"))
     for (const auto& tv : *thinking) {
-      if (!tv.is_object()) continue;
+      if (!tv.is_object() || !features::is_signed_thinking_block(tv.get_object())) continue;
       const auto& t = tv.get_object();
       if (str(t, "type") == "redacted_thinking")
         blocks.push_back(json::object{{"reasoningContent", {{"redactedContent", str(t, "data")}}}});
-      else if (str(t, "type") == "thinking" && !str(t, "signature").empty())
+      else
         blocks.push_back(json::object{
             {"reasoningContent", {{"reasoningText", {{"text", str(t, "thinking")}, {"signature", str(t, "signature")}}}}}});
     }

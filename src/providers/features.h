@@ -89,4 +89,12 @@ inline bool is_thinking_block(const boost::json::object& b) {
   return type == "thinking" || type == "redacted_thinking";
 }
 
+// A block of the pivot's thinking_blocks that Claude takes back in a later turn: redacted, or
+// thinking with its signature (reasoning from a model that signs nothing cannot be verified by
+// Anthropic and is left out).
+inline bool is_signed_thinking_block(const boost::json::object& b) {
+  const auto type = json_fields::str(b, "type");
+  return type == "redacted_thinking" || (type == "thinking" && !json_fields::str(b, "signature").empty());
+}
+
 }  // namespace switchyard::providers::features

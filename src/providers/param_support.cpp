@@ -59,12 +59,9 @@ bool uses_openai_thinking(const json::object& b) {
 // keep `thinking_blocks` (LangChain's ChatOpenAI, the AI SDK's .chat()) send such turns.
 bool has_signed_thinking(const json::object& message) {
   const auto* blocks = array_at(message, "thinking_blocks");
-  if (!blocks) return false;
-  return std::any_of(blocks->begin(), blocks->end(), [](const json::value& v) {
-    if (!v.is_object()) return false;
-    const auto type = str(v.get_object(), "type");
-    return type == "redacted_thinking" || (type == "thinking" && !str(v.get_object(), "signature").empty());
-  });
+  return blocks && std::any_of(blocks->begin(), blocks->end(), [](const json::value& v) {
+           return v.is_object() && features::is_signed_thinking_block(v.get_object());
+         });
 }
 bool uses_thinking_in_unsigned_tool_turn(const json::object& b) {
   if (!features::requested_thinking_budget(b)) return false;

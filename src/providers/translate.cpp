@@ -1,5 +1,7 @@
 #include "providers/translate.h"
 
+#include <optional>
+
 #include "providers/features.h"
 #include "providers/json_fields.h"
 #include "providers/turns.h"
@@ -113,18 +115,16 @@ void apply_message_cache_control(const json::object& message, json::array& block
     blocks.back().as_object()["cache_control"] = message.at("cache_control");
 }
 
-// The assistant's earlier thinking, sent back so a tool-using turn keeps its reasoning. Blocks
-// without a signature (reasoning from a model that signs nothing) cannot be verified by
-// Anthropic and are left out.
+// The assistant's earlier thinking, sent back so a tool-using turn keeps its reasoning (the
+// signed blocks only: features::is_signed_thinking_block).
 void append_thinking_blocks(const json::object& message, json::array& blocks) {
   const auto* thinking = array_at(message, "thinking_blocks");
   if (!thinking) return;
   for (const auto& tv : *thinking) {
-    if (!tv.is_object()) continue;
+    if (!tv.is_object() || !features::is_signed_thinking_block(tv.get_object())) continue;
     const auto& t = tv.get_object();
     if (str(t, "type") == "redacted_thinking") blocks.push_back({{"type", "redacted_thinking"}, {"data", str(t, "data")}});
-    else if (str(t, "type") == "thinking" && !str(t, "signature").empty())
-      blocks.push_back({{"type", "thinking"}, {"thinking", str(t, "thinking")}, {"signature", str(t, "signature")}});
+    else blocks.push_back({{"type", "thinking"}, {"thinking", str(t, "thinking")}, {"signature", str(t, "signature")}});
   }
 }
 
@@ -670,28 +670,47 @@ void read_answer_part(const json::object& part, std::string& text, std::string& 
     blocks.push_back({{"type", "thinking"}, {"thinking", thought}});
   }
 }
+
+// A message's or delta's content when it is a list of parts, read into the pivot's pieces.
+struct ContentParts {
+  std::string text, reasoning;
+  json::array blocks;
+};
+std::optional<ContentParts> content_parts(const json::object& m) {
+  const auto* content = array_at(m, "content");
+  if (!content) return std::nullopt;
+  ContentParts parts{{}, {}, json::array(m.storage())};
+  for (const auto& part : *content)
+    if (part.is_object()) read_answer_part(part.get_object(), parts.text, parts.reasoning, parts.blocks);
+  return parts;
+}
+
+// `f` on each choice's `field` object (message or delta); true when `f` returned true for any.
+template <typename F>
+bool for_each_choice(json::object& body, std::string_view field, F&& f) {
+  auto* choices = body.if_contains("choices");
+  if (!choices || !choices->is_array()) return false;
+  bool any = false;
+  for (auto& cv : choices->get_array()) {
+    auto* v = cv.is_object() ? cv.get_object().if_contains(field) : nullptr;
+    if (v && v->is_object() && f(v->get_object())) any = true;
+  }
+  return any;
+}
 }  // namespace
 
 void normalize_answer_content_parts(json::object& answer) {
-  auto* choices = answer.if_contains("choices");
-  if (!choices || !choices->is_array()) return;
-  for (auto& cv : choices->get_array()) {
-    auto* message = cv.is_object() ? cv.get_object().if_contains("message") : nullptr;
-    if (!message || !message->is_object()) continue;
-    auto& m = message->get_object();
-    const auto* content = m.if_contains("content");
-    if (!content || !content->is_array()) continue;
-    std::string text, reasoning;
-    json::array blocks(m.storage());
-    for (const auto& part : content->get_array())
-      if (part.is_object()) read_answer_part(part.get_object(), text, reasoning, blocks);
+  for_each_choice(answer, "message", [](json::object& m) {
+    auto parts = content_parts(m);
+    if (!parts) return false;
     const bool has_calls = array_at(m, "tool_calls") && !array_at(m, "tool_calls")->empty();
-    m["content"] = text.empty() && has_calls ? json::value(nullptr) : json::value(text);
-    if (!blocks.empty() && !m.contains("thinking_blocks")) {
-      if (!m.contains("reasoning_content")) m["reasoning_content"] = reasoning;
-      m["thinking_blocks"] = std::move(blocks);
+    m["content"] = parts->text.empty() && has_calls ? json::value(nullptr) : json::value(parts->text);
+    if (!parts->blocks.empty() && !m.contains("thinking_blocks")) {
+      if (!m.contains("reasoning_content")) m["reasoning_content"] = parts->reasoning;
+      m["thinking_blocks"] = std::move(parts->blocks);
     }
-  }
+    return true;
+  });
 }
 
 std::string_view openai_reasoning_text(const json::object& m) {
@@ -700,27 +719,16 @@ std::string_view openai_reasoning_text(const json::object& m) {
 }
 
 bool normalize_delta_content_parts(json::object& chunk) {
-  auto* choices = chunk.if_contains("choices");
-  if (!choices || !choices->is_array()) return false;
-  bool changed = false;
-  for (auto& cv : choices->get_array()) {
-    auto* delta = cv.is_object() ? cv.get_object().if_contains("delta") : nullptr;
-    if (!delta || !delta->is_object()) continue;
-    auto& d = delta->get_object();
-    const auto* content = d.if_contains("content");
-    if (!content || !content->is_array()) continue;
-    std::string text, reasoning;
-    json::array blocks(d.storage());
-    for (const auto& part : content->get_array())
-      if (part.is_object()) read_answer_part(part.get_object(), text, reasoning, blocks);
-    d["content"] = text;
-    if (!blocks.empty()) {
-      d["reasoning_content"] = reasoning;
-      d["thinking_blocks"] = std::move(blocks);
+  return for_each_choice(chunk, "delta", [](json::object& d) {
+    auto parts = content_parts(d);
+    if (!parts) return false;
+    d["content"] = parts->text;
+    if (!parts->blocks.empty()) {
+      d["reasoning_content"] = parts->reasoning;
+      d["thinking_blocks"] = std::move(parts->blocks);
     }
-    changed = true;
-  }
-  return changed;
+    return true;
+  });
 }
 
 const json::object* openai_usage_object(const json::object& body) {
