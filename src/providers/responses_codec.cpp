@@ -347,10 +347,11 @@ json::object text_part(std::string_view text) {
 }
 
 // The provider's thinking, as the chat pivot carries it (reasoning_content: Claude, Gemini; or
-// `reasoning`: OpenRouter, Groq, Ollama, vLLM >= 0.10), is a
-// reasoning item whose summary is that text, as LiteLLM maps it: what a Responses client asking
-// for reasoning (LangChain, the AI SDK, Codex) shows. No encrypted_content: a reasoning item sent
-// back is context the chat pivot drops (responses_input_to_chat), so there is nothing to carry.
+// `reasoning`: OpenRouter, Groq, Ollama, vLLM >= 0.10), is a reasoning item whose summary is that
+// text, as LiteLLM maps it: what a Responses client asking for reasoning (LangChain, the AI SDK,
+// Codex) shows. Its thinking blocks (Claude's signed ones) ride in encrypted_content behind
+// kThinkingCarrier, so that a reasoning item sent back reaches Claude as the turn's thinking
+// (chat_messages).
 json::object summary_part(std::string_view text) { return {{"type", "summary_text"}, {"text", text}}; }
 
 json::object reasoning_item(const std::string& id, std::string_view text, const json::array& thinking_blocks = {}) {
@@ -359,6 +360,19 @@ json::object reasoning_item(const std::string& id, std::string_view text, const 
   json::object item{{"id", id}, {"type", "reasoning"}, {"summary", std::move(summary)}};
   if (!thinking_blocks.empty()) item["encrypted_content"] = std::string(kThinkingCarrier) + json::serialize(thinking_blocks);
   return item;
+}
+
+// The id of an output item of a kind that is usually alone in a response: `prefix` + suffix for
+// the first, then `_1`, `_2`… (appended piece by piece: GCC 12's -Wrestrict misfires on
+// "_" + std::to_string(n) in Release).
+std::string numbered_item_id(std::string_view prefix, const std::string& suffix, int n) {
+  std::string id(prefix);
+  id += suffix;
+  if (n > 0) {
+    id += '_';
+    id += std::to_string(n);
+  }
+  return id;
 }
 
 json::object function_call_item(const std::string& id, std::string_view call_id, std::string_view name,
@@ -558,18 +572,19 @@ class ChatToResponses final : public StreamTranslator {
     const bool last_open = last && str(*last, "type") == "thinking" && str(*last, "signature").empty();
     if (str(block, "type") == "redacted_thinking") {
       blocks_.push_back(block);
-    } else if (const auto signature = str(block, "signature"); !signature.empty()) {
-      if (last_open) {  // the closing piece may carry text too: it belongs before the signature
-        if (const auto text = str(block, "thinking"); !text.empty())
-          (*last)["thinking"] = std::string(str(*last, "thinking")) + std::string(text);
-        (*last)["signature"] = signature;
-      } else {
-        blocks_.push_back({{"type", "thinking"}, {"thinking", str(block, "thinking")}, {"signature", signature}});
-      }
-    } else if (const auto text = str(block, "thinking"); !text.empty()) {
-      if (last_open) (*last)["thinking"] = std::string(str(*last, "thinking")) + std::string(text);
-      else blocks_.push_back({{"type", "thinking"}, {"thinking", text}});
+      return;
     }
+    // A piece of text, the signature, or both (the closing piece): text before the signature.
+    const auto text = str(block, "thinking");
+    const auto signature = str(block, "signature");
+    if (text.empty() && signature.empty()) return;
+    if (!last_open) {
+      blocks_.push_back({{"type", "thinking"}, {"thinking", text}});
+      last = &blocks_.back().get_object();
+    } else if (!text.empty()) {
+      (*last)["thinking"] = std::string(str(*last, "thinking")) + std::string(text);
+    }
+    if (!signature.empty()) (*last)["signature"] = signature;
   }
 
   void open_reasoning(TranslatedChunk& out) {
@@ -577,13 +592,7 @@ class ChatToResponses final : public StreamTranslator {
     if (tool_open_) close_tool(out);
     if (!reasoning_open_) {
       reasoning_open_ = true;
-      // Appended piece by piece: GCC 12's -Wrestrict misfires on "_" + std::to_string(n) in Release.
-      reasoning_id_ = "rs_" + suffix_;
-      if (reasoning_count_ > 0) {
-        reasoning_id_ += '_';
-        reasoning_id_ += std::to_string(reasoning_count_);
-      }
-      ++reasoning_count_;
+      reasoning_id_ = numbered_item_id("rs_", suffix_, reasoning_count_++);
       reasoning_text_.clear();
       blocks_.clear();
       reasoning_index_ = static_cast<std::int64_t>(output_.size());
@@ -616,11 +625,7 @@ class ChatToResponses final : public StreamTranslator {
       // Text after a tool call (Anthropic: text, server tool, text) is a new message item: its
       // own id and text.
       message_open_ = true;
-      message_id_ = "msg_" + suffix_;
-      if (message_count_++ > 0) {
-        message_id_ += '_';
-        message_id_ += std::to_string(message_count_ - 1);
-      }
+      message_id_ = numbered_item_id("msg_", suffix_, message_count_++);
       text_.clear();
       message_index_ = static_cast<std::int64_t>(output_.size());
       output_.push_back(message_item(message_id_, "in_progress", {}));
