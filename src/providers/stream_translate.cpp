@@ -170,12 +170,13 @@ class OpenAiPassThrough final : public StreamTranslator {
       out.done = done_ = true;
       return;
     }
+    json::object* chunk = nullptr;
+    bool parsed = false;
     if (content_parts_ && may_have_content_parts(e.data)) {
-      if (auto* chunk = parser_.parse(e.data); chunk && normalize_delta_content_parts(*chunk)) {
-        const bool content = openai_chunk_has_content(*chunk);
-        content_seen_ = content_seen_ || content;
-        out.content = out.content || content;
-        read_openai_usage(*chunk, usage_);
+      chunk = parser_.parse(e.data);
+      parsed = true;
+      if (chunk && normalize_delta_content_parts(*chunk)) {
+        read_chunk(*chunk, out);
         http::append_sse(out.bytes, e.event, json::serialize(*chunk));
         return;
       }
@@ -184,16 +185,13 @@ class OpenAiPassThrough final : public StreamTranslator {
       forward_unparsed(e, out);
       return;
     }
-    const auto* chunk = parser_.parse(e.data);
+    if (!parsed) chunk = parser_.parse(e.data);
     if (chunk && chunk->contains("error")) {
       out.error_body = e.data;
       return;
     }
     if (chunk) {
-      const bool content = openai_chunk_has_content(*chunk);
-      content_seen_ = content_seen_ || content;
-      out.content = out.content || content;
-      read_openai_usage(*chunk, usage_);
+      read_chunk(*chunk, out);
       http::append_sse(out.bytes, e.event, e.data);  // parsed, so valid UTF-8
     } else {
       forward_unparsed(e, out);
@@ -202,6 +200,14 @@ class OpenAiPassThrough final : public StreamTranslator {
   bool on_end(TranslatedChunk&) override { return done_; }
 
  private:
+  // What the gateway reads from a parsed chunk: whether it holds content, and usage.
+  void read_chunk(const json::object& chunk, TranslatedChunk& out) {
+    const bool content = openai_chunk_has_content(chunk);
+    content_seen_ = content_seen_ || content;
+    out.content = out.content || content;
+    read_openai_usage(chunk, usage_);
+  }
+
   EventParser parser_;
   bool content_parts_;
   bool done_ = false;
