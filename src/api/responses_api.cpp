@@ -284,14 +284,16 @@ std::vector<std::string> missing_keys(const http::Request& req, std::string_view
   const auto parsed = json::parse(body, ec);
   if (ec || !parsed.is_object()) return keys;
   const auto& o = parsed.get_object();
-  const auto caller = store_caller(req, general);  // items are kept under their owner's fingerprint
+  // Items are kept under their owner's fingerprint: the caller's, worked out once an item is named.
+  std::optional<StoreCaller> caller;
   if (const auto* prev = o.if_contains("previous_response_id"); prev && prev->is_string())
     if (!store.holds(std::string(prev->get_string()))) keys.emplace_back(prev->get_string());
   if (const auto* input = o.if_contains("input"); input && input->is_array())
     for (const auto& item : input->get_array())
       if (const auto* i = item.if_object(); i && i->contains("type") && i->at("type") == "item_reference")
         if (const auto* id = i->if_contains("id"); id && id->is_string()) {
-          auto key = item_key(caller.owner, id->get_string());
+          if (!caller) caller = store_caller(req, general);
+          auto key = item_key(caller->owner, id->get_string());
           if (!store.holds(key)) keys.push_back(std::move(key));
         }
   return keys;

@@ -1,6 +1,7 @@
 // The StateStore shared by every instance pointing at the same Redis. Hot-path reads come from a
 // local view (an InMemoryStore) kept fresh by pub/sub on `switchyard:events` and a resync every
-// second (the same channel tells every instance of deleted shared values: on_shared_deleted); writes go to a dedicated Redis thread through a queue and are pipelined there. I/O
+// second (the same channel tells every instance of deleted shared values: on_shared_deleted);
+// writes go to a dedicated Redis thread through a queue and are pipelined there. I/O
 // threads never wait on Redis: only admit() for a subject WITH limits awaits a reply, and it
 // awaits it asynchronously (the reply is posted back to the caller's executor).
 // Redis down, slow or restarted: the local view keeps serving, limits are counted locally, one
