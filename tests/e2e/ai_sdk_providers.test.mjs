@@ -10,7 +10,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { z } from 'zod';
-import { startStack } from './stack.mjs';
+import { startStack, mockLastBody } from './stack.mjs';
 import { REPLY, gatewayYaml, mockYaml } from './fixtures.mjs';
 
 // The Anthropic provider warns on every call that it caps max tokens for a model name it does not
@@ -51,10 +51,7 @@ router_settings:`),
 });
 after(() => stack?.stop());
 
-async function mockBody(model) {
-  const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
-  return stats.models[model].last_body;
-}
+const mockBody = (model) => mockLastBody(stack, model);
 
 function assertUsage(usage) {
   assert.ok(usage.inputTokens > 0 && usage.outputTokens > 0, JSON.stringify(usage));

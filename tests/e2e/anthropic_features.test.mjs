@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import { startStack } from './stack.mjs';
+import { startStack, mockLastBody } from './stack.mjs';
 
 const BEDROCK_MODEL = 'anthropic.claude-opus-4-1-20250805-v1:0';
 const REPLY = 'Forty-two is the answer';
@@ -51,10 +51,7 @@ const thinkingParams = (model) => ({
   messages: [{ role: 'user', content: 'What is six times seven?' }],
 });
 
-async function mockBody(model) {
-  const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
-  return stats.models[model].last_body;
-}
+const mockBody = (model) => mockLastBody(stack, model);
 
 function assertThinking(message, { thinks, signs }) {
   const thinking = message.content.filter((b) => b.type === 'thinking');

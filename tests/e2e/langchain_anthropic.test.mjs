@@ -10,7 +10,7 @@ import { ChatAnthropic } from '@langchain/anthropic';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
-import { startStack } from './stack.mjs';
+import { startStack, mockLastBody } from './stack.mjs';
 import { REPLY, gatewayYaml, mockYaml } from './fixtures.mjs';
 
 // Each test's own group (its deployment is out of credit) → the group that answers.
@@ -56,10 +56,7 @@ function chat(model, options = {}) {
   });
 }
 
-async function mockBody(model) {
-  const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
-  return stats.models[model].last_body;
-}
+const mockBody = (model) => mockLastBody(stack, model);
 
 function assertFellBack(group) {
   const headers = headersSeen.at(-1);

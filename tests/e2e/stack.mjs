@@ -86,3 +86,9 @@ export async function putMockBehaviour(stack, key, behaviour) {
   });
   if (!res.ok) throw new Error(`mock refused behaviour for ${key}: ${res.status} ${await res.text()}`);
 }
+
+// The body the mock last received for `model` (its /mock/stats), e.g. what a translation sent.
+export async function mockLastBody(stack, model) {
+  const stats = await (await fetch(`${stack.mockUrl}/mock/stats`)).json();
+  return stats.models[model].last_body;
+}
